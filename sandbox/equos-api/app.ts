@@ -1,0 +1,189 @@
+/**
+ * A stand-in for the Equos v1 session API: same paths, shapes and auth as Equos, sessions
+ * that start, end on stop or after `maxDuration`, LiveKit tokens for the visitor, and
+ * injectable faults. The token server cannot tell it from Equos.
+ */
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import type { CreateEquosSessionRequest, EquosSession } from '../../token-server/src/upstream/types.js';
+import { FaultPlan, isFault, type FaultRoute } from './faults.js';
+import { mintLiveKitToken, type LiveKitCredentials } from './livekit-token.js';
+import { DoubleState } from './state.js';
+
+/** An avatar the double knows. */
+export interface DoubleAvatar {
+  identity: string;
+  name: string;
+  thumbnailUrl?: string;
+}
+
+/** Options of `createEquosApiDouble`. */
+export interface EquosApiDoubleOptions {
+  /** The only API key accepted in `x-api-key`. */
+  apiKey: string;
+  /** The LiveKit server whose tokens the double mints [a placeholder on 127.0.0.1:7880]. */
+  livekit?: LiveKitCredentials;
+  /** Known avatars by id; unknown ids get a generated one. */
+  avatars?: Record<string, DoubleAvatar>;
+  /** Clock [Date.now]. */
+  now?: () => number;
+}
+
+/** The double: its app plus handles for tests. */
+export interface EquosApiDouble {
+  app: Hono<{ Bindings: HttpBindings }>;
+  state: DoubleState;
+  faults: FaultPlan;
+}
+
+const DEFAULT_LIVEKIT: LiveKitCredentials = {
+  url: 'ws://127.0.0.1:7880',
+  apiKey: 'sandbox',
+  apiSecret: 'sandbox-livekit-secret-0123456789abcdef',
+};
+
+/** The demo avatar of the local sandbox. */
+export const SANDBOX_AVATARS: Record<string, DoubleAvatar> = {
+  'sandbox-avatar': { identity: 'sandbox-avatar', name: 'Ava' },
+};
+
+type Ctx = Context<{ Bindings: HttpBindings }>;
+
+/**
+ * Creates the double.
+ *
+ * @example
+ * const { app, state, faults } = createEquosApiDouble({ apiKey: 'sk_test_…' });
+ * faults.inject('stop', { kind: 'status', status: 503 }, { times: 2 });
+ */
+export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDouble {
+  const state = new DoubleState(options.now);
+  const faults = new FaultPlan();
+  const livekit = options.livekit ?? DEFAULT_LIVEKIT;
+  const avatars = options.avatars ?? SANDBOX_AVATARS;
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  let sequence = 0;
+
+  const equosError = (c: Ctx, status: number, message: string, code: string) =>
+    c.json({ message, code, statusCode: status }, status as 400);
+
+  /** Records the call, then applies a queued fault; returns a response to send, if any. */
+  async function enter(c: Ctx, route: FaultRoute, sessionId?: string): Promise<Response | 'incomplete' | undefined> {
+    state.record({ route, method: c.req.method, path: c.req.path, ...(sessionId ? { sessionId } : {}) });
+    const fault = faults.take(route);
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'drop') {
+      c.env.incoming.socket.destroy();
+      return new Response(null, { status: 503 });
+    }
+    if (fault?.kind === 'status') {
+      return equosError(c, fault.status, fault.message ?? 'Injected failure', fault.code ?? 'SANDBOX_FAULT');
+    }
+    if (c.req.header('x-api-key') !== options.apiKey) return equosError(c, 401, 'Invalid API key', 'UNAUTHORIZED');
+    return fault?.kind === 'incomplete' ? 'incomplete' : undefined;
+  }
+
+  app.post('/v1/sessions', async (c) => {
+    const early = await enter(c, 'create');
+    if (early instanceof Response) return early;
+    const request = await c.req.json<unknown>().catch(() => undefined);
+    const problem = validateCreate(request);
+    if (problem) return equosError(c, 400, problem, 'VALIDATION_ERROR');
+    const body = request as CreateEquosSessionRequest;
+
+    sequence += 1;
+    const now = new Date(state.now()).toISOString();
+    const id = `ses_${sequence.toString(36)}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const avatar = avatars[body.avatar.id] ?? { identity: `avatar-${body.avatar.id}`, name: `Avatar ${body.avatar.id}` };
+    const session: EquosSession = {
+      id,
+      organizationId: 'org_sandbox',
+      name: body.name,
+      client: body.client ?? null,
+      status: 'starting',
+      host: { serverUrl: livekit.url },
+      avatarId: body.avatar.id,
+      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: avatar.thumbnailUrl ?? null },
+      agentId: body.agent?.id ?? null,
+      maxDuration: body.maxDuration ?? null,
+      startedAt: now,
+      endedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    state.start(session);
+    const visitor = body.consumerIdentity ?? { identity: `consumer-${id}`, name: 'Visitor' };
+    const consumerAccessToken = await mintLiveKitToken(livekit, { ...visitor, room: id }, state.now());
+    if (early === 'incomplete') return c.json({ session: { id } }, 201);
+    return c.json({ session, consumerAccessToken }, 201);
+  });
+
+  app.patch('/v1/sessions/:id/stop', async (c) => {
+    const id = c.req.param('id');
+    const early = await enter(c, 'stop', id);
+    if (early instanceof Response) return early;
+    const entry = state.end(id, 'stop');
+    return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
+  });
+
+  app.get('/v1/sessions/:id', async (c) => {
+    const id = c.req.param('id');
+    const early = await enter(c, 'get', id);
+    if (early instanceof Response) return early;
+    const entry = state.sessions.get(id);
+    return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
+  });
+
+  app.get('/v1/sessions', async (c) => {
+    const early = await enter(c, 'list');
+    if (early instanceof Response) return early;
+    const skip = Math.max(0, Number(c.req.query('skip') ?? 0) || 0);
+    const take = Math.min(100, Math.max(1, Number(c.req.query('take') ?? 10) || 10));
+    const client = c.req.query('client');
+    const matching = [...state.sessions.values()]
+      .map((entry) => entry.session)
+      .filter((session) => client === undefined || session.client === client)
+      .reverse();
+    return c.json({ skip, take, total: matching.length, sessions: matching.slice(skip, skip + take) });
+  });
+
+  // Control routes for tests that run the double in another process. Loopback only.
+  app.post('/__sandbox/faults', async (c) => {
+    type FaultRequest = { route?: unknown; fault?: unknown; times?: unknown };
+    const body: FaultRequest = await c.req.json<FaultRequest>().catch(() => ({}));
+    const routes: readonly unknown[] = ['create', 'stop', 'get', 'list'] satisfies FaultRoute[];
+    if (!routes.includes(body.route) || !isFault(body.fault)) return c.json({ message: 'Expected { route, fault, times? }' }, 400);
+    faults.inject(body.route as FaultRoute, body.fault, typeof body.times === 'number' ? { times: body.times } : {});
+    return c.json({ pending: faults.pending }, 201);
+  });
+  app.delete('/__sandbox/faults', (c) => {
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.get('/__sandbox/sessions', (c) =>
+    c.json([...state.sessions.values()].map(({ session, stopCalls, endedBy }) => ({ ...session, stopCalls, endedBy: endedBy ?? null }))),
+  );
+
+  app.notFound((c) => equosError(c, 404, 'Not found', 'NOT_FOUND'));
+  return { app, state, faults };
+}
+
+function validateCreate(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'Body must be a JSON object';
+  const request = body as Record<string, unknown>;
+  const isObjectWithId = (value: unknown) =>
+    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+  if (typeof request.name !== 'string' || request.name.trim() === '') return 'name is required';
+  if (!isObjectWithId(request.avatar)) return 'avatar.id is required';
+  if (request.agent !== undefined && !isObjectWithId(request.agent)) return 'agent.id must be a string';
+  if (request.client !== undefined && typeof request.client !== 'string') return 'client must be a string';
+  const visitor = request.consumerIdentity as { identity?: unknown; name?: unknown } | undefined;
+  if (visitor !== undefined && (typeof visitor.identity !== 'string' || typeof visitor.name !== 'string')) {
+    return 'consumerIdentity needs identity and name';
+  }
+  const max = request.maxDuration;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max <= 0)) {
+    return 'maxDuration must be a positive integer';
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * LiveKit access tokens, as Equos mints them for the visitor: an HS256 JWT signed with the
+ * LiveKit server's API secret, identity in `sub`, grants in `video`.
+ *
+ * @see https://docs.livekit.io/home/get-started/authentication/
+ */
+import { sign } from 'hono/jwt';
+
+/** The LiveKit server a token is for. */
+export interface LiveKitCredentials {
+  /** `ws://` URL the browser connects to. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** Who the token admits, to which room. */
+export interface LiveKitGrant {
+  identity: string;
+  name: string;
+  room: string;
+  /** Lifetime in seconds [6 hours, LiveKit's default]. */
+  ttlSeconds?: number;
+}
+
+/** Mints a token that admits `grant.identity` to `grant.room` with publish and subscribe rights. */
+export function mintLiveKitToken(credentials: LiveKitCredentials, grant: LiveKitGrant, nowMs = Date.now()): Promise<string> {
+  const now = Math.floor(nowMs / 1000);
+  return sign(
+    {
+      iss: credentials.apiKey,
+      sub: grant.identity,
+      name: grant.name,
+      nbf: now,
+      exp: now + (grant.ttlSeconds ?? 6 * 60 * 60),
+      jti: `${grant.identity}-${now}`,
+      video: { room: grant.room, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true },
+    },
+    credentials.apiSecret,
+    'HS256',
+  );
+}

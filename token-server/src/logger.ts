@@ -1,0 +1,62 @@
+/**
+ * Structured logs, one JSON object per line, with every configured secret redacted from the
+ * finished line, so no code path (an upstream message, an error's text) can leak the API key.
+ */
+
+/** Log severities. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Values a log line may carry. */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/** The logger every part of the server receives. */
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+/** Options of `createLogger`. */
+export interface LoggerOptions {
+  /** Receives each finished line [process.stdout, or stderr for warn and error]. */
+  write?: (line: string, level: LogLevel) => void;
+  /** Strings replaced by `[redacted]` wherever they appear. */
+  secrets?: readonly string[];
+  /** Lines below this level are dropped ['info']. */
+  level?: LogLevel;
+  /** Timestamp source [Date.now]. */
+  now?: () => number;
+}
+
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const writeToProcess = (line: string, level: LogLevel) =>
+  (LEVEL_ORDER[level] >= LEVEL_ORDER.warn ? process.stderr : process.stdout).write(`${line}\n`);
+
+/**
+ * Creates a logger.
+ *
+ * @example
+ * const logger = createLogger({ secrets: [apiKey] });
+ * logger.info('session.created', { session_id: id, preset: 'default' });
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const { write = writeToProcess, level: minimum = 'info', now = Date.now } = options;
+  // A secret can also appear JSON-escaped or URL-encoded inside a line.
+  const forms = (options.secrets ?? [])
+    .filter((secret) => secret.length > 0)
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  const redact = (line: string) => forms.reduce((text, form) => text.split(form).join('[redacted]'), line);
+
+  const log = (level: LogLevel) => (event: string, fields: LogFields = {}) => {
+    if (LEVEL_ORDER[level] < LEVEL_ORDER[minimum]) return;
+    const line = JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...fields });
+    write(redact(line), level);
+  };
+
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A logger that drops everything, for embedding where the host logs on its own. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

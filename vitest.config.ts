@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['token-server/**/*.test.ts', 'sandbox/**/*.test.ts'],
+    environment: 'node',
+    // Servers in tests bind to 127.0.0.1 on ephemeral ports, so files can run in parallel.
+    pool: 'forks',
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+  },
+});
