@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['token-server/**/*.test.ts', 'sandbox/**/*.test.ts'],
+    // Browser suites run in Chromium through Web Test Runner.
+    exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
     environment: 'node',
     // Servers in tests bind to 127.0.0.1 on ephemeral ports, so files can run in parallel.
     pool: 'forks',

@@ -1,24 +1,124 @@
 /**
- * The local stand-in for Equos Cloud that `npm start` runs when no `EQUOS_API_KEY` is set.
+ * The local stand-in for Equos Cloud that `npm start` runs when no `EQUOS_API_KEY` is set,
+ * and that the end-to-end tests run against: the Equos session API double, a LiveKit-protocol
+ * server, and a demo avatar that joins each session's room like the real one does.
  *
- * For now it is the Equos session API double; the LiveKit-protocol server and the demo
- * avatar join it in the sandbox issue (#3).
+ * Rooms follow sessions: creating a session opens its room (named after the session id) and
+ * sends the avatar in shortly after; stopping it, or its maximum duration passing, ends the
+ * room and disconnects everyone with ROOM_DELETED.
  */
 import { randomBytes } from 'node:crypto';
+import { DisconnectReason } from '@livekit/protocol';
 import type { EquosConnection } from '../token-server/src/config.js';
+import { DemoAvatar } from './avatar/demo-avatar.js';
+import type { LiveKitCredentials } from './equos-api/livekit-token.js';
 import { startEquosApiDouble, type RunningEquosApiDouble } from './equos-api/server.js';
+import { controlRoutes } from './control/routes.js';
+import { SessionScenarios, type SessionScenario } from './control/scenarios.js';
+import { startLiveKitServer, type RunningLiveKitServer } from './livekit/server.js';
+import { createWeriftTransportFactory, warmUpWerift } from './livekit/rtc/werift-transport.js';
+import { loadAvatarMedia } from './media/assets.js';
+
+/** Options of `startLocalSandbox`. */
+export interface LocalSandboxOptions {
+  /** Interface both servers listen on [127.0.0.1]. */
+  host?: string;
+  /** The Equos API key the double accepts [a random one]. */
+  apiKey?: string;
+  /** [0: a free port] */
+  equosPort?: number;
+  /** [0: a free port] */
+  livekitPort?: number;
+  /** What happens in sessions when no scenario is queued. */
+  defaultScenario?: SessionScenario;
+}
 
 /** A running local sandbox. */
 export interface LocalSandbox {
   /** Where the token server finds the sandbox's Equos API. */
   equos: EquosConnection;
   api: RunningEquosApiDouble;
+  livekit: RunningLiveKitServer;
+  /** The key and secret the LiveKit server accepts tokens from. */
+  livekitCredentials: LiveKitCredentials;
+  /** Plans for the next sessions (faults), consumed one per created session. */
+  scenarios: SessionScenarios;
+  /** The demo avatar of each open session, by session id. */
+  avatars: ReadonlyMap<string, DemoAvatar>;
   close(): Promise<void>;
 }
 
-/** Starts the sandbox on loopback with a one-off API key. */
-export async function startLocalSandbox(): Promise<LocalSandbox> {
-  const apiKey = `sandbox_${randomBytes(18).toString('base64url')}`;
-  const api = await startEquosApiDouble({ apiKey });
-  return { equos: { apiKey, endpoint: api.url }, api, close: () => api.close() };
+/** The LiveKit API credentials the double signs visitor tokens with. */
+const LIVEKIT_API_KEY = 'sandbox';
+
+/**
+ * Starts the sandbox.
+ *
+ * @example
+ * const sandbox = await startLocalSandbox();
+ * const app = createTokenServer({ ...config, equos: sandbox.equos });
+ */
+export async function startLocalSandbox(options: LocalSandboxOptions = {}): Promise<LocalSandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const apiKey = options.apiKey ?? `sandbox_${randomBytes(18).toString('base64url')}`;
+  const credentials = { apiKey: LIVEKIT_API_KEY, apiSecret: randomBytes(32).toString('base64url') };
+  const [media] = await Promise.all([loadAvatarMedia(), warmUpWerift()]);
+  const scenarios = new SessionScenarios(options.defaultScenario);
+  const avatars = new Map<string, DemoAvatar>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  const livekit = await startLiveKitServer({
+    credentials,
+    host,
+    port: options.livekitPort ?? 0,
+    createTransport: createWeriftTransportFactory({ host }),
+  });
+  const api = await startEquosApiDouble({
+    apiKey,
+    port: options.equosPort ?? 0,
+    livekit: { url: livekit.url, ...credentials },
+    extend: (app) => app.route('/__sandbox', controlRoutes({ livekit, scenarios, avatars })),
+  });
+
+  api.state.subscribe({
+    started(session) {
+      const room = livekit.rooms.getOrCreate(session.id);
+      const scenario = scenarios.next();
+      if (scenario.avatar.never) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (room.ended) return;
+        avatars.set(
+          session.id,
+          new DemoAvatar({
+            room,
+            identity: session.avatar.identity,
+            name: session.avatar.name,
+            media,
+            ...(scenario.avatar.leaveAfterMs !== undefined ? { leaveAfterMs: scenario.avatar.leaveAfterMs } : {}),
+          }),
+        );
+      }, scenario.avatar.joinDelayMs);
+      timer.unref?.();
+      timers.add(timer);
+    },
+    ended(session) {
+      avatars.delete(session.id);
+      livekit.rooms.end(session.id, DisconnectReason.ROOM_DELETED);
+    },
+  });
+
+  return {
+    equos: { apiKey, endpoint: api.url },
+    api,
+    livekit,
+    livekitCredentials: { url: livekit.url, ...credentials },
+    scenarios,
+    avatars,
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      await api.close();
+      await livekit.close();
+    },
+  };
 }

@@ -3,10 +3,11 @@
  * `npm test`: every check the project has, in order, then one summary line
  * `N passed, N failed` summing every runner's counts (CI reads it).
  *
- * Steps: the TypeScript type check (one check), then Vitest (server and sandbox tests over
- * real HTTP). Browser suites join this list as they arrive. A runner that crashes or exits
- * non-zero without reporting a failed test still counts as one failure, so the summary can
- * never read green when something went wrong.
+ * Steps: the TypeScript type checks (one check each: Node code, browser code), Vitest (server
+ * and sandbox tests over real HTTP), then Web Test Runner (browser suites in Debian's
+ * Chromium against the local sandbox). A runner that crashes or exits non-zero without
+ * reporting a failed test still counts as one failure, so the summary can never read green
+ * when something went wrong.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +29,19 @@ function run(label, command, args) {
   return status ?? 1;
 }
 
+/** Reads a runner's JSON report as [passed, failed]; a missing report or a silent failure counts as one failure. */
+function readCounts(file, status, count) {
+  let passed = 0;
+  let failed = 0;
+  try {
+    [passed, failed] = count(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    failed = 1;
+  }
+  if (status !== 0 && failed === 0) failed = 1;
+  return [passed, failed];
+}
+
 function record(label, passed, failed) {
   totals.passed += passed;
   totals.failed += failed;
@@ -35,23 +49,33 @@ function record(label, passed, failed) {
 }
 
 // 1. Types.
-const typecheck = run('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-record('typecheck', typecheck === 0 ? 1 : 0, typecheck === 0 ? 0 : 1);
+for (const project of ['tsconfig.json', 'tsconfig.browser.json']) {
+  const status = run(`typecheck (tsc -p ${project})`, bin('tsc'), ['--noEmit', '-p', project]);
+  record(`typecheck ${project}`, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
+}
 
 // 2. Vitest.
 const vitestReport = join(reports, 'vitest.json');
 const vitest = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
-let vitestCounts = { passed: 0, failed: 0 };
-try {
-  const report = JSON.parse(readFileSync(vitestReport, 'utf8'));
-  // A file that fails to load has no tests but is a failed suite: count it.
-  const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
-  vitestCounts = { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles };
-} catch {
-  vitestCounts.failed = 1;
-}
-if (vitest !== 0 && vitestCounts.failed === 0) vitestCounts.failed = 1;
-record('vitest', vitestCounts.passed, vitestCounts.failed);
+record(
+  'vitest',
+  ...readCounts(vitestReport, vitest, (report) => {
+    // A file that fails to load has no tests but is a failed suite: count it.
+    const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+    return [report.numPassedTests, report.numFailedTests + brokenFiles];
+  }),
+);
+
+// 3. Browser suites.
+const wtrReport = join(reports, 'wtr.json');
+const wtr = run('web-test-runner (Chromium)', process.execPath, [
+  '--import',
+  'tsx',
+  join(root, 'node_modules/@web/test-runner/dist/bin.js'),
+  '--config',
+  'web-test-runner.config.mjs',
+]);
+record('web-test-runner', ...readCounts(wtrReport, wtr, (report) => [report.passed, report.failed]));
 
 process.stdout.write(`\n${results.join('\n')}\n`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);

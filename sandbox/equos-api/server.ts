@@ -18,9 +18,10 @@ export interface RunningEquosApiDouble extends Omit<EquosApiDouble, 'app'> {
  * await equos.close();
  */
 export async function startEquosApiDouble(
-  options: EquosApiDoubleOptions & { port?: number },
+  options: EquosApiDoubleOptions & { port?: number; extend?: (app: EquosApiDouble['app']) => void },
 ): Promise<RunningEquosApiDouble> {
   const { app, state, faults } = createEquosApiDouble(options);
+  options.extend?.(app);
   const listening = await listen(app, { host: '127.0.0.1', port: options.port ?? 0 });
   return {
     url: listening.url,

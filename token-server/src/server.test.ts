@@ -90,7 +90,11 @@ describe('npm start (token-server/src/server.ts)', () => {
       body: JSON.stringify({ participant_name: 'Newcomer' }),
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ avatar_identity: 'sandbox-avatar', avatar_name: 'Ava' });
+    const session = (await created.json()) as { server_url: string; participant_token: string };
+    expect(session).toMatchObject({ avatar_identity: 'sandbox-avatar', avatar_name: 'Ava' });
+    // The sandbox's LiveKit server accepts the visitor's token, as a real one would.
+    const validate = await fetch(`${session.server_url.replace('ws:', 'http:')}/rtc/validate?access_token=${session.participant_token}`);
+    expect([validate.status, await validate.text()]).toEqual([200, 'success']);
     expect(handle.output()).toContain('"event":"sandbox.started"');
   });
 

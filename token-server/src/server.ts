@@ -32,7 +32,11 @@ async function main(): Promise<void> {
     const sandbox = await startLocalSandbox();
     equos = sandbox.equos;
     closeSandbox = sandbox.close;
-    logger.info('sandbox.started', { equos_endpoint: sandbox.api.url, note: 'EQUOS_API_KEY is not set: using the local Equos sandbox.' });
+    logger.info('sandbox.started', {
+      equos_endpoint: sandbox.api.url,
+      livekit_url: sandbox.livekit.url,
+      note: 'EQUOS_API_KEY is not set: using the local Equos sandbox (session API, LiveKit server, demo avatar).',
+    });
   }
 
   const app = createTokenServer({ ...config, equos }, { logger });

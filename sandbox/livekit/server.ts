@@ -1,0 +1,190 @@
+/**
+ * The sandbox's LiveKit-protocol server: HTTP for `/rtc/validate`, WebSocket signalling on
+ * `/rtc/v1` (one peer connection) and `/rtc` (two), token checks with the real error paths,
+ * and sessions that survive a dropped socket long enough to be resumed.
+ */
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { verifyAccessToken, TokenError, type ApiCredentials, type JoinGrant } from './auth.js';
+import { JoinParamsError, parseJoinParams, type JoinParams } from './join-params.js';
+import { RoomParticipant } from './participant.js';
+import { ParticipantSession, type SessionSettings } from './participant-session.js';
+import { RoomRegistry } from './room-registry.js';
+import type { PeerTransport } from './rtc/peer-transport.js';
+import { SignalConnection } from './signal-connection.js';
+
+/** Options of `startLiveKitServer`. */
+export interface LiveKitServerOptions {
+  credentials: ApiCredentials;
+  /** [127.0.0.1] */
+  host?: string;
+  /** [0: a free port] */
+  port?: number;
+  /** Create a room when a token names one that is not open [true], as LiveKit does. */
+  autoCreateRooms?: boolean;
+  settings?: Partial<SessionSettings>;
+  /** Builds a peer connection for a session. */
+  createTransport: (role: 'publisher' | 'subscriber') => PeerTransport;
+}
+
+/** A running server. */
+export interface RunningLiveKitServer {
+  /** `ws://host:port`, what clients connect to. */
+  url: string;
+  rooms: RoomRegistry;
+  /** Live sessions, by participant sid. */
+  sessions: ReadonlyMap<string, ParticipantSession>;
+  /** Ends every room (SERVER_SHUTDOWN) and stops listening. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: SessionSettings = {
+  serverVersion: '1.9.0',
+  nodeId: 'ND_sandbox',
+  pingIntervalS: 5,
+  pingTimeoutS: 15,
+  resumeGraceMs: 15_000,
+  resumeSupported: true,
+};
+
+/**
+ * Starts the server.
+ *
+ * @example
+ * const livekit = await startLiveKitServer({ credentials, createTransport: weriftTransportFactory() });
+ * // clients connect to livekit.url
+ */
+export async function startLiveKitServer(options: LiveKitServerOptions): Promise<RunningLiveKitServer> {
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const rooms = new RoomRegistry();
+  const sessions = new Map<string, ParticipantSession>();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  async function authorise(url: URL): Promise<{ params: JoinParams; grant: JoinGrant }> {
+    const params = parseJoinParams(url);
+    if (!params) throw new TokenError(401, 'not a signalling path');
+    const grant = await verifyAccessToken(params.token, options.credentials);
+    if (options.autoCreateRooms === false && !rooms.get(grant.room)) {
+      throw Object.assign(new Error('requested room does not exist'), { status: 404 });
+    }
+    return { params, grant };
+  }
+
+  const http = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    // livekit-client fetches this from the page's origin after a refused upgrade.
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    if (!/^\/rtc(\/v1)?\/validate\/?$/.test(url.pathname)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    url.pathname = url.pathname.replace(/\/validate\/?$/, '');
+    try {
+      await authorise(url);
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('success');
+    } catch (error) {
+      const status = statusOf(error);
+      response.writeHead(status, { 'Content-Type': 'text/plain' }).end(messageOf(error));
+    }
+  });
+
+  http.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    let authorised: { params: JoinParams; grant: JoinGrant };
+    try {
+      authorised = await authorise(url);
+    } catch (error) {
+      rejectUpgrade(socket, statusOf(error), messageOf(error));
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      void accept(ws, authorised.params, authorised.grant).catch((error: unknown) => {
+        console.error('sandbox livekit: join failed', error);
+        ws.close(1011, 'join failed');
+      });
+    });
+  });
+
+  async function accept(ws: WebSocket, params: JoinParams, grant: JoinGrant): Promise<void> {
+    if (params.reconnect) {
+      const session = params.participantSid ? sessions.get(params.participantSid) : undefined;
+      if (!session || session.state === 'ended' || session.participant.identity !== grant.identity) {
+        // Nothing to resume: ask for a full reconnect, as the real server does.
+        const leave = new LeaveRequest({ reason: DisconnectReason.STATE_MISMATCH, action: LeaveRequest_Action.RECONNECT, canReconnect: true });
+        ws.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary());
+        ws.close(1000, 'nothing to resume');
+        return;
+      }
+      const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
+      session.resume(connection);
+      return;
+    }
+
+    const room = rooms.getOrCreate(grant.room);
+    const participant = new RoomParticipant({
+      identity: grant.identity,
+      name: grant.name,
+      metadata: grant.metadata,
+      attributes: grant.attributes,
+      canPublish: grant.canPublish,
+      canSubscribe: grant.canSubscribe,
+      canPublishData: grant.canPublishData,
+    });
+    const session = new ParticipantSession({
+      room,
+      participant,
+      params,
+      settings,
+      createTransport: options.createTransport,
+      onEnded: (ended) => sessions.delete(ended.participant.sid),
+    });
+    const duplicate = [...sessions.values()].find((other) => other.room === room && other.participant.identity === grant.identity);
+    sessions.set(participant.sid, session);
+    if (duplicate) await duplicate.end(DisconnectReason.DUPLICATE_IDENTITY);
+    room.join(participant);
+    const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
+    await session.start(connection);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+
+  return {
+    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    rooms,
+    sessions,
+    async close() {
+      await Promise.all([...sessions.values()].map((session) => session.end(DisconnectReason.SERVER_SHUTDOWN)));
+      for (const room of rooms.list()) rooms.end(room.name, DisconnectReason.SERVER_SHUTDOWN);
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof TokenError) return error.status;
+  if (error instanceof JoinParamsError) return 400;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : 500;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'internal error';
+}
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = Buffer.from(message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${message}`,
+  );
+}
