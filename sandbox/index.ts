@@ -39,6 +39,8 @@ export interface LocalSandbox {
   equos: EquosConnection;
   api: RunningEquosApiDouble;
   livekit: RunningLiveKitServer;
+  /** The demo avatar's picture (for a launcher). */
+  avatarThumbnailUrl: string;
   /** The key and secret the LiveKit server accepts tokens from. */
   livekitCredentials: LiveKitCredentials;
   /** Plans for the next sessions (faults), consumed one per created session. */
@@ -77,6 +79,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
     apiKey,
     port: options.equosPort ?? 0,
     livekit: { url: livekit.url, ...credentials },
+    thumbnails: { 'sandbox-avatar': media.thumbnailPng },
     extend: (app) => app.route('/__sandbox', controlRoutes({ livekit, scenarios, avatars })),
   });
 
@@ -113,6 +116,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
     api,
     livekit,
     livekitCredentials: { url: livekit.url, ...credentials },
+    avatarThumbnailUrl: `${api.url}/avatars/sandbox-avatar.png`,
     scenarios,
     avatars,
     async close() {

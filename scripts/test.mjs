@@ -48,8 +48,12 @@ function record(label, passed, failed) {
   results.push(`${label}: ${passed} passed, ${failed} failed`);
 }
 
+// 0. The widget bundle (the browser suites and end-to-end tests load the shipped files).
+const buildStatus = run('build (scripts/build.mjs)', process.execPath, [join(root, 'scripts/build.mjs')]);
+record('build', buildStatus === 0 ? 1 : 0, buildStatus === 0 ? 0 : 1);
+
 // 1. Types.
-for (const project of ['tsconfig.json', 'tsconfig.browser.json']) {
+for (const project of ['tsconfig.json', 'tsconfig.browser.json', 'tsconfig.e2e.json']) {
   const status = run(`typecheck (tsc -p ${project})`, bin('tsc'), ['--noEmit', '-p', project]);
   record(`typecheck ${project}`, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
 }

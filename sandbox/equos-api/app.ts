@@ -25,6 +25,8 @@ export interface EquosApiDoubleOptions {
   livekit?: LiveKitCredentials;
   /** Known avatars by id; unknown ids get a generated one. */
   avatars?: Record<string, DoubleAvatar>;
+  /** PNG pictures of known avatars, served at `/avatars/<id>.png` like Equos' thumbnails. */
+  thumbnails?: Record<string, Uint8Array>;
   /** Clock [Date.now]. */
   now?: () => number;
 }
@@ -95,6 +97,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     const now = new Date(state.now()).toISOString();
     const id = `ses_${sequence.toString(36)}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const avatar = avatars[body.avatar.id] ?? { identity: `avatar-${body.avatar.id}`, name: `Avatar ${body.avatar.id}` };
+    const thumbnailUrl = options.thumbnails?.[body.avatar.id] ? new URL(`/avatars/${body.avatar.id}.png`, c.req.url).href : null;
     const session: EquosSession = {
       id,
       organizationId: 'org_sandbox',
@@ -103,7 +106,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
       status: 'starting',
       host: { serverUrl: livekit.url },
       avatarId: body.avatar.id,
-      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: avatar.thumbnailUrl ?? null },
+      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: avatar.thumbnailUrl ?? thumbnailUrl },
       agentId: body.agent?.id ?? null,
       maxDuration: body.maxDuration ?? null,
       startedAt: now,
@@ -145,6 +148,13 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
       .filter((session) => client === undefined || session.client === client)
       .reverse();
     return c.json({ skip, take, total: matching.length, sessions: matching.slice(skip, skip + take) });
+  });
+
+  app.get('/avatars/:file{[\\w.-]+\\.png}', (c) => {
+    const picture = options.thumbnails?.[c.req.param('file').replace(/\.png$/, '')];
+    return picture
+      ? c.body(picture as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=3600' })
+      : equosError(c, 404, 'Not found', 'NOT_FOUND');
   });
 
   // Control routes for tests that run the double in another process. Loopback only.

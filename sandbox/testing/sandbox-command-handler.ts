@@ -8,16 +8,18 @@ import { applyAction, parseAction } from '../control/actions.js';
 import { reportRoom, type RoomReport } from '../control/room-report.js';
 import { parseScenario } from '../control/scenarios.js';
 import { mintLiveKitToken } from '../equos-api/livekit-token.js';
-import type { LocalSandbox } from '../index.js';
+import { isFault } from '../equos-api/faults.js';
+import type { TestStack } from './test-stack.js';
 import type { CreatedTestSession, SandboxCommand } from './sandbox-command-types.js';
 
 export type { CreatedTestSession, SandboxCommand };
 
 /** Runs one command. */
 export async function runSandboxCommand(
-  sandbox: LocalSandbox,
+  stack: TestStack,
   command: SandboxCommand,
-): Promise<CreatedTestSession | RoomReport | { token: string } | { ok: true } | null> {
+): Promise<CreatedTestSession | RoomReport | { token: string } | { url: string } | { count: number } | { ok: true } | null> {
+  const { sandbox } = stack;
   const equos = createEquosClient(sandbox.equos);
   switch (command.action) {
     case 'create-session': {
@@ -53,6 +55,20 @@ export async function runSandboxCommand(
       if (!applyAction(sandbox, command.sessionId, action)) throw new Error(`no open room ${command.sessionId}`);
       return { ok: true };
     }
+    case 'token-server':
+      return { url: stack.tokenServerUrl };
+    case 'plan': {
+      const scenario = parseScenario(command.scenario);
+      if (typeof scenario === 'string') throw new Error(scenario);
+      sandbox.scenarios.enqueue(scenario);
+      return { ok: true };
+    }
+    case 'equos-calls':
+      return { count: sandbox.api.state.callsTo(command.route, command.sessionId).length };
+    case 'equos-fault':
+      if (!isFault(command.fault)) throw new Error('not a fault');
+      sandbox.api.faults.inject(command.route, command.fault, command.times ? { times: command.times } : {});
+      return { ok: true };
     case 'mint-token': {
       const credentials = command.wrongSecret
         ? { ...sandbox.livekitCredentials, apiSecret: 'not-the-sandbox-secret-0123456789' }

@@ -9,7 +9,15 @@ export type SandboxCommand =
   | { action: 'stop-session'; sessionId: string }
   | { action: 'room'; sessionId: string }
   | { action: 'act'; sessionId: string; act: unknown }
-  | { action: 'mint-token'; room: string; identity: string; expired?: boolean; wrongSecret?: boolean };
+  | { action: 'mint-token'; room: string; identity: string; expired?: boolean; wrongSecret?: boolean }
+  /** The token server in front of the sandbox (serves the widget too). */
+  | { action: 'token-server' }
+  /** Plans the next session (see control/scenarios.ts). */
+  | { action: 'plan'; scenario: unknown }
+  /** How many calls of a kind reached the Equos double (optionally for one session). */
+  | { action: 'equos-calls'; route: 'create' | 'stop'; sessionId?: string }
+  /** Makes the next calls to the Equos double fail. */
+  | { action: 'equos-fault'; route: 'create' | 'stop'; fault: unknown; times?: number };
 
 /** A session as a test needs it. */
 export interface CreatedTestSession {

@@ -26,6 +26,20 @@ export const act = (sessionId: string, act: { type: string; ms?: number }) => ru
 export const mintToken = (options: Omit<Extract<SandboxCommand, { action: 'mint-token' }>, 'action'>) =>
   run<{ token: string }>({ action: 'mint-token', ...options });
 
+/** The token server in front of the sandbox. */
+export const tokenServerUrl = async () => (await run<{ url: string }>({ action: 'token-server' })).url;
+
+/** Plans the next session. */
+export const plan = (scenario: unknown) => run<{ ok: true }>({ action: 'plan', scenario });
+
+/** Calls of a kind that reached the Equos double. */
+export const equosCalls = async (route: 'create' | 'stop', sessionId?: string) =>
+  (await run<{ count: number }>({ action: 'equos-calls', route, ...(sessionId ? { sessionId } : {}) })).count;
+
+/** Makes the next calls to the Equos double fail. */
+export const equosFault = (route: 'create' | 'stop', fault: unknown, times?: number) =>
+  run<{ ok: true }>({ action: 'equos-fault', route, fault, ...(times ? { times } : {}) });
+
 /** Polls `read` until `accept` holds or `timeoutMs` passes. */
 export async function waitFor<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = performance.now() + timeoutMs;

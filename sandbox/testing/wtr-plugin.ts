@@ -1,27 +1,28 @@
 /**
- * A Web Test Runner plugin that runs the local sandbox for the browser suites and lets
+ * A Web Test Runner plugin that runs the local sandbox and a token server for the browser
+ * suites and lets
  * tests drive it through the server command `sandbox` (see ./sandbox-commands.ts for the
  * browser side).
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
-import { startLocalSandbox, type LocalSandbox } from '../index.js';
 import { runSandboxCommand, type SandboxCommand } from './sandbox-command-handler.js';
+import { startTestStack, type TestStack } from './test-stack.js';
 
-/** Starts the sandbox with the test server and stops it with it. */
+/** Starts the sandbox and a token server with the test server, and stops them with it. */
 export function sandboxPlugin(): TestRunnerPlugin {
-  let sandbox: LocalSandbox | undefined;
+  let stack: TestStack | undefined;
   return {
     name: 'equos-local-sandbox',
     async serverStart() {
-      sandbox = await startLocalSandbox();
+      stack = await startTestStack();
     },
     async serverStop() {
-      await sandbox?.close();
+      await stack?.close();
     },
     async executeCommand({ command, payload }) {
       if (command !== 'sandbox') return undefined;
-      if (!sandbox) throw new Error('the sandbox is not running');
-      return runSandboxCommand(sandbox, payload as SandboxCommand);
+      if (!stack) throw new Error('the sandbox is not running');
+      return runSandboxCommand(stack, payload as SandboxCommand);
     },
   };
 }

@@ -18,6 +18,7 @@ import { problemHandler, problemResponse } from './problem-handler.js';
 import { metaRoutes } from './routes/meta.js';
 import { presetRoutes } from './routes/presets.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { staticFileRoutes, type StaticAssets } from './routes/static-files.js';
 import { createStopTokens } from './session/stop-token.js';
 import { createEquosClient } from './upstream/equos-client.js';
 import { resilientSessions, type ResilientSessionsOptions } from './upstream/resilient-sessions.js';
@@ -34,6 +35,8 @@ export interface TokenServerDeps {
   logger?: Logger;
   /** Deadlines and stop retries for Equos calls. */
   upstream?: Omit<ResilientSessionsOptions, 'secrets'>;
+  /** The widget's files (and demo pages) [none: only the API is served]. */
+  assets?: StaticAssets;
 }
 
 /** Largest request body accepted; a real one is under 200 bytes. */
@@ -66,6 +69,7 @@ export function createTokenServer(config: TokenServerConfig, deps: TokenServerDe
   // CORP must be cross-origin: other sites will load the widget script this server hosts.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.route('/', metaRoutes());
+  if (deps.assets) app.route('/', staticFileRoutes({ assets: deps.assets, demoPages: config.demoPages ?? true }));
 
   app.use('/api/*', originAllowlist({ origins: config.allowedOrigins }));
   app.use(

@@ -57,6 +57,12 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('serves the demo pages unless DEMO_PAGES is off', () => {
+    expect(loadConfig(production).config.demoPages).toBe(true);
+    expect(loadConfig({ ...production, DEMO_PAGES: 'off' }).config.demoPages).toBe(false);
+    expect(configError({ ...production, DEMO_PAGES: 'maybe' }).variable).toBe('DEMO_PAGES');
+  });
+
   it('warns loudly about ALLOWED_ORIGINS=*', () => {
     const { config, warnings } = loadConfig({ ...production, ALLOWED_ORIGINS: '*' });
     expect(config.allowedOrigins).toBe('*');

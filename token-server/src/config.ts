@@ -31,6 +31,8 @@ export interface TokenServerConfig {
   maxSessionSeconds: number;
   /** The `client` tag put on every Equos session this deployment creates. */
   clientTag: string;
+  /** Serve the demo page (`/`) and the examples (`/examples/…`) [true]. */
+  demoPages?: boolean;
 }
 
 /** Process-level settings used only by the Node entry point. */
@@ -119,13 +121,15 @@ export function loadConfig(
     throw new ConfigError('EQUOS_CLIENT', 'must be 1–128 letters, digits, or . _ : -');
   }
 
+  const demoPages = readSwitch(env, 'DEMO_PAGES', true);
+
   const listen: ListenConfig = {
     port: readInteger(env, 'PORT', { min: 0, max: 65535, fallback: CONFIG_DEFAULTS.port }),
     host: nonEmpty(env.HOST) ?? CONFIG_DEFAULTS.host,
   };
 
   return {
-    config: { equos, presets, defaultPreset, allowedOrigins, sessionSecret, maxSessionSeconds, clientTag },
+    config: { equos, presets, defaultPreset, allowedOrigins, sessionSecret, maxSessionSeconds, clientTag, demoPages },
     listen,
     warnings,
   };
@@ -260,6 +264,14 @@ function readInteger(env: Env, name: string, range: { min: number; max: number; 
     throw new ConfigError(name, `must be a whole number from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
   }
   return value;
+}
+
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'on', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'off', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be on or off (got "${raw.slice(0, 16)}").`);
 }
 
 function checkId(variable: string, value: string | undefined): void {

@@ -8,6 +8,7 @@ import { createTokenServer } from './app.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config.js';
 import { listen, type Listening } from './listen.js';
 import { createLogger } from './logger.js';
+import { nodeAssets } from './node-assets.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn('config.warning', { message: warning });
 
   let equos = config.equos;
+  let presets = config.presets;
   let closeSandbox: (() => Promise<void>) | undefined;
   if (!equos) {
     // Loaded lazily: a production install (with a key) never touches the sandbox's code.
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
     const sandbox = await startLocalSandbox();
     equos = sandbox.equos;
     closeSandbox = sandbox.close;
+    // The demo avatar's picture, for the launcher (served by the sandbox like Equos serves thumbnails).
+    presets = presets.map((preset) => (preset.thumbnailUrl ? preset : { ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl }));
     logger.info('sandbox.started', {
       equos_endpoint: sandbox.api.url,
       livekit_url: sandbox.livekit.url,
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const app = createTokenServer({ ...config, equos }, { logger });
+  const app = createTokenServer({ ...config, equos, presets }, { logger, assets: nodeAssets() });
   let server: Listening;
   try {
     server = await listen(app, where);
@@ -51,7 +55,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info('server.listening', { url: server.url, equos: config.equos ? 'cloud' : 'local-sandbox', presets: config.presets.length });
-  process.stdout.write(`\n  Equos avatar token server ready at ${server.url}\n\n`);
+  const demo = config.demoPages === false ? '' : `\n  Open ${server.url}/ and click the bubble to talk to ${presets[0]?.displayName ?? 'the avatar'}.`;
+  process.stdout.write(`\n  Equos avatar token server ready at ${server.url}${demo}\n\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -11,7 +11,7 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 }
 
 /** Decodes unpadded base64url; the caller has checked the alphabet. */
-export function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

@@ -1,0 +1,51 @@
+/**
+ * The whole product on loopback for browser tests, end-to-end tests and benchmarks: the
+ * local sandbox (Equos double, LiveKit server, demo avatar) and a real token server in
+ * front of it serving the built widget and the example pages.
+ */
+import { createTokenServer } from '../../token-server/src/app.js';
+import { listen } from '../../token-server/src/listen.js';
+import { silentLogger } from '../../token-server/src/logger.js';
+import { nodeAssets } from '../../token-server/src/node-assets.js';
+import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../index.js';
+
+/** A running stack. */
+export interface TestStack {
+  sandbox: LocalSandbox;
+  /** The token server, e.g. `http://127.0.0.1:41234` (also serves /equos-avatar.js and /examples/…). */
+  tokenServerUrl: string;
+  close(): Promise<void>;
+}
+
+/** Presets of the test token server. */
+export const TEST_PRESETS = [
+  { name: 'default', displayName: 'Ava', avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', maxDurationS: 600 },
+  { name: 'short', displayName: 'Ava', avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', maxDurationS: 30 },
+];
+
+/** Starts the stack; any origin may call the token server (test pages come from other ports). */
+export async function startTestStack(options: LocalSandboxOptions = {}): Promise<TestStack> {
+  const sandbox = await startLocalSandbox(options);
+  const app = createTokenServer(
+    {
+      equos: sandbox.equos,
+      presets: TEST_PRESETS.map((preset) => ({ ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl })),
+      defaultPreset: 'default',
+      allowedOrigins: '*',
+      sessionSecret: 'test-stack-session-secret-0123456789abcdef',
+      maxSessionSeconds: 600,
+      clientTag: 'test-stack',
+      demoPages: true,
+    },
+    { logger: silentLogger, assets: nodeAssets(), upstream: { stopRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 } } },
+  );
+  const server = await listen(app, { host: '127.0.0.1', port: 0 });
+  return {
+    sandbox,
+    tokenServerUrl: server.url,
+    async close() {
+      await server.close(1000);
+      await sandbox.close();
+    },
+  };
+}

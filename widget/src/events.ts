@@ -1,0 +1,68 @@
+/**
+ * The events `<equos-avatar>` fires, all prefixed `equos-`, bubbling and composed (they
+ * cross shadow boundaries, so a page or a framework wrapper can listen anywhere above).
+ */
+import type { EndReason, ErrorCause, StateName } from './session/machine.js';
+
+/** Base of every widget event: typed `detail`, bubbling, composed. */
+class EquosEvent<T> extends Event {
+  readonly detail: T;
+  constructor(type: string, detail: T, cancelable = false) {
+    super(type, { bubbles: true, composed: true, cancelable });
+    this.detail = detail;
+  }
+}
+
+/** The conversation moved from one state to another. */
+export class EquosStateChangeEvent extends EquosEvent<{ from: StateName; to: StateName; reason?: string }> {
+  constructor(detail: { from: StateName; to: StateName; reason?: string }) {
+    super('equos-state-change', detail);
+  }
+}
+
+/** A paid session started (the token server created it). */
+export class EquosSessionStartEvent extends EquosEvent<{ sessionId: string }> {
+  constructor(detail: { sessionId: string }) {
+    super('equos-session-start', detail);
+  }
+}
+
+/** A session ended, whatever the reason, after it was stopped. */
+export class EquosSessionEndEvent extends EquosEvent<{ sessionId: string; durationS: number; reason: EndReason | ErrorCause }> {
+  constructor(detail: { sessionId: string; durationS: number; reason: EndReason | ErrorCause }) {
+    super('equos-session-end', detail);
+  }
+}
+
+/** Something went wrong; `code` is stable, `message` is the sentence the visitor saw. */
+export class EquosErrorEvent extends EquosEvent<{ code: ErrorCause; message: string }> {
+  constructor(detail: { code: ErrorCause; message: string }) {
+    super('equos-error', detail);
+  }
+}
+
+/** The panel opened or closed (minimised). */
+export class EquosToggleEvent extends EquosEvent<{ open: boolean }> {
+  constructor(open: boolean) {
+    super(open ? 'equos-open' : 'equos-close', { open });
+  }
+}
+
+/** About to start a conversation; `preventDefault()` stops it (e.g. until consent is given). */
+export class EquosRequestStartEvent extends EquosEvent<Record<string, never>> {
+  constructor() {
+    super('equos-request-start', {}, true);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'equos-state-change': EquosStateChangeEvent;
+    'equos-session-start': EquosSessionStartEvent;
+    'equos-session-end': EquosSessionEndEvent;
+    'equos-error': EquosErrorEvent;
+    'equos-open': EquosToggleEvent;
+    'equos-close': EquosToggleEvent;
+    'equos-request-start': EquosRequestStartEvent;
+  }
+}

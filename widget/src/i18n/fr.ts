@@ -1,0 +1,52 @@
+/** Français. */
+import type { Strings } from './strings.js';
+
+const fr: Strings = {
+  talkTo: (name) => `Parler à ${name}`,
+  backToConversation: (name) => `Revenir à la conversation avec ${name}`,
+  dialogLabel: (name) => `Conversation avec ${name}`,
+  intro: (name) => `Parlez avec ${name} face à face. Votre micro n’est utilisé que pendant la conversation.`,
+  start: 'Commencer la conversation',
+  startAgain: 'Recommencer',
+  tryAgain: 'Réessayer',
+  hangUp: 'Terminer la conversation',
+  minimize: 'Réduire',
+  microphone: 'Micro',
+  tapForSound: (name) => `Touchez pour entendre ${name}`,
+  status: {
+    idle: 'Prêt quand vous l’êtes',
+    starting: 'Démarrage…',
+    connecting: 'Connexion…',
+    waiting: (name) => `${name} arrive…`,
+    listening: 'À l’écoute',
+    speaking: (name) => `${name} parle`,
+    reconnecting: 'Connexion instable, reconnexion…',
+    ending: 'Fin de la conversation…',
+    ended: 'Conversation terminée',
+    error: 'Non connecté',
+  },
+  timeLeft: (time) => `Encore ${time}`,
+  ended: {
+    hangup: (_name, duration) => `Conversation terminée · ${duration}`,
+    'max-duration': () => 'Le temps de cette conversation est écoulé.',
+    'avatar-left': (name) => `${name} a quitté la conversation.`,
+    'closed-by-server': () => 'La conversation a été fermée.',
+    'page-left': () => 'La conversation s’est terminée quand vous avez quitté la page.',
+  },
+  errors: {
+    misconfigured: () => 'Ce widget de conversation est mal configuré.',
+    'microphone-denied': () => 'L’accès au micro est bloqué. Autorisez-le depuis l’icône de la barre d’adresse, puis réessayez.',
+    'microphone-unavailable': () => 'Aucun micro n’a pu être ouvert. Branchez-en un et réessayez.',
+    'server-unreachable': () => 'Le service de conversation est injoignable. Vérifiez votre connexion et réessayez.',
+    'origin-not-allowed': () => 'Ce site n’est pas encore autorisé à démarrer des conversations.',
+    'unknown-preset': () => 'Cet avatar n’est pas disponible.',
+    'equos-failed': () => 'Le service d’avatar n’a pas pu démarrer la conversation. Réessayez.',
+    busy: () => 'Trop de conversations en ce moment. Réessayez dans une minute.',
+    'load-failed': () => 'Une partie de la conversation n’a pas pu se charger. Vérifiez votre connexion et réessayez.',
+    'unsupported-browser': () => 'Ce navigateur ne permet pas de conversation vidéo en direct. Essayez un Chrome, Edge, Firefox ou Safari récent.',
+    'avatar-timeout': (name) => `${name} n’a pas pu rejoindre la conversation, qui a été terminée. Réessayez.`,
+    'connection-lost': () => 'La connexion a été perdue : la conversation est terminée.',
+  },
+};
+
+export default fr;

@@ -1,0 +1,141 @@
+/**
+ * The widget's real-time half, and its only importer of livekit-client: joins the session's
+ * LiveKit room, finds the avatar by the identity Equos gave it, plays its video and voice,
+ * publishes the visitor's microphone, and reports what happens as `RtcEvent`s.
+ *
+ * Part of the widget's second file (see ../live.ts).
+ */
+import {
+  DisconnectReason,
+  LogLevel,
+  Room,
+  RoomEvent,
+  setLogLevel,
+  Track,
+  type Participant,
+  type RemoteParticipant,
+  type RemoteTrack,
+} from 'livekit-client';
+import type { RtcAdapter, RtcConnectOptions, RtcEvent } from './rtc-adapter.js';
+
+// livekit-client logs every step at `info`; a widget must stay quiet in its host's console.
+setLogLevel(LogLevel.warn);
+
+/** Reasons that mean the room was closed for us, not that the network failed. */
+const CLOSED_BY_SERVER = new Set<DisconnectReason | undefined>([
+  DisconnectReason.ROOM_DELETED,
+  DisconnectReason.ROOM_CLOSED,
+  DisconnectReason.PARTICIPANT_REMOVED,
+  DisconnectReason.DUPLICATE_IDENTITY,
+]);
+
+class LiveKitAdapter implements RtcAdapter {
+  readonly #listeners = new Set<(event: RtcEvent) => void>();
+  readonly #room = new Room({
+    // Pauses the avatar's video while the panel is minimised (its element is hidden).
+    adaptiveStream: true,
+    dynacast: false,
+    // The widget stops the session itself on pagehide, by beacon, before anything else.
+    disconnectOnPageLeave: false,
+  });
+  #options: RtcConnectOptions | undefined;
+  #leaving = false;
+  #speaking = false;
+
+  subscribe(listener: (event: RtcEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async connect(options: RtcConnectOptions): Promise<void> {
+    this.#options = options;
+    const isAvatar = (participant: Participant) => participant.identity === options.avatarIdentity;
+    this.#room
+      .on(RoomEvent.Reconnecting, () => this.#emit({ type: 'reconnecting' }))
+      .on(RoomEvent.SignalReconnecting, () => this.#emit({ type: 'reconnecting' }))
+      .on(RoomEvent.Reconnected, () => this.#emit({ type: 'reconnected' }))
+      .on(RoomEvent.Disconnected, (reason) => {
+        if (!this.#leaving) this.#emit({ type: 'disconnected', byServer: CLOSED_BY_SERVER.has(reason) });
+      })
+      .on(RoomEvent.ParticipantConnected, (participant) => {
+        if (isAvatar(participant)) this.#emit({ type: 'avatar-joined' });
+      })
+      .on(RoomEvent.ParticipantDisconnected, (participant) => {
+        if (isAvatar(participant)) this.#emit({ type: 'avatar-left' });
+      })
+      .on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
+        if (isAvatar(participant)) this.#play(track);
+      })
+      .on(RoomEvent.ActiveSpeakersChanged, (speakers) => {
+        const speaking = speakers.some(isAvatar);
+        if (speaking !== this.#speaking) {
+          this.#speaking = speaking;
+          this.#emit({ type: 'avatar-speaking', speaking });
+        }
+      })
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => this.#emit({ type: 'audio-blocked', blocked: !this.#room.canPlaybackAudio }));
+
+    await this.#room.connect(options.serverUrl, options.token, { autoSubscribe: true });
+    void this.#room.startAudio().catch(() => {});
+    if (options.microphone) {
+      await this.#room.localParticipant.publishTrack(options.microphone, { source: Track.Source.Microphone, dtx: true });
+    }
+    this.#emit({ type: 'connected', avatarPresent: this.#avatar() !== undefined });
+  }
+
+  /**
+   * Mutes by also pausing the upstream: no audio packets leave the browser at all while
+   * muted (not just silent ones), and the server is told the track is muted.
+   */
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    const publication = this.#room.localParticipant.getTrackPublication(Track.Source.Microphone);
+    const track = publication?.track;
+    if (!publication || !track) return;
+    if (enabled) {
+      await track.resumeUpstream();
+      await publication.unmute();
+    } else {
+      await publication.mute();
+      await track.pauseUpstream();
+    }
+  }
+
+  async resumeAudio(): Promise<void> {
+    await this.#room.startAudio();
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#leaving) return;
+    this.#leaving = true;
+    for (const participant of this.#room.remoteParticipants.values()) {
+      for (const publication of participant.trackPublications.values()) publication.track?.detach();
+    }
+    await this.#room.disconnect();
+    this.#listeners.clear();
+  }
+
+  #avatar(): RemoteParticipant | undefined {
+    return this.#options ? this.#room.remoteParticipants.get(this.#options.avatarIdentity) : undefined;
+  }
+
+  /** The avatar's camera goes to a new video element; its voice to the element unlocked at the click. */
+  #play(track: RemoteTrack): void {
+    if (track.kind === Track.Kind.Video) {
+      const element = track.attach() as HTMLVideoElement;
+      element.muted = true;
+      element.playsInline = true;
+      this.#emit({ type: 'avatar-video', element });
+    } else if (track.kind === Track.Kind.Audio && this.#options) {
+      track.attach(this.#options.audioElement);
+    }
+  }
+
+  #emit(event: RtcEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** Creates the adapter for one conversation. */
+export function createRtcAdapter(): RtcAdapter {
+  return new LiveKitAdapter();
+}

@@ -1,0 +1,43 @@
+/**
+ * The contract between the session controller and the real-time library: the controller
+ * speaks in `RtcEvent`s, so it can be tested with a fake and livekit-client stays in one file.
+ */
+
+/** What happens in the room, in the widget's terms. */
+export type RtcEvent =
+  | { type: 'connected'; avatarPresent: boolean }
+  | { type: 'avatar-joined' }
+  | { type: 'avatar-left' }
+  /** The avatar's video element, once its camera track is subscribed. */
+  | { type: 'avatar-video'; element: HTMLVideoElement }
+  | { type: 'avatar-speaking'; speaking: boolean }
+  | { type: 'reconnecting' }
+  | { type: 'reconnected' }
+  /** The connection ended on its own; `byServer` when the server closed the room or removed us. */
+  | { type: 'disconnected'; byServer: boolean }
+  /** The browser refused to play the avatar's audio until the visitor interacts again. */
+  | { type: 'audio-blocked'; blocked: boolean };
+
+/** How to join. */
+export interface RtcConnectOptions {
+  serverUrl: string;
+  token: string;
+  avatarIdentity: string;
+  /** The visitor's microphone, already granted (published as the microphone track). */
+  microphone?: MediaStreamTrack;
+  /** An audio element unlocked during the visitor's click: the avatar's voice plays in it. */
+  audioElement: HTMLAudioElement;
+}
+
+/** One conversation's real-time connection. */
+export interface RtcAdapter {
+  /** Joins the room and publishes the microphone; rejects when joining fails. */
+  connect(options: RtcConnectOptions): Promise<void>;
+  /** Receives every event from now on; returns the unsubscribe. */
+  subscribe(listener: (event: RtcEvent) => void): () => void;
+  setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  /** Resumes audio playback after an autoplay refusal (call from a click). */
+  resumeAudio(): Promise<void>;
+  /** Leaves the room. Idempotent. */
+  disconnect(): Promise<void>;
+}

@@ -1,0 +1,183 @@
+/**
+ * The lifecycle of one conversation, as one pure state machine: every state the widget can
+ * be in, every event that moves it, and nothing else (no DOM, no LiveKit, no timers). The
+ * session controller feeds it events and carries out what the states imply.
+ *
+ *   idle → starting → connecting → waiting-for-avatar → live → ending → ended
+ *                                                   ↘ error (with a cause) ↙
+ */
+
+/** What the token server told us about the session (the parts the widget uses). */
+export interface SessionInfo {
+  sessionId: string;
+  stopToken: string;
+  serverUrl: string;
+  participantToken: string;
+  avatarIdentity: string;
+  avatarName: string;
+  avatarThumbnailUrl?: string;
+  maxDurationS: number;
+  /** When the session started, in ms since the epoch (the token server's clock). */
+  startedAt: number;
+}
+
+/** Why a session ended normally. */
+export type EndReason =
+  /** The visitor hung up (or the page called `stop()`). */
+  | 'hangup'
+  /** The session's maximum duration passed. */
+  | 'max-duration'
+  /** The avatar left the room. */
+  | 'avatar-left'
+  /** The room was closed by the server (session stopped elsewhere). */
+  | 'closed-by-server'
+  /** The page is going away or the element was removed. */
+  | 'page-left';
+
+/** Why the widget cannot go on. */
+export type ErrorCause =
+  | 'misconfigured'
+  | 'microphone-denied'
+  | 'microphone-unavailable'
+  | 'server-unreachable'
+  | 'origin-not-allowed'
+  | 'unknown-preset'
+  | 'equos-failed'
+  | 'busy'
+  | 'load-failed'
+  | 'unsupported-browser'
+  | 'avatar-timeout'
+  | 'connection-lost';
+
+/** Every state, each holding only the fields valid in it. */
+export type SessionState =
+  | { name: 'idle' }
+  | { name: 'starting' }
+  | { name: 'connecting'; session: SessionInfo }
+  | { name: 'waiting-for-avatar'; session: SessionInfo }
+  | { name: 'live'; session: SessionInfo; reconnecting: boolean; avatarSpeaking: boolean }
+  | { name: 'ending'; session: SessionInfo; outcome: Outcome }
+  | { name: 'ended'; reason: EndReason; durationS: number }
+  | { name: 'error'; cause: ErrorCause };
+
+/** How a session in `ending` will be remembered: a normal end or a failure. */
+export type Outcome = { type: 'ended'; reason: EndReason } | { type: 'error'; cause: ErrorCause };
+
+/** The name of a state. */
+export type StateName = SessionState['name'];
+
+/** Everything that can happen. */
+export type SessionEvent =
+  | { type: 'start' }
+  /** The token server created the session (and the microphone and media code are ready). */
+  | { type: 'session-created'; session: SessionInfo }
+  | { type: 'start-failed'; cause: ErrorCause }
+  /** Joined the LiveKit room. */
+  | { type: 'connected'; avatarPresent: boolean }
+  | { type: 'avatar-joined' }
+  | { type: 'avatar-left' }
+  | { type: 'avatar-speaking'; speaking: boolean }
+  | { type: 'avatar-timeout' }
+  | { type: 'reconnecting' }
+  | { type: 'reconnected' }
+  /** The LiveKit connection ended without us asking. */
+  | { type: 'disconnected'; byServer: boolean }
+  | { type: 'max-duration' }
+  | { type: 'hangup' }
+  | { type: 'page-left' }
+  /** The session has been stopped at the token server (or given up on). */
+  | { type: 'stopped'; at: number }
+  | { type: 'reset' };
+
+/** The state before anything happened. */
+export const INITIAL_STATE: SessionState = { name: 'idle' };
+
+/**
+ * The next state. Events that mean nothing in a state leave it unchanged (the same object),
+ * which is how late results of an abandoned attempt are ignored.
+ *
+ * @example
+ * transition({ name: 'idle' }, { type: 'start' }) // { name: 'starting' }
+ */
+export function transition(state: SessionState, event: SessionEvent): SessionState {
+  switch (state.name) {
+    case 'idle':
+    case 'ended':
+    case 'error':
+      if (event.type === 'start') return { name: 'starting' };
+      if (event.type === 'reset') return INITIAL_STATE;
+      return state;
+    case 'starting':
+      if (event.type === 'session-created') return { name: 'connecting', session: event.session };
+      if (event.type === 'start-failed') return { name: 'error', cause: event.cause };
+      if (event.type === 'hangup' || event.type === 'page-left') return INITIAL_STATE;
+      return state;
+    case 'connecting':
+    case 'waiting-for-avatar':
+      if (event.type === 'connected' && state.name === 'connecting') {
+        return event.avatarPresent ? live(state.session) : { name: 'waiting-for-avatar', session: state.session };
+      }
+      if (event.type === 'avatar-joined' && state.name === 'waiting-for-avatar') return live(state.session);
+      if (event.type === 'avatar-timeout' && state.name === 'waiting-for-avatar') return ending(state.session, failure('avatar-timeout'));
+      return endOnCommonEvents(state, event);
+    case 'live':
+      switch (event.type) {
+        case 'avatar-speaking':
+          return event.speaking === state.avatarSpeaking ? state : { ...state, avatarSpeaking: event.speaking };
+        case 'reconnecting':
+          return state.reconnecting ? state : { ...state, reconnecting: true };
+        case 'reconnected':
+          return state.reconnecting ? { ...state, reconnecting: false } : state;
+        case 'avatar-left':
+          return ending(state.session, ended('avatar-left'));
+        case 'max-duration':
+          return ending(state.session, ended('max-duration'));
+        default:
+          return endOnCommonEvents(state, event);
+      }
+    case 'ending':
+      if (event.type !== 'stopped') return state;
+      return state.outcome.type === 'ended'
+        ? { name: 'ended', reason: state.outcome.reason, durationS: Math.max(0, Math.round((event.at - state.session.startedAt) / 1000)) }
+        : { name: 'error', cause: state.outcome.cause };
+    default: {
+      const unreachable: never = state;
+      return unreachable;
+    }
+  }
+}
+
+/** Events that end a session in any connected state. */
+function endOnCommonEvents(state: Extract<SessionState, { session: SessionInfo }>, event: SessionEvent): SessionState {
+  switch (event.type) {
+    case 'hangup':
+      return ending(state.session, ended('hangup'));
+    case 'page-left':
+      return ending(state.session, ended('page-left'));
+    case 'disconnected':
+      return ending(state.session, event.byServer ? ended('closed-by-server') : failure('connection-lost'));
+    default:
+      return state;
+  }
+}
+
+const live = (session: SessionInfo): SessionState => ({ name: 'live', session, reconnecting: false, avatarSpeaking: false });
+const ending = (session: SessionInfo, outcome: Outcome): SessionState => ({ name: 'ending', session, outcome });
+const ended = (reason: EndReason): Outcome => ({ type: 'ended', reason });
+const failure = (cause: ErrorCause): Outcome => ({ type: 'error', cause });
+
+/** The session a state holds, if any (the paid resource that must be stopped). */
+export function sessionOf(state: SessionState): SessionInfo | undefined {
+  return 'session' in state ? state.session : undefined;
+}
+
+/** Flags the UI derives from a state, computed in one place. */
+export function capabilities(state: SessionState): { canStart: boolean; canHangUp: boolean; inCall: boolean; busy: boolean } {
+  const inCall = state.name === 'connecting' || state.name === 'waiting-for-avatar' || state.name === 'live';
+  return {
+    canStart: state.name === 'idle' || state.name === 'ended' || state.name === 'error',
+    canHangUp: inCall || state.name === 'starting',
+    inCall,
+    busy: state.name === 'starting' || state.name === 'connecting' || state.name === 'waiting-for-avatar' || state.name === 'ending',
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The visitor's microphone: asked for at the click, with the processing a voice call needs,
+ * so the permission prompt shows while the session is being created.
+ */
+import type { ErrorCause } from './machine.js';
+
+/** A refusal the UI can explain. */
+export class MicrophoneError extends Error {
+  readonly errorCause: ErrorCause;
+  constructor(errorCause: ErrorCause, message: string) {
+    super(message);
+    this.name = 'MicrophoneError';
+    this.errorCause = errorCause;
+  }
+}
+
+/** Constraints of a conversation microphone (echo cancellation matters: the avatar talks back). */
+export const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+  channelCount: 1,
+};
+
+/** Whether the browser will grant the microphone without asking ('granted'), or may ask. */
+export async function microphonePermission(): Promise<PermissionState | 'unknown'> {
+  try {
+    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    return status.state;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Opens the microphone; throws `MicrophoneError` with the reason it cannot. */
+export async function openMicrophone(): Promise<MediaStreamTrack> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new MicrophoneError(window.isSecureContext ? 'unsupported-browser' : 'microphone-unavailable', 'No microphone access on this page.');
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: MICROPHONE_CONSTRAINTS, video: false });
+    const [track] = stream.getAudioTracks();
+    if (!track) throw new MicrophoneError('microphone-unavailable', 'No microphone track.');
+    return track;
+  } catch (error) {
+    if (error instanceof MicrophoneError) throw error;
+    const name = (error as DOMException).name;
+    if (name === 'NotAllowedError' || name === 'SecurityError') throw new MicrophoneError('microphone-denied', 'Microphone access was denied.');
+    throw new MicrophoneError('microphone-unavailable', `The microphone cannot be opened (${name}).`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The widget's side of the token server's session API: create a session, stop it (with
+ * retries, and by beacon when the page is going away). Failures become `ErrorCause`s.
+ */
+import { serverUrl } from '../internal/server-url.js';
+import type { ErrorCause, SessionInfo } from './machine.js';
+
+/** A failure the UI can explain. */
+export class TokenServerError extends Error {
+  readonly errorCause: ErrorCause;
+  readonly code: string | undefined;
+  constructor(errorCause: ErrorCause, message: string, code?: string) {
+    super(message);
+    this.name = 'TokenServerError';
+    this.errorCause = errorCause;
+    this.code = code;
+  }
+}
+
+const STOP_RETRY_DELAYS_MS = [400, 1200, 3000];
+
+/** Talks to one token server. */
+export class TokenClient {
+  readonly #server: URL;
+
+  /** @param server the token server's base URL */
+  constructor(server: URL) {
+    this.#server = server;
+  }
+
+  /** Resolves a path (or a URL the server gave relative to itself). */
+  url(path: string): string {
+    return serverUrl(this.#server, path);
+  }
+
+  /** Starts a paid session. */
+  async createSession(request: { preset?: string; participantName?: string }, signal?: AbortSignal): Promise<SessionInfo> {
+    const body = (await this.#json('api/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...(request.preset ? { preset: request.preset } : {}),
+        ...(request.participantName ? { participant_name: request.participantName } : {}),
+      }),
+      signal: signal ?? null,
+    })) as Record<string, unknown>;
+    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+    if (!text('session_id') || !text('server_url') || !text('participant_token')) {
+      throw new TokenServerError('equos-failed', 'The token server answered without a session.');
+    }
+    return {
+      sessionId: text('session_id'),
+      stopToken: text('stop_token'),
+      serverUrl: text('server_url'),
+      participantToken: text('participant_token'),
+      avatarIdentity: text('avatar_identity'),
+      avatarName: text('avatar_name'),
+      ...(text('avatar_thumbnail_url') ? { avatarThumbnailUrl: this.url(text('avatar_thumbnail_url')) } : {}),
+      maxDurationS: typeof body.max_duration_s === 'number' ? body.max_duration_s : 600,
+      startedAt: Date.parse(text('started_at')) || Date.now(),
+    };
+  }
+
+  /**
+   * Stops a session, retrying failures; falls back to a beacon. Never throws: a stop that
+   * cannot get through is left to the server's own clean-up.
+   */
+  async stopSession(session: SessionInfo): Promise<boolean> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const response = await fetch(this.#stopUrl(session), {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: session.stopToken,
+          // Survives the page being closed right after the click.
+          keepalive: true,
+        });
+        if (response.ok || response.status === 404 || response.status === 403) return response.ok;
+      } catch {
+        // Network failure: retry below.
+      }
+      const delay = STOP_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) return this.beaconStop(session);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** Stops a session with `navigator.sendBeacon` (a text/plain body: no CORS preflight). */
+  beaconStop(session: SessionInfo): boolean {
+    try {
+      return navigator.sendBeacon(this.#stopUrl(session), new Blob([session.stopToken], { type: 'text/plain' }));
+    } catch {
+      return false;
+    }
+  }
+
+  #stopUrl(session: SessionInfo): string {
+    return this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/stop`);
+  }
+
+  async #json(path: string, init: RequestInit): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), { ...init, credentials: 'omit' });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new TokenServerError('server-unreachable', `The token server at ${this.#server.origin} cannot be reached.`);
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return body;
+    const code = typeof (body as { code?: unknown })?.code === 'string' ? (body as { code: string }).code : undefined;
+    throw new TokenServerError(causeOf(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`, code);
+  }
+}
+
+function causeOf(status: number, code: string | undefined): ErrorCause {
+  if (code === 'origin-not-allowed' || code === 'origin-required') return 'origin-not-allowed';
+  if (code === 'unknown-preset') return 'unknown-preset';
+  if (status === 429 || status === 503) return 'busy';
+  if (status >= 500) return 'equos-failed';
+  return 'misconfigured';
+}

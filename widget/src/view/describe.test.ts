@@ -1,0 +1,78 @@
+/** Every state's words, in every language the widget speaks. */
+import { describe as suite, expect, it } from 'vitest';
+import { en } from '../i18n/en.js';
+import fr from '../i18n/fr.js';
+import { languageOf, loadStrings, stringsIfLoaded, SUPPORTED_LOCALES } from '../i18n/localize.js';
+import type { EndReason, ErrorCause, SessionInfo, SessionState } from '../session/machine.js';
+import { describe } from './describe.js';
+
+const session = { sessionId: 's', avatarName: 'Ava' } as SessionInfo;
+const reasons: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left'];
+const causes: ErrorCause[] = [
+  'misconfigured', 'microphone-denied', 'microphone-unavailable', 'server-unreachable', 'origin-not-allowed', 'unknown-preset',
+  'equos-failed', 'busy', 'load-failed', 'unsupported-browser', 'avatar-timeout', 'connection-lost',
+];
+const states: SessionState[] = [
+  { name: 'idle' },
+  { name: 'starting' },
+  { name: 'connecting', session },
+  { name: 'waiting-for-avatar', session },
+  { name: 'live', session, reconnecting: false, avatarSpeaking: false },
+  { name: 'live', session, reconnecting: false, avatarSpeaking: true },
+  { name: 'live', session, reconnecting: true, avatarSpeaking: false },
+  { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } },
+  ...reasons.map((reason): SessionState => ({ name: 'ended', reason, durationS: 125 })),
+  ...causes.map((cause): SessionState => ({ name: 'error', cause })),
+];
+
+suite('describe', () => {
+  it('gives every state its own words (English)', () => {
+    const words = states.map((state) => describe(state, en, 'Ava').announcement);
+    expect(new Set(words).size).toBe(words.length);
+    expect(words.every((text) => text.length > 3)).toBe(true);
+  });
+
+  it.each([
+    [{ name: 'waiting-for-avatar', session }, 'Ava is joining…', 'busy'],
+    [{ name: 'live', session, reconnecting: false, avatarSpeaking: true }, 'Ava is speaking', 'live'],
+    [{ name: 'live', session, reconnecting: true, avatarSpeaking: true }, 'Connection unstable, reconnecting…', 'warn'],
+    [{ name: 'ended', reason: 'hangup', durationS: 125 }, 'Conversation ended · 2:05', 'idle'],
+    [{ name: 'error', cause: 'microphone-denied' }, 'Microphone access is blocked. Allow it from the icon in your browser’s address bar, then try again.', 'error'],
+    [{ name: 'error', cause: 'avatar-timeout' }, 'Ava could not join, so the conversation was ended. Please try again.', 'error'],
+  ] as Array<[SessionState, string, string]>)('announces %j as %j', (state, announcement, tone) => {
+    expect(describe(state, en, 'Ava')).toMatchObject({ announcement, tone });
+  });
+
+  it('keeps the status line short after an end or an error (the details go over the video)', () => {
+    expect(describe({ name: 'ended', reason: 'page-left', durationS: 3 }, en, 'Ava').status).toBe('Conversation ended');
+    expect(describe({ name: 'error', cause: 'busy' }, en, 'Ava').status).toBe('Not connected');
+  });
+
+  it('puts a message over the video for ends, errors and reconnection only', () => {
+    for (const state of states) {
+      const hasMessage = describe(state, en, 'Ava').message !== undefined;
+      expect(hasMessage).toBe(state.name === 'ended' || state.name === 'error' || (state.name === 'live' && state.reconnecting));
+    }
+  });
+
+  it('speaks French too, with the same set of distinct sentences', () => {
+    const words = states.map((state) => describe(state, fr, 'Ava').announcement);
+    expect(new Set(words).size).toBe(words.length);
+    expect(describe({ name: 'idle' }, fr, 'Ava').status).toBe('Prêt quand vous l’êtes');
+  });
+
+  it('picks the language from the locale attribute, then the page, then the browser', () => {
+    expect(SUPPORTED_LOCALES).toEqual(['en', 'fr']);
+    expect(languageOf('fr-CA', 'en', 'en')).toBe('fr');
+    expect(languageOf(null, 'fr', 'en-US')).toBe('fr');
+    expect(languageOf(undefined, '', 'de-DE')).toBe('en');
+  });
+
+  it('has English at once and loads other languages on demand', async () => {
+    expect(stringsIfLoaded('en')).toBe(en);
+    expect(stringsIfLoaded('fr')).toBeUndefined();
+    expect(await loadStrings('fr', () => undefined)).toEqual(fr);
+    expect(stringsIfLoaded('fr')).toEqual(fr);
+    expect(await loadStrings('xx', () => undefined)).toBe(en);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The conversation panel: header (face, name, status, minimise), the stage (the avatar's
+ * live video, or its picture with a message), and the controls of the current state.
+ */
+import { html, nothing } from 'lit';
+import { capabilities, type SessionState } from '../session/machine.js';
+import type { Strings } from '../i18n/strings.js';
+import { clock } from '../i18n/strings.js';
+import type { Description } from './describe.js';
+import { hangUpIcon, microphoneIcon, microphoneOffIcon, minimizeIcon, soundIcon } from './icons.js';
+
+/** What the panel shows and does. */
+export interface PanelView {
+  strings: Strings;
+  name: string;
+  thumbnail?: string | undefined;
+  state: SessionState;
+  description: Description;
+  open: boolean;
+  floating: boolean;
+  video: HTMLVideoElement | null;
+  microphoneEnabled: boolean;
+  audioBlocked: boolean;
+  secondsLeft: number | undefined;
+  /** Set when the widget is misconfigured: why, for the site owner. */
+  problem: string | undefined;
+  onStart: () => void;
+  onHangUp: () => void;
+  onMinimize: () => void;
+  onToggleMicrophone: () => void;
+  onResumeAudio: () => void;
+  onKeydown: (event: KeyboardEvent) => void;
+}
+
+/** Renders the panel. */
+export function renderPanel(view: PanelView) {
+  const { strings, description } = view;
+  return html`<section
+    id="panel"
+    class="panel"
+    part="panel"
+    role="dialog"
+    aria-label=${strings.dialogLabel(view.name)}
+    ?hidden=${view.floating && !view.open}
+    @keydown=${view.onKeydown}
+  >
+    <div class="panel__header">
+      ${view.thumbnail ? html`<img class="panel__avatar" src=${view.thumbnail} alt="" />` : nothing}
+      <div class="panel__title">
+        <p class="panel__name">${view.name}</p>
+        <p class="status status--${description.tone}" part="status">
+          <span class="status__dot" aria-hidden="true"></span><span>${description.status}</span>
+        </p>
+      </div>
+      ${view.floating
+        ? html`<button class="icon-button" part="minimize-button" type="button" aria-label=${strings.minimize} @click=${view.onMinimize}>
+            ${minimizeIcon}
+          </button>`
+        : nothing}
+    </div>
+    <div class="stage" part="stage">${renderStage(view)}</div>
+    <div class="controls" part="controls">${renderControls(view)}</div>
+  </section>`;
+}
+
+function renderStage(view: PanelView) {
+  const { state, strings, description } = view;
+  const showVideo = view.video && (state.name === 'live' || state.name === 'waiting-for-avatar');
+  if (showVideo) view.video!.setAttribute('part', 'video');
+  return html`
+    ${showVideo
+      ? view.video
+      : view.thumbnail
+        ? html`<img class="stage__poster ${capabilities(state).busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
+        : nothing}
+    ${state.name === 'idle' ? html`<div class="intro"><p>${strings.intro(view.name)}</p></div>` : nothing}
+    ${state.name === 'live' && state.avatarSpeaking
+      ? html`<span class="badge badge--speaking" aria-hidden="true"><span class="bars"><span></span><span></span><span></span></span></span>`
+      : nothing}
+    ${view.secondsLeft !== undefined ? html`<span class="badge badge--time" part="countdown">${strings.timeLeft(clock(view.secondsLeft))}</span>` : nothing}
+    ${view.problem
+      ? html`<p class="stage__message stage__message--error" part="message">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
+      : description.message
+        ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message">${description.message}</p>`
+        : nothing}
+  `;
+}
+
+function renderControls(view: PanelView) {
+  const { state, strings } = view;
+  const { canStart, canHangUp } = capabilities(state);
+  if (view.problem) return nothing;
+  if (canStart) {
+    const label = state.name === 'idle' ? strings.start : state.name === 'error' ? strings.tryAgain : strings.startAgain;
+    return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${label}</button>`;
+  }
+  return html`
+    ${view.audioBlocked
+      ? html`<button class="round" part="sound-button" type="button" aria-label=${strings.tapForSound(view.name)} @click=${view.onResumeAudio}>${soundIcon}</button>`
+      : nothing}
+    <button
+      class="round round--mic"
+      part="mic-button"
+      type="button"
+      aria-pressed=${view.microphoneEnabled ? 'true' : 'false'}
+      aria-label=${strings.microphone}
+      ?disabled=${state.name === 'starting'}
+      @click=${view.onToggleMicrophone}
+    >
+      ${view.microphoneEnabled ? microphoneIcon : microphoneOffIcon}
+    </button>
+    <button class="round round--hangup" part="hangup-button" type="button" aria-label=${strings.hangUp} ?disabled=${!canHangUp} @click=${view.onHangUp}>
+      ${hangUpIcon}
+    </button>
+  `;
+}

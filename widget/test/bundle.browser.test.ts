@@ -1,0 +1,107 @@
+/**
+ * The shipped bundle (dist/equos-avatar.js) pasted into pages the way site owners and their
+ * optimisers do it. Each page is an iframe: its own document, registry and globals.
+ */
+import { expect } from 'chai';
+import { tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
+
+const BUNDLE = '/dist/equos-avatar.js';
+
+interface Page {
+  window: Window & typeof globalThis & { EquosAvatar?: { version: string; start(): void }; errors: string[]; before?: string[] };
+  document: Document;
+}
+
+/** Loads `body` (HTML) in a fresh iframe and resolves when it has loaded. */
+async function page(body: string): Promise<Page> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width: 800px; height: 600px';
+  frame.srcdoc = `<!doctype html><html><head><script>
+      window.errors = [];
+      window.addEventListener('error', (event) => window.errors.push(String(event.message)));
+      window.before = Object.keys(window);
+    </script></head><body>${body}</body></html>`;
+  document.body.append(frame);
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  return { window: frame.contentWindow as Page['window'], document: frame.contentDocument! };
+}
+
+async function widgetIn(target: Page, timeoutMs = 5000): Promise<HTMLElement> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const element = target.document.querySelector('equos-avatar');
+    if (element?.shadowRoot?.querySelector('[part~="launcher"]')) return element as HTMLElement;
+    if (performance.now() > deadline) throw new Error('no widget appeared');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const liveRequests = (target: Page) =>
+  target.window.performance.getEntriesByType('resource').filter((entry) => entry.name.includes('equos-avatar-live.')).length;
+
+describe('the one-line embed (shipped bundle)', () => {
+  afterEach(() => document.querySelectorAll('iframe').forEach((frame) => frame.remove()));
+
+  for (const mode of ['', 'async', 'defer', 'type="module"']) {
+    it(`creates the floating widget from a ${mode || 'plain'} script tag, with its data-* settings`, async () => {
+      const server = await tokenServerUrl();
+      const target = await page(`<p>Shop</p><script src="${BUNDLE}" data-server="${server}" data-preset="default" data-position="bottom-left" data-locale="fr" ${mode}></script>`);
+      const widget = await widgetIn(target);
+      expect(target.document.querySelectorAll('equos-avatar')).to.have.length(1);
+      expect(widget.getAttribute('position')).to.equal('bottom-left');
+      expect(widget.getAttribute('server')).to.equal(server);
+      expect(target.window.errors).to.deep.equal([]);
+    });
+  }
+
+  it('finds its settings when Cloudflare Rocket Loader runs it (no document.currentScript)', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`
+      <script type="text/rocketscript" data-rocketsrc="${BUNDLE}" data-server="${server}" data-preset="default"></script>
+      <script>fetch('${BUNDLE}').then((r) => r.text()).then((code) => (0, eval)(code));</script>`);
+    const widget = await widgetIn(target);
+    expect(widget.getAttribute('preset')).to.equal('default');
+  });
+
+  it('finds its settings when a "delay JS" plugin injects a copy of the tag late', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`
+      <script type="text/plain" data-src="${BUNDLE}" data-server="${server}"></script>
+      <script>setTimeout(() => { const s = document.createElement('script'); s.src = '${BUNDLE}'; document.body.append(s); }, 300);</script>`);
+    await widgetIn(target);
+  });
+
+  it('can be included twice, and leaves only its documented globals', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`<script src="${BUNDLE}" data-server="${server}"></script><script src="${BUNDLE}" data-server="${server}"></script>`);
+    await widgetIn(target);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(target.window.errors).to.deep.equal([]);
+    expect(target.document.querySelectorAll('equos-avatar')).to.have.length(1);
+    const added = Object.keys(target.window).filter((key) => key !== 'before' && !target.window.before!.includes(key)).sort();
+    // EquosAvatar is ours; the rest is what Lit itself shares between its copies on a page.
+    expect(added).to.deep.equal(['EquosAvatar', 'litElementVersions', 'litHtmlVersions', 'litPropertyMetadata', 'reactiveElementVersions']);
+    expect(target.window.EquosAvatar!.version).to.match(/^\d+\.\d+\.\d+/);
+  });
+
+  it('defines the element only, without data-server, for pages that write <equos-avatar> themselves', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`<equos-avatar server="${server}" mode="inline"></equos-avatar><script src="${BUNDLE}"></script>`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const element = target.document.querySelector('equos-avatar')!;
+    expect(target.document.querySelectorAll('equos-avatar')).to.have.length(1);
+    expect(element.shadowRoot!.querySelector('[part~="panel"]')).to.not.equal(null);
+  });
+
+  it('loads its second file only at the first sign of intent', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`<script src="${BUNDLE}" data-server="${server}"></script>`);
+    const widget = await widgetIn(target);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(liveRequests(target)).to.equal(0);
+    widget.shadowRoot!.querySelector('[part~="launcher"]')!.dispatchEvent(new PointerEvent('pointerenter'));
+    const deadline = performance.now() + 5000;
+    while (liveRequests(target) === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(liveRequests(target)).to.equal(1);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * A conversation through `<equos-avatar>`, with the real token server and Equos double and a
+ * fake real-time adapter driven by the test: every state's words, the events and methods,
+ * and that every session the widget starts gets stopped.
+ */
+import { expect } from 'chai';
+import { equosCalls, equosFault } from '../../sandbox/testing/sandbox-commands.js';
+import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
+import { fakeLive, messageOf, mount, part, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
+
+/** Mounts an open widget, starts a conversation, and returns it with its adapter once connected. */
+async function started(attributes: Record<string, string> = {}) {
+  const live = fakeLive();
+  const element = await mount({ open: '', ...attributes }, live);
+  const events: string[] = [];
+  for (const type of ['equos-state-change', 'equos-session-start', 'equos-session-end', 'equos-error'] as const) {
+    element.addEventListener(type, (event) => events.push(`${type} ${JSON.stringify(event.detail)}`));
+  }
+  part(element, 'start-button')!.click();
+  await until(() => live.adapters[0]?.connected !== undefined, 'the adapter to connect');
+  const adapter = live.adapters[0]!;
+  return { element, adapter, events, sessionId: element.state.name === 'connecting' ? element.state.session.sessionId : '' };
+}
+
+async function emit(element: EquosAvatarElement, adapter: FakeAdapter, ...events: Parameters<FakeAdapter['emit']>[0][]) {
+  for (const event of events) adapter.emit(event);
+  await element.updateComplete;
+}
+
+describe('<equos-avatar>: a conversation', () => {
+  afterEach(unmountAll);
+
+  it('goes through every state with its words, and stops the session on hang-up', async () => {
+    const { element, adapter, events, sessionId } = await started();
+    expect(sessionId).to.match(/^ses_/);
+    expect(statusOf(element)).to.equal('Connecting…');
+    expect(adapter.connected).to.include({ avatarIdentity: 'sandbox-avatar' });
+    expect(adapter.connected!.token).to.match(/^ey/);
+    expect(adapter.connected!.microphone?.kind).to.equal('audio');
+
+    await emit(element, adapter, { type: 'connected', avatarPresent: false });
+    expect(statusOf(element)).to.equal('Ava is joining…');
+    await emit(element, adapter, { type: 'avatar-joined' });
+    expect(statusOf(element)).to.equal('Listening');
+    await emit(element, adapter, { type: 'avatar-speaking', speaking: true });
+    expect(statusOf(element)).to.equal('Ava is speaking');
+    await emit(element, adapter, { type: 'reconnecting' });
+    expect(statusOf(element)).to.equal('Connection unstable, reconnecting…');
+    expect(part(element, 'message')!.textContent).to.equal('Connection unstable, reconnecting…');
+    await emit(element, adapter, { type: 'reconnected' });
+    expect(statusOf(element)).to.equal('Ava is speaking');
+
+    part(element, 'hangup-button')!.click();
+    await until(() => element.state.name === 'ended', 'the end');
+    expect(statusOf(element)).to.equal('Conversation ended');
+    expect(messageOf(element)).to.match(/^Conversation ended · 0:0\d$/);
+    expect(adapter.disconnected).to.equal(true);
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+    expect(part(element, 'start-button')!.textContent!.trim()).to.equal('Start again');
+
+    const states = events.filter((event) => event.startsWith('equos-state-change')).map((event) => JSON.parse(event.slice(19)).to);
+    expect(states).to.deep.equal(['starting', 'connecting', 'waiting-for-avatar', 'live', 'ending', 'ended']);
+    expect(events).to.include(`equos-session-start {"sessionId":"${sessionId}"}`);
+    const end = events.find((event) => event.startsWith('equos-session-end'))!;
+    expect(JSON.parse(end.slice(18))).to.include({ sessionId, reason: 'hangup' });
+  });
+
+  it('publishes a microphone with echo cancellation and noise suppression', async () => {
+    const { element, adapter } = await started();
+    const settings = adapter.connected!.microphone!.getSettings();
+    expect(settings).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+  });
+
+  it('retries a stop the token server could not get through, until it does', async () => {
+    const { element, adapter, sessionId } = await started();
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    // The token server tries Equos 3 times per request here; 5 failures make the widget retry once.
+    await equosFault('stop', { kind: 'status', status: 503 }, 5);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end', 8000);
+    expect(await equosCalls('stop', sessionId)).to.equal(6);
+  });
+
+  it('shows the avatar video and the live indicator when minimised; only hang-up ends the call', async () => {
+    const { element, adapter } = await started();
+    const video = document.createElement('video');
+    await emit(element, adapter, { type: 'connected', avatarPresent: true }, { type: 'avatar-video', element: video });
+    expect(part(element, 'video')).to.equal(video);
+    element.close();
+    await element.updateComplete;
+    expect(element.state.name).to.equal('live');
+    expect(part(element, 'launcher')!.getAttribute('aria-label')).to.equal('Back to your conversation with Ava');
+    expect(part(element, 'launcher')!.querySelector('.launcher__live')).to.not.equal(null);
+    part(element, 'launcher')!.click();
+    await element.updateComplete;
+    expect(part(element, 'panel')!.hidden).to.equal(false);
+    expect(adapter.disconnected).to.equal(false);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+  });
+
+  it('mutes and unmutes the microphone from the button and the method', async () => {
+    const { element, adapter } = await started();
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    const mic = part(element, 'mic-button')!;
+    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    expect(mic.getAttribute('aria-label')).to.equal('Microphone');
+    mic.click();
+    await until(() => adapter.microphone.length === 1, 'mute');
+    await element.updateComplete;
+    expect(mic.getAttribute('aria-pressed')).to.equal('false');
+    await element.setMicrophoneEnabled(true);
+    await element.updateComplete;
+    expect(adapter.microphone).to.deep.equal([false, true]);
+    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    element.stop();
+  });
+
+  it('gives up on an avatar that never joins, stops the session and says so', async () => {
+    const { element, adapter, sessionId } = await started({ 'avatar-timeout': '1' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: false });
+    await until(() => element.state.name === 'error', 'the timeout', 4000);
+    expect(messageOf(element)).to.equal('Ava could not join, so the conversation was ended. Please try again.');
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+    expect(part(element, 'start-button')!.textContent!.trim()).to.equal('Try again');
+  });
+
+  it('ends with the right words when the avatar leaves, the server closes the room, or the connection is lost', async () => {
+    const cases: Array<[Parameters<FakeAdapter['emit']>[0], string]> = [
+      [{ type: 'avatar-left' }, 'Ava left the conversation.'],
+      [{ type: 'disconnected', byServer: true }, 'The conversation was closed.'],
+      [{ type: 'disconnected', byServer: false }, 'The connection was lost, so the conversation ended.'],
+    ];
+    for (const [event, words] of cases) {
+      const { element, adapter, sessionId } = await started();
+      await emit(element, adapter, { type: 'connected', avatarPresent: true }, event);
+      await until(() => element.state.name === 'ended' || element.state.name === 'error', words);
+      expect(messageOf(element)).to.equal(words);
+      expect(await equosCalls('stop', sessionId)).to.equal(1);
+    }
+  });
+
+  it('counts down in the last minute of the maximum duration', async () => {
+    const { element, adapter } = await started({ preset: 'short' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    await until(() => part(element, 'countdown') !== null, 'the countdown');
+    expect(part(element, 'countdown')!.textContent).to.match(/^0:2\d left$/);
+    element.stop();
+  });
+
+  it('explains token server failures: unknown preset, Equos failing, unreachable server', async () => {
+    const unknown = await mount({ open: '', preset: 'ghost' });
+    part(unknown, 'start-button')!.click();
+    await until(() => unknown.state.name === 'error', 'the error');
+    expect(messageOf(unknown)).to.equal('This avatar is not available.');
+
+    await equosFault('create', { kind: 'status', status: 500 });
+    const failing = await mount({ open: '' });
+    const errors: string[] = [];
+    failing.addEventListener('equos-error', (event) => errors.push(event.detail.code));
+    part(failing, 'start-button')!.click();
+    await until(() => failing.state.name === 'error', 'the error');
+    expect(messageOf(failing)).to.equal('The avatar service could not start the conversation. Please try again.');
+    expect(errors).to.deep.equal(['equos-failed']);
+
+    const unreachable = await mount({ open: '', server: 'http://127.0.0.1:9' });
+    part(unreachable, 'start-button')!.click();
+    await until(() => unreachable.state.name === 'error', 'the error');
+    expect(messageOf(unreachable)).to.equal('The conversation service cannot be reached. Check your connection and try again.');
+  });
+
+  it('explains a refused microphone, and starts no session', async () => {
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    const permissions = navigator.permissions.query;
+    navigator.permissions.query = () => Promise.resolve({ state: 'prompt' } as PermissionStatus);
+    try {
+      const before = await equosCalls('create');
+      const element = await mount({ open: '' });
+      part(element, 'start-button')!.click();
+      await until(() => element.state.name === 'error', 'the error');
+      expect(messageOf(element)).to.contain('Microphone access is blocked');
+      expect(await equosCalls('create')).to.equal(before);
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+      navigator.permissions.query = permissions;
+    }
+  });
+
+  it('lets the page veto a start with equos-request-start', async () => {
+    const element = await mount({ open: '' });
+    element.addEventListener('equos-request-start', (event) => event.preventDefault());
+    const before = await equosCalls('create');
+    element.start();
+    await element.updateComplete;
+    expect(element.state.name).to.equal('idle');
+    expect(await equosCalls('create')).to.equal(before);
+  });
+
+  it('stops the session when the element is removed from the page', async () => {
+    const { element, adapter, sessionId } = await started();
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    element.remove();
+    await until(() => adapter.disconnected, 'the disconnect');
+    await until(() => false, 'nothing', 300).catch(() => {});
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+  });
+
+  it('keeps the session when the element is only moved', async () => {
+    const { element, adapter } = await started();
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    const holder = document.createElement('div');
+    document.body.append(holder);
+    holder.append(element);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(element.state.name).to.equal('live');
+    expect(adapter.disconnected).to.equal(false);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+    holder.remove();
+  });
+
+  it('cancels a start when hung up while starting, and no session it caused is left running', async () => {
+    const [createsBefore, stopsBefore] = [await equosCalls('create'), await equosCalls('stop')];
+    const live = fakeLive();
+    const element = await mount({ open: '' }, live);
+    part(element, 'start-button')!.click();
+    await element.updateComplete;
+    element.stop();
+    await element.updateComplete;
+    expect(element.state.name).to.equal('idle');
+    // Either the create never left, or its session was stopped (by the widget or, when the
+    // request was aborted mid-way, by the token server itself).
+    let settled = false;
+    for (let attempt = 0; attempt < 30 && !settled; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      settled = (await equosCalls('create')) - createsBefore === (await equosCalls('stop')) - stopsBefore;
+    }
+    expect(settled).to.equal(true);
+    expect(live.adapters.every((adapter) => adapter.connected === undefined)).to.equal(true);
+  });
+});

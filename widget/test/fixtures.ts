@@ -1,0 +1,115 @@
+/**
+ * Fixtures for the component suites: a fake real-time adapter the test drives by hand, an
+ * `<equos-avatar>` mounted against the real token server and sandbox (the WTR plugin runs
+ * them), and queries by `part`.
+ */
+import '../src/equos-avatar.js';
+import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
+import type { RtcAdapter, RtcConnectOptions, RtcEvent } from '../src/rtc/rtc-adapter.js';
+import { SessionController } from '../src/session/session-controller.js';
+import type { LiveModule } from '../src/session/session-port.js';
+import { tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
+
+/** A real-time adapter the test drives: it records calls and emits what the test says. */
+export class FakeAdapter implements RtcAdapter {
+  connected: RtcConnectOptions | undefined;
+  disconnected = false;
+  microphone: boolean[] = [];
+  #listeners = new Set<(event: RtcEvent) => void>();
+  failConnect = false;
+
+  async connect(options: RtcConnectOptions): Promise<void> {
+    if (this.failConnect) throw new Error('connect failed');
+    this.connected = options;
+  }
+  subscribe(listener: (event: RtcEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    this.microphone.push(enabled);
+  }
+  async resumeAudio(): Promise<void> {}
+  async disconnect(): Promise<void> {
+    this.disconnected = true;
+  }
+  /** Emits an event as if it came from the room. */
+  emit(event: RtcEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** A conversation file whose adapters are fakes; `adapters` lists them in creation order. */
+export function fakeLive(): { load: () => Promise<LiveModule>; adapters: FakeAdapter[] } {
+  const adapters: FakeAdapter[] = [];
+  const module: LiveModule = {
+    createSession: (host, options) =>
+      new SessionController(host, {
+        ...options,
+        createAdapter: () => {
+          const adapter = new FakeAdapter();
+          adapters.push(adapter);
+          return adapter;
+        },
+      }),
+  };
+  return { load: async () => module, adapters };
+}
+
+const mounted: HTMLElement[] = [];
+
+/** Mounts `<equos-avatar>` (server = the test token server unless given) and waits for it to render. */
+export async function mount(attributes: Record<string, string> = {}, live = fakeLive()): Promise<EquosAvatarElement> {
+  const element = document.createElement('equos-avatar');
+  const all = { server: await tokenServerUrl(), ...attributes };
+  for (const [name, value] of Object.entries(all)) element.setAttribute(name, value);
+  element.liveLoader = live.load;
+  document.body.append(element);
+  mounted.push(element);
+  await element.updateComplete;
+  // The floating launcher appears once the avatar's name and the language are known.
+  if ((all as Record<string, string>).mode !== 'inline') await until(() => part(element, 'launcher') !== null, 'the launcher', 3000);
+  return element;
+}
+
+/** Removes every mounted element (call in afterEach). */
+export async function unmountAll(): Promise<void> {
+  for (const element of mounted.splice(0)) element.remove();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The element of a part in the shadow root. */
+export function part<T extends HTMLElement = HTMLElement>(element: EquosAvatarElement, name: string): T | null {
+  return element.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+/** The status line's text. */
+export const statusOf = (element: EquosAvatarElement) => part(element, 'status')?.textContent?.trim() ?? '';
+
+/** The message over the stage (ends, errors, reconnection). */
+export const messageOf = (element: EquosAvatarElement) => part(element, 'message')?.textContent?.trim() ?? '';
+
+/** Waits until `accept` holds (polling every 20 ms). */
+export async function until(accept: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!accept()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Loads axe-core (a UMD script) once and checks `element`, returning the violations. */
+export async function axeViolations(element: Element): Promise<Array<{ id: string; help: string; nodes: unknown[] }>> {
+  const global = window as unknown as { axe?: { run(context: Element, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: unknown[] }> }> } };
+  if (!global.axe) {
+    await new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/node_modules/axe-core/axe.min.js';
+      script.onload = () => resolve();
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+  const result = await global.axe!.run(element, { rules: { region: { enabled: false } } });
+  return result.violations;
+}
