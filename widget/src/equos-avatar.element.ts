@@ -134,6 +134,8 @@ export class EquosAvatarElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#presetsAbort?.abort();
+    clearTimeout(this.#readyTimer);
+    this.#readyTimer = undefined;
     cancelAnimationFrame(this.#meterFrame);
     clearInterval(this.#ticker);
   }
