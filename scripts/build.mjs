@@ -15,7 +15,8 @@ import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const dist = join(root, 'dist');
+// BUILD_OUT_DIR builds elsewhere (a test builds into a scratch directory while others read dist/).
+const dist = process.env.BUILD_OUT_DIR ?? join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const budget = JSON.parse(readFileSync(join(root, 'widget/size-budget.json'), 'utf8'));
 const target = ['chrome90', 'firefox90', 'safari15', 'edge90'];

@@ -25,6 +25,11 @@ export interface EquosApiDoubleOptions {
   livekit?: LiveKitCredentials;
   /** Known avatars by id; unknown ids get a generated one. */
   avatars?: Record<string, DoubleAvatar>;
+  /**
+   * End sessions by themselves when `maxDuration` passes, as Equos does [true]. Off, only stops
+   * end them: the worst case for a bill, used to prove the token server's own guarantees.
+   */
+  autoEnd?: boolean;
   /** PNG pictures of known avatars, served at `/avatars/<id>.png` like Equos' thumbnails. */
   thumbnails?: Record<string, Uint8Array>;
   /** Clock [Date.now]. */
@@ -59,7 +64,7 @@ type Ctx = Context<{ Bindings: HttpBindings }>;
  * faults.inject('stop', { kind: 'status', status: 503 }, { times: 2 });
  */
 export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDouble {
-  const state = new DoubleState(options.now);
+  const state = new DoubleState(options.now, options.autoEnd ?? true);
   const faults = new FaultPlan();
   const livekit = options.livekit ?? DEFAULT_LIVEKIT;
   const avatars = options.avatars ?? SANDBOX_AVATARS;

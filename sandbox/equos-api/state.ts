@@ -38,9 +38,11 @@ export class DoubleState {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #listeners = new Set<SessionListener>();
   readonly #now: () => number;
+  readonly #autoEnd: boolean;
 
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number = Date.now, autoEnd = true) {
     this.#now = now;
+    this.#autoEnd = autoEnd;
   }
 
   /** The current time in ms. */
@@ -66,7 +68,7 @@ export class DoubleState {
   /** Adds a session and schedules its end after `maxDuration` seconds, like Equos does. */
   start(session: EquosSession): void {
     this.sessions.set(session.id, { session, stopCalls: 0 });
-    if (session.maxDuration) {
+    if (session.maxDuration && this.#autoEnd) {
       const timer = setTimeout(() => this.end(session.id, 'max-duration'), session.maxDuration * 1000);
       timer.unref?.();
       this.#timers.set(session.id, timer);

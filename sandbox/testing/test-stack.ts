@@ -4,9 +4,14 @@
  * front of it serving the built widget and the example pages.
  */
 import { createTokenServer } from '../../token-server/src/app.js';
+import { createMemoryStore } from '../../token-server/src/ledger/memory-store.js';
+import { startReaper } from '../../token-server/src/ledger/reaper.js';
+import type { LedgerStore } from '../../token-server/src/ledger/store.js';
 import { listen } from '../../token-server/src/listen.js';
 import { silentLogger } from '../../token-server/src/logger.js';
 import { nodeAssets } from '../../token-server/src/node-assets.js';
+import { createEquosClient } from '../../token-server/src/upstream/equos-client.js';
+import { resilientSessions } from '../../token-server/src/upstream/resilient-sessions.js';
 import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../index.js';
 
 /** A running stack. */
@@ -14,6 +19,8 @@ export interface TestStack {
   sandbox: LocalSandbox;
   /** The token server, e.g. `http://127.0.0.1:41234` (also serves /equos-avatar.js and /examples/…). */
   tokenServerUrl: string;
+  /** Its session ledger (a reaper watches it, quickly). */
+  store: LedgerStore;
   close(): Promise<void>;
 }
 
@@ -26,6 +33,17 @@ export const TEST_PRESETS = [
 /** Starts the stack; any origin may call the token server (test pages come from other ports). */
 export async function startTestStack(options: LocalSandboxOptions = {}): Promise<TestStack> {
   const sandbox = await startLocalSandbox(options);
+  const store = createMemoryStore();
+  const equos = createEquosClient(sandbox.equos);
+  const reaper = startReaper({
+    store,
+    equos: resilientSessions(equos.sessions),
+    logger: silentLogger,
+    instanceId: 'test-stack',
+    intervalMs: 250,
+    retryBaseMs: 100,
+    heartbeatTimeoutMs: 60_000,
+  });
   const app = createTokenServer(
     {
       equos: sandbox.equos,
@@ -36,15 +54,21 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
       maxSessionSeconds: 600,
       clientTag: 'test-stack',
       demoPages: true,
+      // Heartbeats every second, so tests see them quickly.
+      heartbeat: { intervalS: 1, timeoutS: 60 },
+      // Every test visitor is 127.0.0.1.
+      limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
     },
-    { logger: silentLogger, assets: nodeAssets(), upstream: { stopRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 } } },
+    { logger: silentLogger, assets: nodeAssets(), store, equos, upstream: { stopRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 } } },
   );
   const server = await listen(app, { host: '127.0.0.1', port: 0 });
   return {
     sandbox,
     tokenServerUrl: server.url,
+    store,
     async close() {
       await server.close(1000);
+      await reaper.stop();
       await sandbox.close();
     },
   };

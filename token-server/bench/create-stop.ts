@@ -1,17 +1,19 @@
 /**
- * `npm run bench`: sustained create → stop round trips through the real token server (Node
- * HTTP, every middleware) against the zero-latency Equos API double, both on loopback.
+ * `npm run bench` (load): sustained concurrent create → stop round trips against the token
+ * server as users run it (its own process, SQLite ledger, reaper, info-level access logs),
+ * in front of the zero-latency Equos API double in this process, all on loopback.
  *
- * Prints throughput, p50/p99 latency per route, error count and memory before and after.
- * The load generator shares the process (and the machine's 2 cores) with both servers, so
- * the figures are a floor, not a ceiling.
+ * Prints throughput, p50/p99 latency per route, the error count, sessions left running, and
+ * the server's resident memory before, right after, and 5 s after the load. The load
+ * generator shares the machine's 2 cores with the server, so the figures are a floor.
  *
  *   BENCH_SECONDS=10 BENCH_CONCURRENCY=32 npm run bench
  */
-import { createTokenServer } from '../src/app.js';
-import { listen } from '../src/listen.js';
-import { silentLogger } from '../src/logger.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEquosApiDouble } from '../../sandbox/equos-api/server.js';
+import { spawnTokenServer } from '../test/server-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -19,79 +21,80 @@ const apiKey = 'sk_bench_0123456789abcdef';
 const origin = 'https://bench.example';
 
 const equos = await startEquosApiDouble({ apiKey });
-const app = createTokenServer(
-  {
-    equos: { apiKey, endpoint: equos.url },
-    presets: [{ name: 'default', displayName: 'Bench', avatarId: 'sandbox-avatar', maxDurationS: 600 }],
-    defaultPreset: 'default',
-    allowedOrigins: [origin],
-    sessionSecret: 'bench-secret-0123456789abcdefghijklmnop',
-    maxSessionSeconds: 600,
-    clientTag: 'bench',
-  },
-  { logger: silentLogger },
-);
-const server = await listen(app, { host: '127.0.0.1', port: 0 });
+const server = spawnTokenServer({
+  EQUOS_API_KEY: apiKey,
+  EQUOS_ENDPOINT: equos.url,
+  EQUOS_AVATAR_ID: 'sandbox-avatar',
+  ALLOWED_ORIGINS: origin,
+  SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop',
+  LEDGER_PATH: join(mkdtempSync(join(tmpdir(), 'bench-')), 'ledger.sqlite'),
+  // One load generator is one address: lift the limits, which are not what is measured.
+  RATE_LIMIT_PER_MINUTE: '100000',
+  RATE_LIMIT_SITE_PER_MINUTE: '1000000',
+  MAX_SESSIONS_PER_VISITOR: '1000',
+  MAX_CONCURRENT_SESSIONS: '100000',
+});
+const base = await server.ready();
 
 const latencies = { create: [] as number[], stop: [] as number[] };
 let errors = 0;
 
 async function timed(kind: keyof typeof latencies, path: string, body: string): Promise<Record<string, string> | undefined> {
   const started = performance.now();
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { origin, 'content-type': 'application/json' },
-    body,
-  });
-  const json = (await response.json()) as Record<string, string>;
-  latencies[kind].push(performance.now() - started);
-  if (!response.ok) {
-    errors += 1;
-    return undefined;
+  try {
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body });
+    const json = (await response.json()) as Record<string, string>;
+    latencies[kind].push(performance.now() - started);
+    if (response.ok) return json;
+  } catch {
+    // counted below
   }
-  return json;
+  errors += 1;
+  return undefined;
 }
 
-const memory = () => {
-  globalThis.gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  return { rss_mb: +(rss / 2 ** 20).toFixed(1), heap_mb: +(heapUsed / 2 ** 20).toFixed(1) };
-};
+async function load(untilMs: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < untilMs) {
+        const created = await timed('create', '/api/sessions', '{"participant_name":"Bench"}');
+        if (created) await timed('stop', `/api/sessions/${created.session_id}/stop`, JSON.stringify({ stop_token: created.stop_token }));
+      }
+    }),
+  );
+}
 
-const before = memory();
-const deadline = performance.now() + seconds * 1000;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      const created = await timed('create', '/api/sessions', '{"participant_name":"Bench"}');
-      if (created) await timed('stop', `/api/sessions/${created.session_id}/stop`, JSON.stringify({ stop_token: created.stop_token }));
-    }
-  }),
-);
-equos.state.dispose(); // the double's own bookkeeping is not the token server's memory
-const after = memory();
+const mb = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
+// Warm up (JIT, SQLite pages, connection pools), then measure.
+await load(performance.now() + 2000);
+latencies.create.length = latencies.stop.length = 0;
+errors = 0;
+const rssBefore = server.rssBytes();
+const started = performance.now();
+await load(started + seconds * 1000);
+const elapsedS = (performance.now() - started) / 1000;
+const rssAfter = server.rssBytes();
+await new Promise((resolve) => setTimeout(resolve, 5000));
+const rssSettled = server.rssBytes();
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return +(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(2);
 };
-const total = latencies.create.length + latencies.stop.length;
-const stillRunning = equos.state.running().length;
 console.table({
   create: { requests: latencies.create.length, p50_ms: percentile(latencies.create, 50), p99_ms: percentile(latencies.create, 99) },
   stop: { requests: latencies.stop.length, p50_ms: percentile(latencies.stop, 50), p99_ms: percentile(latencies.stop, 99) },
 });
 console.log(
-  JSON.stringify({
-    seconds,
+  `load: ${JSON.stringify({
+    seconds: +elapsedS.toFixed(1),
     concurrency,
-    requests_per_s: Math.round(total / seconds),
-    round_trips_per_s: Math.round(latencies.stop.length / seconds),
+    requests_per_s: Math.round((latencies.create.length + latencies.stop.length) / elapsedS),
+    round_trips_per_s: Math.round(latencies.stop.length / elapsedS),
     errors,
-    sessions_left_running: stillRunning,
-    memory_before: before,
-    memory_after: after,
-  }),
+    sessions_left_running: equos.state.running().length,
+    server_rss_mb: { before: mb(rssBefore), after: mb(rssAfter), settled_5s: mb(rssSettled) },
+  })}`,
 );
-await server.close(1000);
+await server.kill('SIGTERM');
 await equos.close();

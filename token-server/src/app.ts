@@ -9,7 +9,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
-import type { TokenServerConfig } from './config.js';
+import { DEFAULT_HEARTBEAT, type TokenServerConfig } from './config.js';
 import { ProblemError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { accessLog } from './middleware/access-log/index.js';
@@ -19,6 +19,10 @@ import { metaRoutes } from './routes/meta.js';
 import { presetRoutes } from './routes/presets.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { staticFileRoutes, type StaticAssets } from './routes/static-files.js';
+import { createMemoryStore } from './ledger/memory-store.js';
+import type { LedgerStore } from './ledger/store.js';
+import { DEFAULT_LIMITS } from './session/admission.js';
+import { createVisitorKeys } from './session/client-address.js';
 import { createStopTokens } from './session/stop-token.js';
 import { createEquosClient } from './upstream/equos-client.js';
 import { resilientSessions, type ResilientSessionsOptions } from './upstream/resilient-sessions.js';
@@ -37,6 +41,13 @@ export interface TokenServerDeps {
   upstream?: Omit<ResilientSessionsOptions, 'secrets'>;
   /** The widget's files (and demo pages) [none: only the API is served]. */
   assets?: StaticAssets;
+  /**
+   * The session ledger [in memory: fine for tests and embedding, forgotten on restart;
+   * `server.ts` uses SQLite or Redis].
+   */
+  store?: LedgerStore;
+  /** Clock in ms [Date.now]. */
+  now?: () => number;
 }
 
 /** Largest request body accepted; a real one is under 200 bytes. */
@@ -95,9 +106,15 @@ export function createTokenServer(config: TokenServerConfig, deps: TokenServerDe
       presets,
       defaultPreset: config.defaultPreset,
       equos: resilientSessions(client.sessions, { ...deps.upstream, secrets }),
+      store: deps.store ?? createMemoryStore(),
       stopTokens: createStopTokens(config.sessionSecret),
+      visitorKey: createVisitorKeys(config.sessionSecret),
+      limits: { ...DEFAULT_LIMITS, ...config.limits },
+      trustedProxy: config.trustedProxy,
+      heartbeatIntervalS: config.heartbeat?.intervalS ?? DEFAULT_HEARTBEAT.intervalS,
       logger,
       clientTag: config.clientTag,
+      now: deps.now ?? Date.now,
     }),
   );
 

@@ -27,7 +27,11 @@ describe('loadConfig', () => {
     expect(config.defaultPreset).toBe('default');
     expect(config.allowedOrigins).toEqual([]);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
-    expect(listen).toEqual({ port: 8787, host: '127.0.0.1' });
+    expect(listen).toMatchObject({ port: 8787, host: '127.0.0.1', ledger: { kind: 'sqlite', path: 'data/ledger.sqlite' } });
+    expect(listen.reaper).toEqual({ intervalMs: 2000, graceMs: 30_000, orphanSweepMs: 300_000, retryBaseMs: 2000, retryMaxMs: 300_000 });
+    expect(listen.deadlines).toEqual({ create: 15_000, stop: 8_000 });
+    expect(config.limits).toEqual({ ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25 });
+    expect(config.heartbeat).toEqual({ intervalS: 20, timeoutS: 90 });
     expect(warnings.join('\n')).toMatch(/SESSION_SECRET is not set/);
     expect(warnings.join('\n')).toMatch(/ALLOWED_ORIGINS is empty/);
   });
@@ -53,8 +57,43 @@ describe('loadConfig', () => {
     expect(config.maxSessionSeconds).toBe(900);
     expect(config.presets[0]!.maxDurationS).toBe(900);
     expect(config.equos!.endpoint).toBe('http://127.0.0.1:9999');
-    expect(listen).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(listen).toMatchObject({ port: 0, host: '0.0.0.0' });
     expect(warnings).toEqual([]);
+  });
+
+  it('reads the ledger, limits, heartbeat, reaper and proxy settings', () => {
+    const { config, listen } = loadConfig({
+      ...production,
+      REDIS_URL: 'redis://10.0.0.5:6379',
+      RATE_LIMIT_PER_MINUTE: '4',
+      MAX_SESSIONS_PER_VISITOR: '1',
+      MAX_CONCURRENT_SESSIONS: '40',
+      DAILY_BUDGET_MINUTES: '600',
+      HEARTBEAT_INTERVAL_S: '0.5',
+      HEARTBEAT_TIMEOUT_S: '2',
+      REAPER_INTERVAL_S: '0.25',
+      STOP_GRACE_S: '1.5',
+      ORPHAN_SWEEP_S: '0',
+      TRUSTED_PROXY_HEADER: 'X-Forwarded-For',
+      TRUSTED_PROXY_HOPS: '2',
+      INSTANCE_ID: 'web-1',
+    });
+    expect(listen).toMatchObject({ ledger: { kind: 'redis', url: 'redis://10.0.0.5:6379' }, reaper: { intervalMs: 250, graceMs: 1500, orphanSweepMs: 0 }, instanceId: 'web-1' });
+    expect(config).toMatchObject({
+      limits: { ratePerMinute: 4, perVisitor: 1, concurrent: 40, dailyBudgetMinutes: 600 },
+      heartbeat: { intervalS: 0.5, timeoutS: 2 },
+      trustedProxy: { header: 'x-forwarded-for', hops: 2 },
+    });
+    expect(configError({ ...production, HEARTBEAT_INTERVAL_S: '20', HEARTBEAT_TIMEOUT_S: '30' }).variable).toBe('HEARTBEAT_TIMEOUT_S');
+    expect(configError({ ...production, REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
+    expect(configError({ ...production, TRUSTED_PROXY_HEADER: 'bad header' }).variable).toBe('TRUSTED_PROXY_HEADER');
+    expect(configError({ ...production, REAPER_INTERVAL_S: 'often' }).variable).toBe('REAPER_INTERVAL_S');
+  });
+
+  it('logs at LOG_LEVEL (info by default)', () => {
+    expect(loadConfig(production).listen.logLevel).toBe('info');
+    expect(loadConfig({ ...production, LOG_LEVEL: 'DEBUG' }).listen.logLevel).toBe('debug');
+    expect(configError({ ...production, LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
   });
 
   it('serves the demo pages unless DEMO_PAGES is off', () => {
@@ -71,7 +110,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ MAX_SESSION_SECONDS: 'ten' }, 'MAX_SESSION_SECONDS'],
-    [{ MAX_SESSION_SECONDS: '5' }, 'MAX_SESSION_SECONDS'],
+    [{ MAX_SESSION_SECONDS: '4' }, 'MAX_SESSION_SECONDS'],
     [{ MAX_SESSION_SECONDS: '1e3' }, 'MAX_SESSION_SECONDS'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],

@@ -7,9 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { OriginPolicy } from './middleware/origin-allowlist/index.js';
 import { isJsonObject } from './internal/json.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { isPresetName, type Preset } from './presets.js';
+import { DEFAULT_LIMITS, type SessionLimits } from './session/admission.js';
+import type { TrustedProxy } from './session/client-address.js';
 import { isEquosId } from './upstream/types.js';
 
 /** Where the token server finds Equos. */
@@ -33,12 +37,48 @@ export interface TokenServerConfig {
   clientTag: string;
   /** Serve the demo page (`/`) and the examples (`/examples/…`) [true]. */
   demoPages?: boolean;
+  /** Rates, caps and budget [DEFAULT_LIMITS]. */
+  limits?: Partial<SessionLimits>;
+  /** Browser heartbeats: how often they are sent, and how long a silent session lives [20 s, 90 s]. */
+  heartbeat?: { intervalS: number; timeoutS: number };
+  /** The proxy whose client-address header is believed [none: the socket's address]. */
+  trustedProxy?: TrustedProxy;
+}
+
+/** Heartbeat defaults: a session survives a few lost beats, and a background tab's timers. */
+export const DEFAULT_HEARTBEAT = { intervalS: 20, timeoutS: 90 } as const;
+
+/** Where the ledger lives. */
+export type LedgerConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+/** The reaper's timing. */
+export interface ReaperConfig {
+  intervalMs: number;
+  graceMs: number;
+  /** 0 turns the orphan sweep off. */
+  orphanSweepMs: number;
+  /** Backoff between failed stops of one session: first wait and cap. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** Deadlines of calls to Equos, in ms. */
+export interface UpstreamDeadlines {
+  create: number;
+  stop: number;
 }
 
 /** Process-level settings used only by the Node entry point. */
 export interface ListenConfig {
   port: number;
   host: string;
+  ledger: LedgerConfig;
+  reaper: ReaperConfig;
+  deadlines: UpstreamDeadlines;
+  /** This instance's name in the ledger's claims. */
+  instanceId: string;
+  /** Log lines below this level are dropped [info]. */
+  logLevel: LogLevel;
 }
 
 /** The result of reading the environment. */
@@ -67,10 +107,11 @@ export const CONFIG_DEFAULTS = {
   host: '127.0.0.1',
   clientTag: 'equos-avatar',
   displayName: 'Assistant',
+  ledgerPath: 'data/ledger.sqlite',
 } as const;
 
 /** Bounds on a session's maximum duration, in seconds. */
-export const SESSION_SECONDS_RANGE = { min: 30, max: 4 * 60 * 60 } as const;
+export const SESSION_SECONDS_RANGE = { min: 5, max: 4 * 60 * 60 } as const;
 
 const MIN_SECRET_LENGTH = 32;
 
@@ -122,17 +163,60 @@ export function loadConfig(
   }
 
   const demoPages = readSwitch(env, 'DEMO_PAGES', true);
+  const limits: SessionLimits = {
+    ratePerMinute: readInteger(env, 'RATE_LIMIT_PER_MINUTE', { min: 1, max: 100_000, fallback: DEFAULT_LIMITS.ratePerMinute }),
+    siteRatePerMinute: readInteger(env, 'RATE_LIMIT_SITE_PER_MINUTE', { min: 1, max: 1_000_000, fallback: DEFAULT_LIMITS.siteRatePerMinute }),
+    perVisitor: readInteger(env, 'MAX_SESSIONS_PER_VISITOR', { min: 1, max: 1000, fallback: DEFAULT_LIMITS.perVisitor }),
+    concurrent: readInteger(env, 'MAX_CONCURRENT_SESSIONS', { min: 1, max: 100_000, fallback: DEFAULT_LIMITS.concurrent }),
+    ...(nonEmpty(env.DAILY_BUDGET_MINUTES) ? { dailyBudgetMinutes: readInteger(env, 'DAILY_BUDGET_MINUTES', { min: 1, max: 10_000_000, fallback: 0 }) } : {}),
+  };
+  const heartbeat = {
+    intervalS: readSeconds(env, 'HEARTBEAT_INTERVAL_S', { min: 0.1, max: 600, fallback: DEFAULT_HEARTBEAT.intervalS }),
+    timeoutS: readSeconds(env, 'HEARTBEAT_TIMEOUT_S', { min: 0.5, max: 3600, fallback: DEFAULT_HEARTBEAT.timeoutS }),
+  };
+  if (heartbeat.timeoutS < heartbeat.intervalS * 2) {
+    throw new ConfigError('HEARTBEAT_TIMEOUT_S', `must be at least twice HEARTBEAT_INTERVAL_S (${heartbeat.intervalS}), so one lost beat does not end a session.`);
+  }
+  const proxyHeader = nonEmpty(env.TRUSTED_PROXY_HEADER)?.toLowerCase();
+  if (proxyHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(proxyHeader)) {
+    throw new ConfigError('TRUSTED_PROXY_HEADER', 'must be a header name, e.g. x-forwarded-for or cf-connecting-ip.');
+  }
+  const trustedProxy = proxyHeader ? { header: proxyHeader, hops: readInteger(env, 'TRUSTED_PROXY_HOPS', { min: 1, max: 10, fallback: 1 }) } : undefined;
 
+  const redisUrl = nonEmpty(env.REDIS_URL);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL.');
+  }
   const listen: ListenConfig = {
     port: readInteger(env, 'PORT', { min: 0, max: 65535, fallback: CONFIG_DEFAULTS.port }),
     host: nonEmpty(env.HOST) ?? CONFIG_DEFAULTS.host,
+    ledger: redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite', path: nonEmpty(env.LEDGER_PATH) ?? CONFIG_DEFAULTS.ledgerPath },
+    reaper: {
+      intervalMs: readSeconds(env, 'REAPER_INTERVAL_S', { min: 0.05, max: 600, fallback: 2 }) * 1000,
+      graceMs: readSeconds(env, 'STOP_GRACE_S', { min: 0, max: 3600, fallback: 30 }) * 1000,
+      orphanSweepMs: readSeconds(env, 'ORPHAN_SWEEP_S', { min: 0, max: 86_400, fallback: 300 }) * 1000,
+      retryBaseMs: readSeconds(env, 'REAPER_RETRY_BASE_S', { min: 0.05, max: 600, fallback: 2 }) * 1000,
+      retryMaxMs: readSeconds(env, 'REAPER_RETRY_MAX_S', { min: 0.1, max: 3600, fallback: 300 }) * 1000,
+    },
+    deadlines: {
+      create: readSeconds(env, 'EQUOS_CREATE_TIMEOUT_S', { min: 0.1, max: 120, fallback: 15 }) * 1000,
+      stop: readSeconds(env, 'EQUOS_STOP_TIMEOUT_S', { min: 0.1, max: 120, fallback: 8 }) * 1000,
+    },
+    instanceId: nonEmpty(env.INSTANCE_ID) ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    logLevel: readLogLevel(env.LOG_LEVEL),
   };
 
   return {
-    config: { equos, presets, defaultPreset, allowedOrigins, sessionSecret, maxSessionSeconds, clientTag, demoPages },
+    config: { equos, presets, defaultPreset, allowedOrigins, sessionSecret, maxSessionSeconds, clientTag, demoPages, limits, heartbeat, ...(trustedProxy ? { trustedProxy } : {}) },
     listen,
     warnings,
   };
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  const level = nonEmpty(raw)?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(level as LogLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+  return level as LogLevel;
 }
 
 function readEquosConnection(env: Env): EquosConnection | null {
@@ -262,6 +346,17 @@ function readInteger(env: Env, name: string, range: { min: number; max: number; 
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
     throw new ConfigError(name, `must be a whole number from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
+  }
+  return value;
+}
+
+/** A duration in seconds; decimals allowed (tests run the reaper in milliseconds). */
+function readSeconds(env: Env, name: string, range: { min: number; max: number; fallback: number }): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return range.fallback;
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    throw new ConfigError(name, `must be a number of seconds from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
   }
   return value;
 }

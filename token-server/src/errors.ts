@@ -75,6 +75,36 @@ export const PROBLEMS = {
     title: 'Two different presets were named',
     help: 'Name the preset once, as `preset` or as room_config.agents[0].agent_name.',
   },
+  'session-ended': {
+    status: 410,
+    title: 'This session has ended',
+    help: 'Start a new session.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many sessions started from this address',
+    help: 'Wait for the time in the Retry-After header, then try again.',
+  },
+  'too-many-sessions': {
+    status: 429,
+    title: 'This visitor already has the most open sessions allowed',
+    help: 'End a running conversation first.',
+  },
+  'capacity-reached': {
+    status: 503,
+    title: 'The most concurrent sessions allowed are running',
+    help: 'Wait for the time in the Retry-After header, then try again.',
+  },
+  'budget-exhausted': {
+    status: 503,
+    title: "Today's budget of session minutes is used up",
+    help: 'New sessions can start after midnight UTC (see Retry-After).',
+  },
+  'ledger-unavailable': {
+    status: 503,
+    title: 'Sessions cannot be recorded right now',
+    help: 'The token server only starts sessions it can track; try again shortly.',
+  },
   'upstream-error': {
     status: 502,
     title: 'Equos could not handle the request',

@@ -41,8 +41,12 @@ export function listen(app: FetchApp, options: { host: string; port: number }): 
           new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             force.unref();
+            // A connection whose request finishes during the drain turns idle (keep-alive):
+            // close those as they appear rather than waiting for the client's keep-alive timeout.
+            const idle = setInterval(() => server.closeIdleConnections(), 50);
             server.close(() => {
               clearTimeout(force);
+              clearInterval(idle);
               done();
             });
             server.closeIdleConnections();

@@ -5,6 +5,8 @@
 
 /** Log severities. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Every level, lowest first. */
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Values a log line may carry. */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;

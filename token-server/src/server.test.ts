@@ -2,49 +2,35 @@
  * The Node entry point as users run it (`npm start` → `tsx token-server/src/server.ts`), in a
  * child process, over real HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
 import { TEST_API_KEY } from '../test/harness.js';
+import { spawnTokenServer, type ServerProcess } from '../test/server-process.js';
 
-const entry = fileURLToPath(new URL('./server.ts', import.meta.url));
 const ORIGIN = 'https://shop.example';
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+const running: ServerProcess[] = [];
 
-const running: Run[] = [];
-
-function run(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const handle = { child, output: () => output, exited };
+/** Starts the entry point with a fresh ledger file, unless `env` names one. */
+function run(env: Record<string, string>): ServerProcess {
+  const handle = spawnTokenServer({ LEDGER_PATH: join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite'), ...env });
   running.push(handle);
   return handle;
 }
 
-async function readyUrl(handle: Run): Promise<string> {
-  await expect.poll(() => /ready at (http:\/\/\S+)/.test(handle.output()), { timeout: 10_000 }).toBe(true);
-  return /ready at (http:\/\/\S+)/.exec(handle.output())![1]!;
-}
+const readyUrl = (handle: ServerProcess) => handle.ready();
 
 let equos: RunningEquosApiDouble;
 beforeAll(async () => {
   equos = await startEquosApiDouble({ apiKey: TEST_API_KEY });
 });
 afterAll(() => equos.close());
-afterEach(() => {
-  for (const handle of running.splice(0)) if (handle.child.exitCode === null) handle.child.kill('SIGKILL');
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((handle) => handle.kill('SIGKILL')));
+  equos.faults.clear();
 });
 
 describe('npm start (token-server/src/server.ts)', () => {
@@ -79,6 +65,51 @@ describe('npm start (token-server/src/server.ts)', () => {
     expect(await handle.exited).toBe(0);
     expect(handle.output()).toContain('"event":"server.stopped"');
     expect(handle.output()).not.toContain(TEST_API_KEY);
+  });
+
+  it('on SIGTERM finishes in-flight requests, refuses new ones, leaves live sessions to the ledger; the next instance carries on', async () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite');
+    const env = {
+      EQUOS_API_KEY: TEST_API_KEY,
+      EQUOS_ENDPOINT: equos.url,
+      EQUOS_AVATAR_ID: 'avatar-1',
+      ALLOWED_ORIGINS: ORIGIN,
+      SESSION_SECRET: 'y'.repeat(40),
+      LEDGER_PATH: ledger,
+      HEARTBEAT_INTERVAL_S: '0.5',
+      HEARTBEAT_TIMEOUT_S: '4',
+      REAPER_INTERVAL_S: '0.2',
+    };
+    const post = (url: string, path: string, body: string, type = 'application/json') =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': type }, body });
+    type Created = { session_id: string; stop_token: string };
+
+    const first = run(env);
+    const firstUrl = await first.ready();
+    const quiet = (await (await post(firstUrl, '/api/sessions', '{}')).json()) as Created;
+    // A create Equos takes 1.5 s to answer is in flight when the redeploy's SIGTERM lands.
+    equos.faults.inject('create', { kind: 'delay', ms: 1500 });
+    const inFlight = post(firstUrl, '/api/sessions', '{}');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(post(firstUrl, '/api/sessions', '{}')).rejects.toThrow();
+    const finished = await inFlight;
+    expect(finished.status).toBe(201);
+    const late = (await finished.json()) as Created;
+    expect(await first.exited).toBe(0);
+    // Nobody was cut off by the redeploy.
+    expect(equos.state.sessions.get(quiet.session_id)!.session.endedAt).toBeNull();
+    expect(equos.state.sessions.get(late.session_id)!.session.endedAt).toBeNull();
+
+    const second = run(env);
+    const secondUrl = await second.ready();
+    // The new instance knows both from the ledger: it takes the late one's stop...
+    expect((await post(secondUrl, `/api/sessions/${late.session_id}/stop`, late.stop_token, 'text/plain')).status).toBe(200);
+    expect(equos.state.sessions.get(late.session_id)!.endedBy).toBe('stop');
+    // ...and stops the quiet one, whose browser sends no heartbeats, within the timeout.
+    await expect.poll(() => equos.state.sessions.get(quiet.session_id)!.endedBy, { timeout: 8000 }).toBe('stop');
+    expect(second.output()).toContain(`"session_id":"${quiet.session_id}","reason":"heartbeat"`);
   });
 
   it('runs on the built-in local sandbox when no API key is set', async () => {

@@ -1,14 +1,21 @@
 /**
  * The Node entry point (`npm start`): reads the environment, starts the local sandbox when
- * there is no Equos API key, listens, and shuts down gracefully on SIGTERM/SIGINT.
+ * there is no Equos API key, opens the session ledger, starts the reaper, listens, and shuts
+ * down gracefully on SIGTERM/SIGINT: in-flight requests finish, running sessions stay in the
+ * ledger (a redeploy must not cut visitors off; the next instance's reaper watches them).
  *
  * This is the only module that reads `process.env` or listens on a port.
  */
 import { createTokenServer } from './app.js';
-import { ConfigError, loadConfig, type LoadedConfig } from './config.js';
+import { ConfigError, DEFAULT_HEARTBEAT, loadConfig, type LoadedConfig } from './config.js';
+import { openLedgerStore } from './ledger/open-store.js';
+import { startReaper } from './ledger/reaper.js';
+import type { LedgerStore } from './ledger/store.js';
 import { listen, type Listening } from './listen.js';
 import { createLogger } from './logger.js';
 import { nodeAssets } from './node-assets.js';
+import { createEquosClient } from './upstream/equos-client.js';
+import { resilientSessions } from './upstream/resilient-sessions.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -22,7 +29,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config, listen: where, warnings } = loaded;
-  const logger = createLogger({ secrets: config.equos ? [config.equos.apiKey] : [] });
+  const logger = createLogger({ level: where.logLevel, secrets: config.equos ? [config.equos.apiKey] : [] });
   for (const warning of warnings) logger.warn('config.warning', { message: warning });
 
   let equos = config.equos;
@@ -43,7 +50,47 @@ async function main(): Promise<void> {
     });
   }
 
-  const app = createTokenServer({ ...config, equos, presets }, { logger, assets: nodeAssets() });
+  let store: LedgerStore;
+  try {
+    store = await openLedgerStore(where.ledger);
+  } catch (error) {
+    const variable = where.ledger.kind === 'redis' ? 'REDIS_URL' : 'LEDGER_PATH';
+    process.stderr.write(`equos-avatar token server: cannot open the session ledger (${variable}): ${(error as Error).message}\n`);
+    await closeSandbox?.();
+    process.exit(1);
+  }
+  logger.info('ledger.opened', { store: store.kind, instance_id: where.instanceId });
+
+  const client = createEquosClient(equos);
+  const upstream = { deadlines: where.deadlines };
+  const reaper = startReaper({
+    store,
+    // One attempt per pass: the reaper's own backoff (kept in the ledger) does the retrying,
+    // so a failing stop never holds up a pass.
+    equos: resilientSessions(client.sessions, { ...upstream, secrets: [equos.apiKey], stopRetry: { attempts: 1 } }),
+    logger,
+    instanceId: where.instanceId,
+    intervalMs: where.reaper.intervalMs,
+    graceMs: where.reaper.graceMs,
+    retryBaseMs: where.reaper.retryBaseMs,
+    retryMaxMs: where.reaper.retryMaxMs,
+    heartbeatTimeoutMs: (config.heartbeat?.timeoutS ?? DEFAULT_HEARTBEAT.timeoutS) * 1000,
+    // A claim outlives one stop attempt (bounded by its deadline) but not much more, so the
+    // sessions of an instance killed mid-stop are picked up again soon.
+    leaseMs: where.deadlines.stop + 2000,
+    ...(where.reaper.orphanSweepMs > 0
+      ? {
+          orphans: {
+            clientTag: config.clientTag,
+            everyMs: where.reaper.orphanSweepMs,
+            // Older than any create still in flight (which will record its session itself).
+            minAgeMs: where.deadlines.create + 5000,
+          },
+        }
+      : {}),
+  });
+
+  const app = createTokenServer({ ...config, equos, presets }, { logger, assets: nodeAssets(), store, equos: client, upstream });
   let server: Listening;
   try {
     server = await listen(app, where);
@@ -51,6 +98,8 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${where.port} is already in use (set PORT)` : `cannot listen on ${where.host}:${where.port} (${code ?? 'error'})`;
     process.stderr.write(`equos-avatar token server: ${why}\n`);
+    await reaper.stop();
+    await store.close();
     await closeSandbox?.();
     process.exit(1);
   }
@@ -64,6 +113,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('server.stopping', { signal });
     await server.close(SHUTDOWN_GRACE_MS);
+    await reaper.stop();
+    await store.close();
     await closeSandbox?.();
     logger.info('server.stopped', {});
     process.exit(0);

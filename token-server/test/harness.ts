@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { createTokenServer, type TokenServerDeps } from '../src/app.js';
 import type { TokenServerConfig } from '../src/config.js';
 import { listen, type Listening } from '../src/listen.js';
+import { createMemoryStore } from '../src/ledger/memory-store.js';
+import type { LedgerStore } from '../src/ledger/store.js';
 import { createLogger } from '../src/logger.js';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
 
@@ -33,6 +35,8 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   equos: RunningEquosApiDouble;
+  /** The token server's session ledger. */
+  store: LedgerStore;
   logs: string[];
   /** `fetch` against the token server; sends `Origin: SITE_ORIGIN` unless told otherwise. */
   request(path: string, init?: RequestInit & { origin?: string | null }): Promise<RecordedResponse>;
@@ -77,11 +81,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sessionSecret: SESSION_SECRET,
     maxSessionSeconds: 600,
     clientTag: 'test-deployment',
+    // Every test here comes from 127.0.0.1: limits get their own tests (limits.test.ts).
+    limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
     ...options.config,
   };
   // The logger redacts nothing here on purpose: the raw lines are checked for the key.
   const logger = createLogger({ write: (line) => logs.push(line), level: 'debug' });
-  const app = createTokenServer(config, { upstream: FAST_UPSTREAM, ...options.deps, logger });
+  const store = options.deps?.store ?? createMemoryStore();
+  const app = createTokenServer(config, { upstream: FAST_UPSTREAM, ...options.deps, logger, store });
   const server: Listening = await listen(app, { host: '127.0.0.1', port: 0 });
 
   async function request(path: string, init: RequestInit & { origin?: string | null } = {}): Promise<RecordedResponse> {
@@ -97,6 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     url: server.url,
     equos,
+    store,
     logs,
     request,
     async createSession(body = {}) {
@@ -147,6 +155,9 @@ export function useStack(options: StackOptions = {}): Stack {
     },
     get equos() {
       return get().equos;
+    },
+    get store() {
+      return get().store;
     },
     get logs() {
       return get().logs;

@@ -4,7 +4,7 @@
  * and that every session the widget starts gets stopped.
  */
 import { expect } from 'chai';
-import { equosCalls, equosFault } from '../../sandbox/testing/sandbox-commands.js';
+import { equosCalls, equosFault, tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 import { fakeLive, messageOf, mount, part, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
 
@@ -73,14 +73,19 @@ describe('<equos-avatar>: a conversation', () => {
     await until(() => element.state.name === 'ended', 'the end');
   });
 
-  it('retries a stop the token server could not get through, until it does', async () => {
+  it('ends the conversation even when Equos cannot confirm the stop at once: the reaper finishes it', async () => {
     const { element, adapter, sessionId } = await started();
     await emit(element, adapter, { type: 'connected', avatarPresent: true });
-    // The token server tries Equos 3 times per request here; 5 failures make the widget retry once.
+    // The token server tries Equos 3 times, answers 202 "stopping"; the reaper gets through later.
     await equosFault('stop', { kind: 'status', status: 503 }, 5);
     element.stop();
     await until(() => element.state.name === 'ended', 'the end', 8000);
-    expect(await equosCalls('stop', sessionId)).to.equal(6);
+    let calls = 0;
+    for (let attempt = 0; attempt < 40 && calls < 6; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      calls = await equosCalls('stop', sessionId);
+    }
+    expect(calls).to.equal(6);
   });
 
   it('shows the avatar video and the live indicator when minimised; only hang-up ends the call', async () => {
@@ -140,6 +145,22 @@ describe('<equos-avatar>: a conversation', () => {
       expect(messageOf(element)).to.equal(words);
       expect(await equosCalls('stop', sessionId)).to.equal(1);
     }
+  });
+
+  it('sends heartbeats, and ends when the token server says the session is over', async () => {
+    const { element, adapter } = await started();
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    const session = element.state.name === 'live' ? element.state.session : undefined;
+    expect(session!.heartbeatIntervalS).to.equal(1);
+    // The session is stopped elsewhere (another tab, the site's back office).
+    const stopped = await fetch(`${await tokenServerUrl()}/api/sessions/${session!.sessionId}/stop`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: session!.stopToken,
+    });
+    expect(stopped.status).to.equal(200);
+    await until(() => element.state.name === 'ended', 'the heartbeat to notice', 4000);
+    expect(messageOf(element)).to.equal('The conversation was closed.');
   });
 
   it('counts down in the last minute of the maximum duration', async () => {

@@ -34,7 +34,7 @@ describe('POST /api/sessions', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(SITE_ORIGIN);
     const body = response.json();
     expect(Object.keys(body).sort()).toEqual(
-      ['avatar_identity', 'avatar_name', 'max_duration_s', 'participant_token', 'server_url', 'session_id', 'started_at', 'stop_token'].sort(),
+      ['avatar_identity', 'avatar_name', 'heartbeat_interval_s', 'max_duration_s', 'participant_token', 'server_url', 'session_id', 'started_at', 'stop_token'].sort(),
     );
     const session = stack.equos.state.sessions.get(body.session_id as string)!.session;
     expect(body).toMatchObject({
@@ -346,21 +346,28 @@ describe('when Equos fails', () => {
     expect(stack.equos.state.sessions.get(session_id as string)!.session.endedAt).toBeTruthy();
   });
 
-  it('answers 502 once the stop retries are spent, and 504 when the last attempt timed out', async () => {
+  it('answers 202 and leaves the session to the reaper once the stop retries are spent', async () => {
     const first = await stack.createSession();
     stack.equos.faults.inject('stop', { kind: 'status', status: 502 }, { times: 4 });
-    expectProblem(await stack.request(`/api/sessions/${first.session_id}/stop`, stopInit(first.stop_token)), 502, 'upstream-error');
+    const response = await stack.request(`/api/sessions/${first.session_id}/stop`, stopInit(first.stop_token));
+    expect(response.status).toBe(202);
+    expect(response.json()).toEqual({ session_id: first.session_id, status: 'stopping' });
     expect(stack.equos.state.callsTo('stop', first.session_id as string)).toHaveLength(4);
-
-    const second = await stack.createSession();
-    stack.equos.faults.inject('stop', { kind: 'delay', ms: 1200 }, { times: 4 });
-    expectProblem(await stack.request(`/api/sessions/${second.session_id}/stop`, stopInit(second.stop_token)), 504, 'upstream-timeout');
+    expect(await stack.store.get(first.session_id as string)).toMatchObject({ state: 'stopping', stopAttempts: 1 });
   });
 
-  it('does not retry a stop Equos refused as a client error', async () => {
+  it('answers 502/504 for a session the ledger does not know when Equos fails or stalls', async () => {
+    const tokens = createStopTokens(SESSION_SECRET);
+    stack.equos.faults.inject('stop', { kind: 'status', status: 502 }, { times: 4 });
+    expectProblem(await stack.request('/api/sessions/ses_x1/stop', stopInit(await tokens.sign('ses_x1'))), 502, 'upstream-error');
+    stack.equos.faults.inject('stop', { kind: 'delay', ms: 1200 }, { times: 4 });
+    expectProblem(await stack.request('/api/sessions/ses_x2/stop', stopInit(await tokens.sign('ses_x2'))), 504, 'upstream-timeout');
+  });
+
+  it('does not retry a stop Equos refused as a client error (the reaper will)', async () => {
     const { session_id, stop_token } = await stack.createSession();
     stack.equos.faults.inject('stop', { kind: 'status', status: 400 });
-    expectProblem(await stack.request(`/api/sessions/${session_id}/stop`, stopInit(stop_token)), 502, 'upstream-error');
+    expect((await stack.request(`/api/sessions/${session_id}/stop`, stopInit(stop_token))).status).toBe(202);
     expect(stack.equos.state.callsTo('stop', session_id as string)).toHaveLength(1);
   });
 

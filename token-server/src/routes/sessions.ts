@@ -1,38 +1,49 @@
 /**
- * `/api/sessions`: start a paid Equos session for a visitor, and stop it.
+ * `POST /api/sessions`: start a paid Equos session for a visitor.
  *
- * The create answer follows LiveKit's standard token-endpoint format (`201`, snake_case,
+ * Order matters for the money: the visitor is admitted (rates, caps, budget) and recorded as
+ * pending in the ledger before Equos is called, the session is recorded as running before the
+ * browser gets its token, and any failure after Equos answered stops the session at once.
+ *
+ * The answer follows LiveKit's standard token-endpoint format (`201`, snake_case,
  * `server_url` + `participant_token`) so any LiveKit client can use it, plus what our widget
- * needs: the session id and its stop token, the avatar's identity and the limits.
+ * needs: the session id and its stop token, the avatar's identity, the limits, and how often
+ * to send heartbeats.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { methodNotAllowed, ProblemError } from '../errors.js';
+import type { LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import type { Preset } from '../presets.js';
+import { admit, releaseAdmission, type AdmissionTicket, type SessionLimits } from '../session/admission.js';
+import { clientAddress, type TrustedProxy } from '../session/client-address.js';
 import type { StopTokens } from '../session/stop-token.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../session/visitor.js';
 import { EquosApiError } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
-import {
-  isEquosId,
-  type CreateEquosSessionRequest,
-  type CreateEquosSessionResponse,
-  type EquosParticipantIdentity,
-} from '../upstream/types.js';
+import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../upstream/types.js';
 import { parseCreateSessionRequest } from './create-session-request.js';
-import { readStopToken } from './stop-request.js';
 import { readBody } from './request-body.js';
+import { sessionActionRoutes } from './session-actions.js';
 
 /** What the sessions routes depend on. */
 export interface SessionRoutesDeps {
   presets: ReadonlyMap<string, Preset>;
   defaultPreset: string;
   equos: EquosSessionsGateway;
+  store: LedgerStore;
   stopTokens: StopTokens;
+  visitorKey: (address: string) => Promise<string>;
+  limits: SessionLimits;
+  trustedProxy: TrustedProxy | undefined;
+  /** How often the browser should send heartbeats, in seconds. */
+  heartbeatIntervalS: number;
   logger: Logger;
   /** The `client` tag of this deployment's sessions. */
   clientTag: string;
+  /** Clock in ms [Date.now]. */
+  now: () => number;
 }
 
 /** The `201` body of a created session. */
@@ -46,14 +57,14 @@ export interface CreatedSessionBody {
   avatar_thumbnail_url?: string;
   max_duration_s: number;
   started_at: string;
+  heartbeat_interval_s: number;
 }
 
 const DEFAULT_VISITOR_NAME = 'Visitor';
-const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 /** Mounts at `/api/sessions`. */
 export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
-  const { presets, equos, stopTokens, logger } = deps;
+  const { presets, equos, store, logger, now } = deps;
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
@@ -63,26 +74,62 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     if (!preset) {
       throw new ProblemError('unknown-preset', { detail: `No preset is named "${presetName.slice(0, 64)}".` });
     }
+    const visitorKey = await deps.visitorKey(clientAddress(c, deps.trustedProxy));
+    const ticket = await ledgerStep(() =>
+      admit(store, deps.limits, { visitorKey, preset: preset.name, origin: c.get('origin'), maxDurationS: preset.maxDurationS, now: now() }),
+    );
+
     const visitor = {
       identity: newVisitorIdentity(),
       name: (request.participantName && sanitiseDisplayName(request.participantName)) || DEFAULT_VISITOR_NAME,
     };
+    let created: CreateEquosSessionResponse;
+    try {
+      // Deliberately not tied to the request's signal: aborting a create half-way could leave
+      // a session running at Equos that we never heard of. Let it finish, then stop it below
+      // if the browser has gone.
+      created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
+    } catch (error) {
+      await releaseAdmission(store, ticket, now()).catch(() => {});
+      throw error;
+    }
+    return finishCreate(c, created, preset, visitorKey, ticket);
+  });
 
-    // Deliberately not tied to the request's signal: aborting a create half-way could leave
-    // a session running at Equos that we never heard of. Let it finish, then stop it below
-    // if the browser has gone.
-    const created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
+  /** Records the new session, then hands the browser what it needs, or stops it if it cannot. */
+  async function finishCreate(c: Context<AppEnv>, created: CreateEquosSessionResponse, preset: Preset, visitorKey: string, ticket: AdmissionTicket) {
     const sessionId = typeof created?.session?.id === 'string' ? created.session.id : undefined;
     const log = { request_id: c.get('requestId'), session_id: sessionId, preset: preset.name };
-    if (!sessionId) {
-      logger.error('session.create.invalid-response', log);
-      throw new EquosApiError('invalid-response', 'Equos answered create without a session id');
-    }
-    const body = toCreatedBody(created, preset, await stopTokens.sign(sessionId));
-    if (!body) {
-      logger.error('session.create.invalid-response', log);
-      await stopQuietly(sessionId, 'invalid-response');
-      throw new EquosApiError('invalid-response', 'Equos answered create without the fields a browser needs');
+    const fail = async (reason: string, problem: Error) => {
+      logger.error('session.create.failed', { ...log, reason });
+      if (sessionId) await stopQuietly(sessionId, reason);
+      await releaseAdmission(store, ticket, now()).catch(() => {});
+      throw problem;
+    };
+    if (!sessionId) return fail('no-session-id', new EquosApiError('invalid-response', 'Equos answered create without a session id'));
+    const body = toCreatedBody(created, preset, await deps.stopTokens.sign(sessionId), deps.heartbeatIntervalS);
+    if (!body) return fail('incomplete-answer', new EquosApiError('invalid-response', 'Equos answered create without the fields a browser needs'));
+
+    const answeredAt = now();
+    const startedAt = billingStart(body.started_at, ticket.admittedAt, answeredAt);
+    try {
+      await store.activate(ticket.pendingId, {
+        id: sessionId,
+        preset: preset.name,
+        origin: c.get('origin'),
+        visitorKey,
+        createdAt: startedAt,
+        deadline: startedAt + body.max_duration_s * 1000,
+        lastHeartbeat: answeredAt,
+        stopAttempts: 0,
+        state: 'running',
+        nextAttemptAt: 0,
+        stoppedAt: null,
+        reservedMinutes: ticket.reservedMinutes,
+      });
+    } catch {
+      // A session the ledger does not know could run (and bill) forever: never hand it out.
+      return fail('ledger-unavailable', new ProblemError('ledger-unavailable'));
     }
     if (c.req.raw.signal.aborted) {
       // Nobody will read this answer, so nobody could ever stop the session: stop it now.
@@ -90,44 +137,44 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       await stopQuietly(sessionId, 'browser-gone');
       return c.body(null, 499 as never);
     }
-    logger.info('session.created', { ...log, origin: c.get('origin'), max_duration_s: preset.maxDurationS });
-    return c.json(body, 201, NO_STORE);
-  });
+    logger.info('session.created', { ...log, origin: c.get('origin'), max_duration_s: body.max_duration_s });
+    return c.json(body, 201, { 'Cache-Control': 'no-store' });
+  }
 
-  app.post('/:id/stop', async (c) => {
-    const id = c.req.param('id');
-    if (!isEquosId(id)) throw new ProblemError('session-not-found', { detail: 'This is not a session id.' });
-    const token = readStopToken(await readBody(c, ['json', 'text']));
-    if (token === undefined || !(await stopTokens.verify(id, token))) {
-      throw new ProblemError('invalid-stop-token');
-    }
-    try {
-      const session = await equos.stop(id);
-      logger.info('session.stopped', { request_id: c.get('requestId'), session_id: id, ended_at: session.endedAt ?? null });
-      return c.json({ session_id: id, status: 'stopped', ended_at: session.endedAt ?? null }, 200, NO_STORE);
-    } catch (error) {
-      if (error instanceof EquosApiError && error.kind === 'http' && error.status === 404) {
-        throw new ProblemError('session-not-found', { detail: 'Equos does not know this session.' });
-      }
-      throw error;
-    }
-  });
-
-  app.all('/', methodNotAllowed('POST'));
-  app.all('/:id/stop', methodNotAllowed('POST'));
-
-  /** Best effort: used only where the session must not outlive a failed create. */
+  /** Best effort, for sessions that must not outlive a failed create; the reaper retries. */
   async function stopQuietly(sessionId: string, reason: string): Promise<void> {
     try {
       await equos.stop(sessionId);
+      await store.markStopped(sessionId, now()).catch(() => null);
       logger.info('session.stopped', { session_id: sessionId, reason });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error('session.stop.failed', { session_id: sessionId, reason, error: message });
+      await store.recordStopFailure(sessionId, now()).catch(() => {});
+      logger.error('session.stop.failed', { session_id: sessionId, reason, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
+  app.all('/', methodNotAllowed('POST'));
+  app.route('/', sessionActionRoutes(deps));
   return app;
+}
+
+/** Runs a ledger operation; a store that is down means no new session (fail closed). */
+async function ledgerStep<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    throw new ProblemError('ledger-unavailable', { cause: error });
+  }
+}
+
+/**
+ * When Equos started billing: its own `startedAt`, trusted only between our admission and its
+ * answer (a skewed clock must not push the deadline later, nor a bogus date earlier).
+ */
+function billingStart(startedAt: string, admittedAt: number, answeredAt: number): number {
+  const reported = Date.parse(startedAt);
+  return Number.isFinite(reported) ? Math.min(answeredAt, Math.max(admittedAt, reported)) : admittedAt;
 }
 
 /** What Equos is asked for: everything from the preset, only the name from the visitor. */
@@ -143,7 +190,7 @@ function toEquosRequest(preset: Preset, visitor: EquosParticipantIdentity, clien
 }
 
 /** The browser's view of a created session, or `null` when Equos left out what it needs. */
-function toCreatedBody(created: CreateEquosSessionResponse, preset: Preset, stopToken: string): CreatedSessionBody | null {
+function toCreatedBody(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalS: number): CreatedSessionBody | null {
   const session = created?.session;
   const serverUrl = session?.host?.serverUrl;
   const token = created?.consumerAccessToken;
@@ -165,5 +212,6 @@ function toCreatedBody(created: CreateEquosSessionResponse, preset: Preset, stop
     // Equos may clamp the duration to the organisation's limit; its figure wins.
     max_duration_s: typeof session.maxDuration === 'number' && session.maxDuration > 0 ? session.maxDuration : preset.maxDurationS,
     started_at: typeof session.startedAt === 'string' ? session.startedAt : new Date().toISOString(),
+    heartbeat_interval_s: heartbeatIntervalS,
   };
 }

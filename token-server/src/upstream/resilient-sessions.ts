@@ -5,7 +5,14 @@
  */
 import { EquosApiError, toEquosApiError } from './errors.js';
 import { retry, type RetryOptions } from './retry.js';
-import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosSession, EquosSessionsApi } from './types.js';
+import type {
+  CreateEquosSessionRequest,
+  CreateEquosSessionResponse,
+  EquosSession,
+  EquosSessionsApi,
+  ListEquosSessionsParams,
+  ListEquosSessionsResponse,
+} from './types.js';
 
 /** Deadlines per call, in ms. */
 export interface EquosDeadlines {
@@ -15,6 +22,8 @@ export interface EquosDeadlines {
   stop: number;
   /** [5000] */
   get: number;
+  /** [10000] */
+  list: number;
 }
 
 /** Options of `resilientSessions`. */
@@ -36,9 +45,11 @@ export interface EquosSessionsGateway {
    */
   stop(id: string): Promise<EquosSession>;
   get(id: string): Promise<EquosSession>;
+  /** Lists sessions (for the orphan sweep); absent when the client cannot list. */
+  list?(params: ListEquosSessionsParams): Promise<ListEquosSessionsResponse>;
 }
 
-const DEFAULT_DEADLINES: EquosDeadlines = { create: 15_000, stop: 8_000, get: 5_000 };
+const DEFAULT_DEADLINES: EquosDeadlines = { create: 15_000, stop: 8_000, get: 5_000, list: 10_000 };
 
 /**
  * Wraps `sessions` (ours or the SDK's `client.sessions`).
@@ -92,5 +103,6 @@ export function resilientSessions(sessions: EquosSessionsApi, options: Resilient
     create: (request) => withDeadline('create', (signal) => sessions.create(request, { signal })),
     stop: (id) => retry(() => stopOnce(id), (error) => toEquosApiError(error).retryable, options.stopRetry),
     get: (id) => withDeadline('get', (signal) => sessions.get(id, { signal })),
+    ...(sessions.list ? { list: (params: ListEquosSessionsParams) => withDeadline('list', (signal) => sessions.list!(params, { signal })) } : {}),
   };
 }

@@ -11,6 +11,7 @@ const session: SessionInfo = {
   avatarName: 'Ava',
   maxDurationS: 600,
   startedAt: 1_000_000,
+  heartbeatIntervalS: 20,
 };
 const live = (patch: Partial<Extract<SessionState, { name: 'live' }>> = {}): SessionState => ({
   name: 'live',

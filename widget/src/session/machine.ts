@@ -19,6 +19,8 @@ export interface SessionInfo {
   maxDurationS: number;
   /** When the session started, in ms since the epoch (the token server's clock). */
   startedAt: number;
+  /** How often to tell the token server the visitor is still here, in seconds. */
+  heartbeatIntervalS: number;
 }
 
 /** Why a session ended normally. */

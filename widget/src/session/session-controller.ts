@@ -134,6 +134,7 @@ export class SessionController implements ReactiveController, SessionPort {
       this.#meter = createLevelMeter(microphone, this.#audio?.context);
       this.#dispatch({ type: 'session-created', session: session! });
       this.#setDeadline(session!);
+      this.#startHeartbeats(client, session!, attempt);
       const adapter = this.#options.createAdapter();
       this.#adapter = adapter;
       this.#unsubscribe = adapter.subscribe((event) => {
@@ -246,6 +247,19 @@ export class SessionController implements ReactiveController, SessionPort {
     this.deadline = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+  }
+
+  /** Heartbeats while the session runs; a server that says it ended closes the conversation. */
+  #startHeartbeats(client: TokenClient, session: SessionInfo, attempt: number): void {
+    const beat = async () => {
+      if (attempt !== this.#attempt) return;
+      if ((await client.heartbeat(session)) === 'ended' && attempt === this.#attempt) {
+        this.#dispatch({ type: 'disconnected', byServer: true });
+        return;
+      }
+      this.#later(beat, session.heartbeatIntervalS * 1000);
+    };
+    this.#later(beat, session.heartbeatIntervalS * 1000);
   }
 
   #setDeadline(session: SessionInfo): void {

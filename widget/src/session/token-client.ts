@@ -58,7 +58,27 @@ export class TokenClient {
       ...(text('avatar_thumbnail_url') ? { avatarThumbnailUrl: this.url(text('avatar_thumbnail_url')) } : {}),
       maxDurationS: typeof body.max_duration_s === 'number' ? body.max_duration_s : 600,
       startedAt: Date.parse(text('started_at')) || Date.now(),
+      heartbeatIntervalS: typeof body.heartbeat_interval_s === 'number' && body.heartbeat_interval_s > 0 ? body.heartbeat_interval_s : 20,
     };
+  }
+
+  /**
+   * Tells the token server the visitor is still here (a session whose heartbeats stop is
+   * stopped for it). `ended` when the server says the session is over.
+   */
+  async heartbeat(session: SessionInfo): Promise<'alive' | 'ended' | 'unknown'> {
+    try {
+      const response = await fetch(this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/heartbeat`), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: session.stopToken,
+        credentials: 'omit',
+      });
+      if (response.ok) return 'alive';
+      return response.status === 410 ? 'ended' : 'unknown';
+    } catch {
+      return 'unknown';
+    }
   }
 
   /**

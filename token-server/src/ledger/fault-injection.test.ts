@@ -1,0 +1,33 @@
+/**
+ * The money guarantee under fire: 200 visitors who hang up, send beacons, close tabs, lose
+ * the network or stay past the maximum duration; an Equos that fails, stalls and drops stops
+ * (and stalls creates past our deadline, leaving orphans); a token server SIGKILLed and
+ * restarted twice mid-run. Equos never ends a session by itself here, so every end is ours.
+ *
+ * Replay a run with FAULT_SEED=<seed>; `npm run bench` runs a bigger one.
+ */
+import { describe, expect, it } from 'vitest';
+import { runFaultInjection } from '../../test/fault-run.js';
+
+const seed = Number(process.env.FAULT_SEED ?? 20261125);
+
+describe('fault injection (seeded)', () => {
+  it('ends every session Equos started, each once, despite kills and Equos faults', { timeout: 180_000 }, async () => {
+    const result = await runFaultInjection({ sessions: 200, seed, concurrency: 40, maxDurationS: 5, killAt: [0.3, 0.7] });
+    console.info(`fault injection, seed ${seed}: ${JSON.stringify(result)}`);
+
+    // The run did what it says: every kind of visitor, faults on both routes, two kills.
+    expect(result.kills).toBe(2);
+    for (const [behaviour, count] of Object.entries(result.behaviours)) expect(count, behaviour).toBeGreaterThan(0);
+    expect(result.stopFaultsInjected).toBeGreaterThan(0);
+    expect(result.createFaultsInjected).toBeGreaterThan(0);
+    expect(result.sessions.handedToVisitors).toBeGreaterThanOrEqual(180);
+
+    // The guarantee.
+    expect(result.stillRunning).toBe(0);
+    expect(result.endedOtherThanOnceByStop).toBe(0);
+    expect(result.stopCalls.min).toBeGreaterThanOrEqual(1);
+    // Bounded: well within the reaper's retry cap plus a restart, not "eventually".
+    expect(result.worstOverrunS).toBeLessThan(10);
+  });
+});

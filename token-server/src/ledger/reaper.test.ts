@@ -1,0 +1,172 @@
+/** The reaper against the Equos double over real HTTP, with each ledger store. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEquosApiDouble, type RunningEquosApiDouble } from '../../../sandbox/equos-api/server.js';
+import { TEST_API_KEY } from '../../test/harness.js';
+import { silentLogger } from '../logger.js';
+import { createEquosClient } from '../upstream/equos-client.js';
+import { resilientSessions } from '../upstream/resilient-sessions.js';
+import { createMemoryStore } from './memory-store.js';
+import { startReaper, type ReaperOptions } from './reaper.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { record } from './store-contract.js';
+import type { LedgerStore } from './store.js';
+
+let equos: RunningEquosApiDouble;
+beforeAll(async () => {
+  // Equos here never ends a session by itself: only stops do (the worst case for the bill).
+  equos = await startEquosApiDouble({ apiKey: TEST_API_KEY, autoEnd: false });
+});
+afterAll(() => equos.close());
+beforeEach(() => equos.faults.clear());
+
+const gateway = () =>
+  resilientSessions(createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url }).sessions, {
+    stopRetry: { attempts: 1 },
+    deadlines: { stop: 500 },
+  });
+
+/** Creates a session at the double and records it in `store` as running. */
+async function running(store: LedgerStore, patch: Parameters<typeof record>[1] = {}) {
+  const { session } = await createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url }).sessions.create({
+    name: 'reaper test',
+    client: 'reaper-tests',
+    avatar: { id: 'a' },
+    maxDuration: 60,
+  });
+  const now = Date.now();
+  await store.activate(`p-${session.id}`, record(session.id, { createdAt: now, deadline: now + 60_000, lastHeartbeat: now, visitorKey: session.id, ...patch }));
+  return session.id;
+}
+
+const ended = (id: string) => equos.state.sessions.get(id)!.session.endedAt !== null;
+
+function reaper(store: LedgerStore, options: Partial<ReaperOptions> = {}) {
+  return startReaper({
+    store,
+    equos: gateway(),
+    logger: silentLogger,
+    instanceId: 'test',
+    intervalMs: 60_000,
+    graceMs: 1000,
+    heartbeatTimeoutMs: 5000,
+    retryBaseMs: 50,
+    ...options,
+  });
+}
+
+describe('reaper', () => {
+  it('stops sessions past deadline + grace, and sessions whose browser went silent, and no others', async () => {
+    const store = createMemoryStore();
+    const now = Date.now();
+    const late = await running(store, { deadline: now - 1500 });
+    const withinGrace = await running(store, { deadline: now - 200 });
+    const silent = await running(store, { lastHeartbeat: now - 6000 });
+    const healthy = await running(store);
+    const reap = reaper(store);
+    expect(await reap.runOnce()).toBe(2);
+    await reap.stop();
+    expect([late, withinGrace, silent, healthy].map(ended)).toEqual([true, false, true, false]);
+    expect(await store.get(late)).toMatchObject({ state: 'stopped' });
+    expect(equos.state.sessions.get(healthy)!.stopCalls).toBe(0);
+  });
+
+  it('retries failed stops with backoff until Equos confirms', async () => {
+    const store = createMemoryStore();
+    const id = await running(store, { deadline: Date.now() - 5000 });
+    equos.faults.inject('stop', { kind: 'status', status: 503 }, { times: 2 });
+    const reap = reaper(store);
+    expect(await reap.runOnce()).toBe(0);
+    expect(await store.get(id)).toMatchObject({ state: 'stopping', stopAttempts: 1 });
+    expect(await reap.runOnce()).toBe(0); // not due yet: backoff
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await reap.runOnce()).toBe(0);
+    expect((await store.get(id))!.stopAttempts).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    expect(await reap.runOnce()).toBe(1);
+    await reap.stop();
+    expect(ended(id)).toBe(true);
+    expect(equos.state.callsTo('stop', id)).toHaveLength(3);
+  });
+
+  it('treats a session Equos does not know as stopped', async () => {
+    const store = createMemoryStore();
+    const now = Date.now();
+    await store.activate('p-x', record('ses_ghost', { createdAt: now - 100_000, deadline: now - 50_000, lastHeartbeat: now }));
+    const reap = reaper(store);
+    expect(await reap.runOnce()).toBe(1);
+    await reap.stop();
+    expect(await store.get('ses_ghost')).toMatchObject({ state: 'stopped' });
+  });
+
+  it('resumes from the ledger after a restart', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'reaper-')), 'ledger.sqlite');
+    const before = createSqliteStore(path);
+    const id = await running(before, { lastHeartbeat: Date.now() - 10_000 });
+    await before.close();
+    const after = createSqliteStore(path);
+    const reap = reaper(after);
+    await reap.runOnce();
+    await reap.stop();
+    expect(ended(id)).toBe(true);
+    expect(await after.get(id)).toMatchObject({ state: 'stopped' });
+    await after.close();
+  });
+
+  it('with two instances on one ledger, stops each session once', async () => {
+    const store = createMemoryStore();
+    const ids = [];
+    for (let index = 0; index < 10; index += 1) ids.push(await running(store, { deadline: Date.now() - 5000 }));
+    const a = reaper(store, { instanceId: 'a' });
+    const b = reaper(store, { instanceId: 'b' });
+    const [stoppedByA, stoppedByB] = await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(stoppedByA + stoppedByB).toBe(10);
+    for (const id of ids) expect(equos.state.callsTo('stop', id)).toHaveLength(1);
+  });
+
+  it('re-reads a session under its claim, so a list made before another instance stopped it stops nothing', async () => {
+    const store = createMemoryStore();
+    const ids = [];
+    for (let index = 0; index < 4; index += 1) ids.push(await running(store, { deadline: Date.now() - 5000 }));
+    const stale = await store.listDue({ now: Date.now(), graceMs: 1000, heartbeatTimeoutMs: 5000, limit: 100 });
+    const a = reaper(store, { instanceId: 'a' });
+    expect(await a.runOnce()).toBe(4);
+    // b listed the same sessions a moment before a stopped them.
+    const b = reaper({ ...store, listDue: async () => stale }, { instanceId: 'b' });
+    expect(await b.runOnce()).toBe(0);
+    await Promise.all([a.stop(), b.stop()]);
+    for (const id of ids) expect(equos.state.callsTo('stop', id)).toHaveLength(1);
+  });
+
+  it('with two instances sweeping at once, stops each orphan once', async () => {
+    const store = createMemoryStore();
+    const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
+    const orphans = [];
+    for (let index = 0; index < 5; index += 1) orphans.push((await client.sessions.create({ name: 'orphan', client: 'twin-sweep', avatar: { id: 'a' } })).session.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sweeping = { orphans: { clientTag: 'twin-sweep', minAgeMs: 50, everyMs: 60_000 } };
+    const a = reaper(store, { instanceId: 'a', ...sweeping });
+    const b = reaper(store, { instanceId: 'b', ...sweeping });
+    const [byA, byB] = await Promise.all([a.sweepOrphans(), b.sweepOrphans()]);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(byA + byB).toBe(5);
+    for (const id of orphans) expect(equos.state.callsTo('stop', id)).toHaveLength(1);
+  });
+
+  it('sweeps orphans: sessions of this deployment that the ledger never recorded', async () => {
+    const store = createMemoryStore();
+    const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
+    const orphan = (await client.sessions.create({ name: 'orphan', client: 'sweep-tag', avatar: { id: 'a' } })).session.id;
+    const known = await running(store);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const fresh = (await client.sessions.create({ name: 'just created', client: 'sweep-tag', avatar: { id: 'a' } })).session.id;
+    const otherDeployment = (await client.sessions.create({ name: 'not ours', client: 'someone-else', avatar: { id: 'a' } })).session.id;
+    const reap = reaper(store, { orphans: { clientTag: 'sweep-tag', minAgeMs: 250, everyMs: 60_000 } });
+    expect(await reap.sweepOrphans()).toBe(1);
+    await reap.stop();
+    expect([orphan, known, fresh, otherDeployment].map(ended)).toEqual([true, false, false, false]);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The session ledger: every paid session the token server starts, recorded before the
+ * browser gets its token and kept until Equos confirms the stop, so that no session can be
+ * forgotten, whatever happens to the tab, the network or this server. It also holds the
+ * counters that protect the site's credits (rates, caps, the daily budget), so that every
+ * instance of a deployment shares them.
+ *
+ * Three stores implement it: memory (tests, one process), SQLite (the default: a real file,
+ * zero set-up) and Redis (several instances). All pass `describeStoreContract`.
+ */
+
+/** Where a session is in its life. */
+export type LedgerState =
+  /** Admitted, Equos not yet answered (counts against caps; expires if the server dies here). */
+  | 'pending'
+  | 'running'
+  /** A stop was tried and failed; the reaper retries it. */
+  | 'stopping'
+  | 'stopped';
+
+/** One session as the ledger keeps it. Times are ms since the epoch. */
+export interface SessionRecord {
+  id: string;
+  preset: string;
+  origin: string | null;
+  /** A keyed hash of the visitor's address (never the address itself). */
+  visitorKey: string;
+  createdAt: number;
+  /** When its maximum duration ends. */
+  deadline: number;
+  lastHeartbeat: number;
+  stopAttempts: number;
+  state: LedgerState;
+  /** When a failed stop is tried again. */
+  nextAttemptAt: number;
+  stoppedAt: number | null;
+  /** Minutes reserved from the daily budget (refunded down to the real duration at the stop). */
+  reservedMinutes: number;
+}
+
+/** What makes a session due for the reaper. */
+export interface DueQuery {
+  now: number;
+  /** Stop sessions this long after their deadline (Equos should have ended them by then). */
+  graceMs: number;
+  /** Stop sessions whose browser has been silent this long. */
+  heartbeatTimeoutMs: number;
+  limit: number;
+}
+
+/** The outcome of an admission. */
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; reason: 'visitor-cap' | 'global-cap' };
+
+/** Caps checked, atomically, when a session is admitted. */
+export interface AdmissionLimits {
+  perVisitor: number;
+  global: number;
+  /** A pending admission that was never activated stops counting after this long. */
+  pendingTtlMs: number;
+}
+
+/** The sessions half of the ledger. */
+export interface SessionStore {
+  /**
+   * Admits a session if the caps allow, recording it as `pending` under `pendingId`, in one
+   * atomic step (two instances cannot both take the last place).
+   */
+  admit(pending: SessionRecord, limits: AdmissionLimits): Promise<Admission>;
+  /** Turns a pending admission into the running session Equos created (its id replaces the pending one). */
+  activate(pendingId: string, record: SessionRecord): Promise<void>;
+  /** Forgets a pending admission (Equos failed; nothing to stop). */
+  release(pendingId: string): Promise<void>;
+  get(id: string): Promise<SessionRecord | null>;
+  /** Notes a browser heartbeat; returns the session's state, or null when unknown. */
+  heartbeat(id: string, at: number): Promise<LedgerState | null>;
+  /** Marks a session stopped; returns the record when this call stopped it (first time), else null. */
+  markStopped(id: string, at: number): Promise<SessionRecord | null>;
+  /** Counts a failed stop and schedules the next attempt. */
+  recordStopFailure(id: string, nextAttemptAt: number): Promise<void>;
+  /** Sessions to stop now: past deadline + grace, silent too long, or a failed stop to retry. */
+  listDue(query: DueQuery): Promise<SessionRecord[]>;
+  /**
+   * Claims a session for `owner` for `leaseMs` from `now`, so that with several instances
+   * each due session is stopped by one of them at a time. Returns whether the claim is held
+   * (re-claiming one's own claim extends it).
+   */
+  claim(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /**
+   * Gives up `owner`'s claim once its stop attempt is over, so that after a crash or a failed
+   * attempt the next instance need not wait for the lease to lapse. Another owner's claim is left alone.
+   */
+  releaseClaim(id: string, owner: string): Promise<void>;
+  /** Sessions not stopped (pending ones only until they expire), overall or for one visitor. */
+  countOpen(query: { now: number; pendingTtlMs: number; visitorKey?: string }): Promise<number>;
+}
+
+/** The counters half of the ledger. */
+export interface LimitStore {
+  /**
+   * Counts one event for `key` in the fixed window containing `now`; allowed while the count
+   * is within `limit`. `retryAfterMs` says when the window resets.
+   */
+  hit(key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Adds `minutes` (negative to refund) to a day's budget use; returns the new total. */
+  addBudget(day: string, minutes: number): Promise<number>;
+  budgetUsed(day: string): Promise<number>;
+}
+
+/** Stopped sessions stay readable this long (idempotent stops, audits), then are forgotten. */
+export const STOPPED_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** A pending admission this old belongs to a create that died long ago. */
+export const STALE_PENDING_MS = 3600 * 1000;
+/** Rate windows (at most a minute long) this old are over. */
+export const STALE_WINDOW_MS = 3600 * 1000;
+
+/** A ledger backend. */
+export interface LedgerStore extends SessionStore, LimitStore {
+  /** Which backend, for logs. */
+  readonly kind: 'memory' | 'sqlite' | 'redis';
+  /**
+   * Forgets what no longer matters at `now`, so the ledger does not grow forever: sessions
+   * stopped more than `STOPPED_RETENTION_MS` ago, pending admissions long expired, past rate
+   * windows. Returns how many entries went (Redis expires its keys itself: 0).
+   */
+  housekeeping(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Whether `record` is due under `query` (shared by the stores that filter in code). */
+export function isDue(record: SessionRecord, query: DueQuery): boolean {
+  if (record.state === 'stopped' || record.state === 'pending') return false;
+  if (record.state === 'stopping') return record.nextAttemptAt <= query.now;
+  return record.deadline + query.graceMs <= query.now || record.lastHeartbeat + query.heartbeatTimeoutMs <= query.now;
+}
+
+/** Whether `record` counts against the caps at `now`. */
+export function isOpen(record: SessionRecord, now: number, pendingTtlMs: number): boolean {
+  if (record.state === 'stopped') return false;
+  return record.state !== 'pending' || record.createdAt + pendingTtlMs > now;
+}
+
+/** The UTC day of `ms`, the budget's key. */
+export function budgetDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

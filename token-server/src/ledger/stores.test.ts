@@ -1,0 +1,45 @@
+/** Every ledger store passes the same contract. */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RunningRedis } from '../../test/redis-server.js';
+import { createMemoryStore } from './memory-store.js';
+import { createRedisStore } from './redis-store.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { describeStoreContract, record } from './store-contract.js';
+import { STOPPED_RETENTION_MS } from './store.js';
+
+let redis: RunningRedis;
+let database = 0;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.close());
+
+describeStoreContract('memory', () => createMemoryStore());
+describeStoreContract('sqlite', () => createSqliteStore(':memory:'));
+// A fresh key prefix per test: an empty store without flushing the server.
+describeStoreContract('redis', () => createRedisStore({ url: redis.url, prefix: `t${(database += 1)}:` }), { expiresByItself: true });
+
+describe('the Redis store expires on its own', () => {
+  it('keeps a stopped session for the retention, a pending one until it stops counting', async () => {
+    const prefix = 'ttl:';
+    const store = createRedisStore({ url: redis.url, prefix });
+    const raw = new Redis(redis.url);
+    try {
+      const now = Date.now();
+      await store.admit(record('p-1', { state: 'pending', createdAt: now }), { perVisitor: 2, global: 3, pendingTtlMs: 60_000 });
+      const pendingTtl = await raw.pttl(`${prefix}s:p-1`);
+      expect(pendingTtl).toBeGreaterThan(50_000);
+      expect(pendingTtl).toBeLessThanOrEqual(60_000);
+      await store.activate('p-1', record('ses_1', { createdAt: now }));
+      expect(await raw.pttl(`${prefix}s:ses_1`)).toBe(-1);
+      await store.markStopped('ses_1', now);
+      const stoppedTtl = await raw.pttl(`${prefix}s:ses_1`);
+      expect(stoppedTtl).toBeGreaterThan(STOPPED_RETENTION_MS - 60_000);
+      expect(stoppedTtl).toBeLessThanOrEqual(STOPPED_RETENTION_MS);
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
+  });
+});

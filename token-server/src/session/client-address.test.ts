@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { clientAddress, createVisitorKeys, type TrustedProxy } from './client-address.js';
+
+function addressOf(headers: Record<string, string>, proxy: TrustedProxy | undefined, socket = '203.0.113.5') {
+  const app = new Hono<{ Bindings: { incoming: { socket: { remoteAddress: string } } } }>();
+  app.get('/', (c) => c.text(clientAddress(c, proxy)));
+  return Promise.resolve(app.request('/', { headers }, { incoming: { socket: { remoteAddress: socket } } })).then((response) => response.text());
+}
+
+describe('clientAddress', () => {
+  it('uses the socket unless a proxy is trusted', async () => {
+    expect(await addressOf({ 'x-forwarded-for': '198.51.100.1' }, undefined)).toBe('203.0.113.5');
+    expect(await addressOf({}, undefined, '::ffff:192.0.2.7')).toBe('192.0.2.7');
+  });
+
+  it('takes the entry the trusted proxies added, not one the client wrote', async () => {
+    const proxy = { header: 'x-forwarded-for', hops: 1 };
+    expect(await addressOf({ 'x-forwarded-for': 'forged-by-client, 198.51.100.1' }, proxy)).toBe('198.51.100.1');
+    expect(await addressOf({ 'x-forwarded-for': '1.1.1.1, 198.51.100.1, 10.0.0.2' }, { header: 'x-forwarded-for', hops: 2 })).toBe('198.51.100.1');
+    expect(await addressOf({ 'cf-connecting-ip': '2001:db8::1' }, { header: 'cf-connecting-ip', hops: 1 })).toBe('2001:db8::1');
+  });
+
+  it('falls back to the socket when the header is missing or not an address', async () => {
+    const proxy = { header: 'x-forwarded-for', hops: 1 };
+    expect(await addressOf({}, proxy)).toBe('203.0.113.5');
+    expect(await addressOf({ 'x-forwarded-for': '<script>' }, proxy)).toBe('203.0.113.5');
+  });
+});
+
+describe('createVisitorKeys', () => {
+  it('makes stable, opaque keys that differ between deployments', async () => {
+    const keys = createVisitorKeys('secret-a');
+    const key = await keys('198.51.100.1');
+    expect(key).toMatch(/^[\w-]{16}$/);
+    expect(await keys('198.51.100.1')).toBe(key);
+    expect(await keys('198.51.100.2')).not.toBe(key);
+    expect(await createVisitorKeys('secret-b')('198.51.100.1')).not.toBe(key);
+  });
+});

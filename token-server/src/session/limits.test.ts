@@ -1,0 +1,127 @@
+/**
+ * The limits that protect a site's credits, over real HTTP: creation rate per visitor and per
+ * site, open sessions per visitor, concurrent sessions, daily budget. Visitors are told apart
+ * by X-Forwarded-For, which the server trusts here because it is configured to.
+ */
+import { describe, expect, it } from 'vitest';
+import { startStack, stopInit, type Stack } from '../../test/harness.js';
+
+const proxy = { header: 'x-forwarded-for', hops: 1 };
+
+async function withStack(limits: Record<string, number>, run: (stack: Stack) => Promise<void>) {
+  const stack = await startStack({ config: { limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000, ...limits }, trustedProxy: proxy } });
+  try {
+    await run(stack);
+  } finally {
+    await stack.close();
+    expect(stack.secretLeaks()).toEqual([]);
+  }
+}
+
+const create = (stack: Stack, address: string, body: object = {}) =>
+  stack.request('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+
+describe('session limits', () => {
+  it('limits how fast one visitor starts sessions, with Retry-After, without slowing others', async () => {
+    await withStack({ ratePerMinute: 3 }, async (stack) => {
+      const statuses = [];
+      for (let index = 0; index < 4; index += 1) statuses.push((await create(stack, '198.51.100.7')).status);
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      const refused = await create(stack, '198.51.100.7');
+      expect(refused.json()).toMatchObject({ code: 'rate-limited', status: 429 });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect((await create(stack, '203.0.113.9')).status).toBe(201);
+      expect(stack.equos.state.callsTo('create')).toHaveLength(4);
+    });
+  });
+
+  it('caps the open sessions of one visitor, and frees a place when one stops', async () => {
+    await withStack({ perVisitor: 2 }, async (stack) => {
+      const first = (await create(stack, '198.51.100.7')).json();
+      expect((await create(stack, '198.51.100.7')).status).toBe(201);
+      const third = await create(stack, '198.51.100.7');
+      expect(third.json()).toMatchObject({ code: 'too-many-sessions', status: 429 });
+      expect((await create(stack, '192.0.2.44')).status).toBe(201);
+      await stack.request(`/api/sessions/${first.session_id}/stop`, stopInit(first.stop_token));
+      expect((await create(stack, '198.51.100.7')).status).toBe(201);
+    });
+  });
+
+  it('caps concurrent sessions for the whole site with a 503', async () => {
+    await withStack({ concurrent: 3 }, async (stack) => {
+      const statuses = [];
+      for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) statuses.push((await create(stack, address)).status);
+      expect(statuses).toEqual([201, 201, 201, 503]);
+      const refused = await create(stack, '10.0.0.5');
+      expect(refused.json()).toMatchObject({ code: 'capacity-reached' });
+      expect(refused.headers.get('retry-after')).toBeTruthy();
+      expect(stack.equos.state.callsTo('create')).toHaveLength(3);
+    });
+  });
+
+  it('admits no more than the caps allow when visitors arrive at once', async () => {
+    await withStack({ concurrent: 5 }, async (stack) => {
+      const responses = await Promise.all(Array.from({ length: 12 }, (_, index) => create(stack, `10.1.0.${index}`)));
+      expect(responses.filter((response) => response.status === 201)).toHaveLength(5);
+      expect(stack.equos.state.callsTo('create')).toHaveLength(5);
+    });
+  });
+
+  it('stops starting sessions when the daily budget of minutes is used up, until midnight UTC', async () => {
+    // The default preset lasts 300 s: 5 minutes reserved per session.
+    await withStack({ dailyBudgetMinutes: 12 }, async (stack) => {
+      const first = (await create(stack, '10.2.0.1')).json();
+      expect((await create(stack, '10.2.0.2')).status).toBe(201);
+      const refused = await create(stack, '10.2.0.3');
+      expect(refused.json()).toMatchObject({ code: 'budget-exhausted', status: 503 });
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(86_400);
+      // Stopping at once refunds what was not used.
+      await stack.request(`/api/sessions/${first.session_id}/stop`, stopInit(first.stop_token));
+      expect((await create(stack, '10.2.0.3')).status).toBe(201);
+    });
+  });
+
+  it('believes the proxy header only when configured to', async () => {
+    const stack = await startStack({ config: { limits: { ratePerMinute: 1, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000 } } });
+    try {
+      expect((await create(stack, '198.51.100.1')).status).toBe(201);
+      // Another claimed address, same socket: still the same visitor.
+      expect((await create(stack, '198.51.100.2')).status).toBe(429);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('the ledger and heartbeats', () => {
+  it('records every session before the browser gets its token, and marks it stopped', async () => {
+    await withStack({}, async (stack) => {
+      const session = (await create(stack, '10.3.0.1', { preset: 'sales' })).json<{ session_id: string; stop_token: string }>();
+      const record = await stack.store.get(session.session_id);
+      expect(record).toMatchObject({ id: session.session_id, preset: 'sales', origin: 'https://shop.example', state: 'running', stopAttempts: 0 });
+      expect(record!.deadline - record!.createdAt).toBe(120_000);
+      expect(record!.visitorKey).not.toContain('10.3.0.1');
+      await stack.request(`/api/sessions/${session.session_id}/stop`, stopInit(session.stop_token));
+      expect(await stack.store.get(session.session_id)).toMatchObject({ state: 'stopped' });
+    });
+  });
+
+  it('takes heartbeats with the stop token, and says 410 once the session has ended', async () => {
+    await withStack({}, async (stack) => {
+      const session = (await create(stack, '10.4.0.1')).json<{ session_id: string; stop_token: string }>();
+      const beat = () => stack.request(`/api/sessions/${session.session_id}/heartbeat`, stopInit(session.stop_token, 'text/plain'));
+      const before = (await stack.store.get(session.session_id))!.lastHeartbeat;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await beat()).status).toBe(204);
+      expect((await stack.store.get(session.session_id))!.lastHeartbeat).toBeGreaterThan(before);
+      expect((await stack.request(`/api/sessions/${session.session_id}/heartbeat`, stopInit('v1.forged'))).status).toBe(403);
+      await stack.request(`/api/sessions/${session.session_id}/stop`, stopInit(session.stop_token));
+      const ended = await beat();
+      expect(ended.status).toBe(410);
+      expect(ended.json()).toMatchObject({ code: 'session-ended' });
+    });
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * A fault-injection run: many visitors, a token server that gets killed (SIGKILL) and
+ * restarted mid-run, and an Equos that fails, stalls and drops stops and creates. At the end
+ * every session Equos started must have been stopped, none past its deadline plus grace.
+ *
+ * Visitors are simulated over real HTTP with the widget's behaviours and a seeded random
+ * mix: they hang up, send a beacon, close the tab (no beacon, heartbeats stop), lose the
+ * network after a while, or stay past the maximum duration. The Equos double here never ends
+ * a session by itself, so only the token server's stops (and its reaper's) can.
+ *
+ * Used by fault-injection.test.ts (200 sessions) and `npm run bench` (a bigger run).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEquosApiDouble } from '../../sandbox/equos-api/server.js';
+import { freePort, spawnTokenServer, type ServerProcess } from './server-process.js';
+
+/** Options of a run. */
+export interface FaultRunOptions {
+  sessions: number;
+  seed: number;
+  /** Visitors at once. */
+  concurrency: number;
+  /** Every session's maximum duration, in seconds. */
+  maxDurationS: number;
+  /** Fractions of the sessions started at which the token server is SIGKILLed and restarted. */
+  killAt: number[];
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** What a run found. */
+export interface FaultRunResult {
+  seed: number;
+  sessions: { requested: number; createdAtEquos: number; handedToVisitors: number; createsFailed: number };
+  /** Statuses of the create attempts that did not give a session ('network' when the server was down). */
+  createFailures: Record<string, number>;
+  /** Stops the visitors sent, by outcome (every one a success unless the server was down). */
+  visitorStops: Record<string, number>;
+  behaviours: Record<Behaviour, number>;
+  kills: number;
+  stopFaultsInjected: number;
+  createFaultsInjected: number;
+  /** Sessions Equos still runs at the end (must be 0). */
+  stillRunning: number;
+  /** Sessions Equos ended more than once, or not by a stop (must be 0: the double never ends one itself). */
+  endedOtherThanOnceByStop: number;
+  /** Orphans: sessions Equos started whose create never reached a visitor. */
+  orphans: number;
+  /** How many sessions ended after their deadline plus grace, and the latest by how much, in seconds. */
+  endedAfterDeadlineAndGrace: number;
+  worstOverrunS: number;
+  /** The same, for the sessions visitors got (the ledger's) and for orphans (the sweep's). */
+  worstOverrunByKindS: { ledger: number; orphans: number };
+  graceS: number;
+  /** Stop calls Equos received per session (retries are idempotent; at least 1 each). */
+  stopCalls: { min: number; max: number; total: number };
+  durationS: number;
+}
+
+type Behaviour = 'hang-up' | 'beacon' | 'close-tab' | 'lose-network' | 'stay-past-deadline';
+const BEHAVIOURS: Array<[Behaviour, number]> = [
+  ['hang-up', 0.3],
+  ['beacon', 0.15],
+  ['close-tab', 0.2],
+  ['lose-network', 0.15],
+  ['stay-past-deadline', 0.2],
+];
+
+const API_KEY = 'sk_fault_run_0123456789abcdef';
+const ORIGIN = 'https://site.example';
+const GRACE_S = 1;
+const HEARTBEAT_S = 0.5;
+
+/** mulberry32: a small seeded generator, so a run can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the scenario and reports; it asserts nothing itself. */
+export async function runFaultInjection(options: FaultRunOptions): Promise<FaultRunResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  // Separate streams, so each visitor's choices depend on the seed and its number only, not
+  // on how the run's timing interleaved them (the faults' timing still follows the clock).
+  const visitorRandom = (index: number) => random(Math.imul(options.seed, 0x9e3779b1) ^ index);
+  const chaosRandom = random(options.seed ^ 0x5bd1e995);
+  const equos = await startEquosApiDouble({ apiKey: API_KEY, autoEnd: false });
+  const dir = mkdtempSync(join(tmpdir(), 'fault-run-'));
+  const presetsFile = join(dir, 'presets.json');
+  writeFileSync(presetsFile, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: options.maxDurationS }] }));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    EQUOS_API_KEY: API_KEY,
+    EQUOS_ENDPOINT: equos.url,
+    PRESETS_FILE: presetsFile,
+    MAX_SESSION_SECONDS: String(Math.max(options.maxDurationS, 5)),
+    SESSION_SECRET: 'fault-run-session-secret-0123456789abcdef',
+    ALLOWED_ORIGINS: ORIGIN,
+    LEDGER_PATH: join(dir, 'ledger.sqlite'),
+    HEARTBEAT_INTERVAL_S: String(HEARTBEAT_S),
+    HEARTBEAT_TIMEOUT_S: '2',
+    REAPER_INTERVAL_S: '0.25',
+    STOP_GRACE_S: String(GRACE_S),
+    ORPHAN_SWEEP_S: '1',
+    REAPER_RETRY_BASE_S: '0.2',
+    REAPER_RETRY_MAX_S: '1',
+    EQUOS_CREATE_TIMEOUT_S: '1.5',
+    EQUOS_STOP_TIMEOUT_S: '0.6',
+    TRUSTED_PROXY_HEADER: 'x-forwarded-for',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    RATE_LIMIT_SITE_PER_MINUTE: '100000',
+    MAX_SESSIONS_PER_VISITOR: '100',
+    MAX_CONCURRENT_SESSIONS: '100000',
+    DEMO_PAGES: 'off',
+  };
+
+  let server: ServerProcess | undefined;
+  async function startServer(): Promise<void> {
+    server = spawnTokenServer(env);
+    await server.ready();
+  }
+  const killServer = async () => server?.kill('SIGKILL');
+
+  const post = (path: string, body: string, visitor: string, contentType = 'application/json') =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': contentType, 'x-forwarded-for': visitor }, body });
+
+  const behaviours = Object.fromEntries(BEHAVIOURS.map(([name]) => [name, 0])) as Record<Behaviour, number>;
+  let handed = 0;
+  const handedIds = new Set<string>();
+  let createsFailed = 0;
+  const createFailures: Record<string, number> = {};
+  const visitorStops: Record<string, number> = {};
+  const count = (tally: Record<string, number>, key: string) => (tally[key] = (tally[key] ?? 0) + 1);
+  const endings = new Map<string, number>();
+  equos.state.subscribe({ ended: (session) => endings.set(session.id, (endings.get(session.id) ?? 0) + 1) });
+  let stopFaults = 0;
+  let createFaults = 0;
+  let kills = 0;
+  let launched = 0;
+  const killPoints = [...options.killAt].sort((a, b) => a - b).map((fraction) => Math.floor(fraction * options.sessions));
+
+  async function visitor(index: number): Promise<void> {
+    const address = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
+    const rng = visitorRandom(index);
+    let roll = rng();
+    const behaviour = BEHAVIOURS.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'hang-up';
+    behaviours[behaviour] += 1;
+    let session: { session_id: string; stop_token: string } | undefined;
+    for (let attempt = 0; attempt < 4 && !session; attempt += 1) {
+      try {
+        const response = await post('/api/sessions', '{}', address);
+        if (response.status === 201) session = (await response.json()) as { session_id: string; stop_token: string };
+        else {
+          count(createFailures, String(response.status));
+          if (response.status < 500) break;
+        }
+      } catch {
+        // The server is down (killed): try again in a moment, like a visitor clicking again.
+        count(createFailures, 'network');
+      }
+      if (!session) await sleep(300 + rng() * 500);
+    }
+    if (!session) {
+      createsFailed += 1;
+      return;
+    }
+    handed += 1;
+    handedIds.add(session.session_id);
+    const { session_id: id, stop_token: token } = session;
+    const deadline = Date.now() + options.maxDurationS * 1000;
+    const until =
+      behaviour === 'close-tab'
+        ? Date.now()
+        : behaviour === 'lose-network'
+          ? Date.now() + rng() * options.maxDurationS * 500
+          : behaviour === 'stay-past-deadline'
+            ? deadline + 2000
+            : Date.now() + 300 + rng() * 1500;
+    while (Date.now() < until) {
+      await sleep(HEARTBEAT_S * 1000);
+      await post(`/api/sessions/${id}/heartbeat`, token, address, 'text/plain').catch(() => undefined);
+    }
+    if (behaviour === 'hang-up' || behaviour === 'beacon') {
+      // The widget: a stop retried a few times; a beacon is one text/plain request.
+      const tries = behaviour === 'beacon' ? 1 : 4;
+      for (let attempt = 0; attempt < tries; attempt += 1) {
+        const response = await post(`/api/sessions/${id}/stop`, behaviour === 'beacon' ? token : JSON.stringify({ stop_token: token }), address, behaviour === 'beacon' ? 'text/plain' : 'application/json').catch(() => undefined);
+        count(visitorStops, response ? String(response.status) : 'network');
+        if (response && response.status < 500) break;
+        await sleep(400 * (attempt + 1));
+      }
+    }
+  }
+
+  /** Equos misbehaves now and then: stops fail, stall past their deadline, or drop; a few creates stall. */
+  let chaos = true;
+  const chaosLoop = (async () => {
+    while (chaos) {
+      await sleep(250);
+      const rng = chaosRandom;
+      const roll = rng();
+      if (roll < 0.25) {
+        const kinds = [{ kind: 'status', status: 503 }, { kind: 'status', status: 500 }, { kind: 'delay', ms: 1000 }, { kind: 'drop' }] as const;
+        const times = 1 + Math.floor(rng() * 3);
+        equos.faults.inject('stop', kinds[Math.floor(rng() * kinds.length)]!, { times });
+        stopFaults += times;
+      } else if (roll < 0.3) {
+        // Slower than the token server's create deadline: Equos starts a session nobody hears of.
+        equos.faults.inject('create', { kind: 'delay', ms: 2000 });
+        createFaults += 1;
+      } else if (roll < 0.33) {
+        equos.faults.inject('create', { kind: 'status', status: 503 });
+        createFaults += 1;
+      }
+    }
+  })();
+
+  await startServer();
+  log(`fault run: seed ${options.seed}, ${options.sessions} sessions, token server on ${base}`);
+  const running = new Set<Promise<void>>();
+  while (launched < options.sessions) {
+    if (killPoints[0] !== undefined && launched >= killPoints[0]) {
+      killPoints.shift();
+      await killServer();
+      kills += 1;
+      log(`fault run: SIGKILL after ${launched} sessions; restarting`);
+      await sleep(200);
+      await startServer();
+    }
+    const job = visitor(launched).finally(() => running.delete(job));
+    running.add(job);
+    launched += 1;
+    if (running.size >= options.concurrency) await Promise.race(running);
+  }
+  await Promise.all(running);
+  chaos = false;
+  await chaosLoop;
+  equos.faults.clear();
+
+  // Let the reaper finish: the last deadlines, grace, retries and an orphan sweep.
+  const settleBy = Date.now() + options.maxDurationS * 1000 + 20_000;
+  while (equos.state.running().length > 0 && Date.now() < settleBy) await sleep(250);
+  await killServer();
+
+  const all = [...equos.state.sessions.values()];
+
+  // How long after deadline + grace each session ended (negative: in time).
+  const overrunOf = ({ session }: (typeof all)[number]) =>
+    session.endedAt ? Date.parse(session.endedAt) - (Date.parse(session.startedAt) + (session.maxDuration ?? 0) * 1000 + GRACE_S * 1000) : Infinity;
+  const overruns = all.map(overrunOf);
+  const worstS = (entries: typeof all) => Math.round(Math.max(0, ...entries.map(overrunOf)) / 100) / 10;
+  const stopCounts = all.map((entry) => entry.stopCalls);
+  await equos.close();
+  const result: FaultRunResult = {
+    seed: options.seed,
+    sessions: { requested: options.sessions, createdAtEquos: all.length, handedToVisitors: handed, createsFailed },
+    createFailures,
+    visitorStops,
+    behaviours,
+    kills,
+    stopFaultsInjected: stopFaults,
+    createFaultsInjected: createFaults,
+    stillRunning: all.filter((entry) => !entry.session.endedAt).length,
+    endedOtherThanOnceByStop: all.filter((entry) => endings.get(entry.session.id) !== 1 || entry.endedBy !== 'stop').length,
+    orphans: all.length - handed,
+    endedAfterDeadlineAndGrace: overruns.filter((overrun) => overrun > 0).length,
+    worstOverrunS: worstS(all),
+    worstOverrunByKindS: { ledger: worstS(all.filter((entry) => handedIds.has(entry.session.id))), orphans: worstS(all.filter((entry) => !handedIds.has(entry.session.id))) },
+    graceS: GRACE_S,
+    stopCalls: { min: Math.min(...stopCounts), max: Math.max(...stopCounts), total: stopCounts.reduce((sum, count) => sum + count, 0) },
+    durationS: Math.round((Date.now() - started) / 1000),
+  };
+  log(`fault run: ${JSON.stringify(result)}`);
+  return result;
+}

@@ -1,0 +1,81 @@
+/**
+ * The token server as users run it (`tsx token-server/src/server.ts`), in a child process:
+ * for the tests and benchmarks that SIGTERM it, SIGKILL it, restart it, run two of it, or
+ * measure its memory from outside.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const READY = /ready at (http:\/\/\S+)/;
+
+/** A token server process. */
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with its exit code. */
+  exited: Promise<number | null>;
+  /** Resolves with its URL once it listens; rejects if it exits first or takes over 20 s. */
+  ready(): Promise<string>;
+  /** Its resident memory now, in bytes (Linux). */
+  rssBytes(): number;
+  /** Sends `signal` [SIGKILL] and waits for the exit (no-op if it already exited). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts the server with only `env` (plus PATH and loopback defaults) as its environment. */
+export function spawnTokenServer(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`token server did not start in 20 s:\n${output}`)), 20_000);
+    const check = () => {
+      const url = READY.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve(url);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`token server exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  // Callers that never ask for readiness must not see an unhandled rejection.
+  ready.catch(() => {});
+  return {
+    child,
+    output: () => output,
+    exited,
+    ready: () => ready,
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    },
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** A loopback port free right now (for a server that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
