@@ -6,6 +6,8 @@
  * Rooms follow sessions: creating a session opens its room (named after the session id) and
  * sends the avatar in shortly after; stopping it, or its maximum duration passing, ends the
  * room and disconnects everyone with ROOM_DELETED.
+ *
+ * Everything listens on 127.0.0.1 only: both servers and the LiveKit server's media.
  */
 import { randomBytes } from 'node:crypto';
 import { DisconnectReason } from '@livekit/protocol';
@@ -21,8 +23,6 @@ import { loadAvatarMedia } from './media/assets.js';
 
 /** Options of `startLocalSandbox`. */
 export interface LocalSandboxOptions {
-  /** Interface both servers listen on [127.0.0.1]. */
-  host?: string;
   /** The Equos API key the double accepts [a random one]. */
   apiKey?: string;
   /** [0: a free port] */
@@ -61,7 +61,6 @@ const LIVEKIT_API_KEY = 'sandbox';
  * const app = createTokenServer({ ...config, equos: sandbox.equos });
  */
 export async function startLocalSandbox(options: LocalSandboxOptions = {}): Promise<LocalSandbox> {
-  const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? `sandbox_${randomBytes(18).toString('base64url')}`;
   const credentials = { apiKey: LIVEKIT_API_KEY, apiSecret: randomBytes(32).toString('base64url') };
   const [media] = await Promise.all([loadAvatarMedia(), warmUpWerift()]);
@@ -71,9 +70,8 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
 
   const livekit = await startLiveKitServer({
     credentials,
-    host,
     port: options.livekitPort ?? 0,
-    createTransport: createWeriftTransportFactory({ host }),
+    createTransport: createWeriftTransportFactory(),
   });
   const api = await startEquosApiDouble({
     apiKey,

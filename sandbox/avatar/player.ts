@@ -49,7 +49,6 @@ export class AvatarPlayer {
   #nextAudioAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #speech: Utterance[] = [];
-  #speaking = false;
   #paused = false;
 
   constructor(options: AvatarPlayerOptions) {
@@ -70,7 +69,6 @@ export class AvatarPlayer {
     clearInterval(this.#timer);
     this.#timer = undefined;
     for (const utterance of this.#speech.splice(0)) utterance.done();
-    this.#speaking = false;
   }
 
   /** Stops sending (media interruption) without losing the conversation's place. */
@@ -95,11 +93,6 @@ export class AvatarPlayer {
     return new Promise((done) => {
       this.#speech.push({ packets, index: 0, done });
     });
-  }
-
-  /** Whether speech is being sent right now. */
-  get speaking(): boolean {
-    return this.#speaking;
   }
 
   /** Sends everything that is due (called every 10 ms; public for tests). */
@@ -141,8 +134,7 @@ export class AvatarPlayer {
         utterance.done();
       }
     }
-    this.#speaking = utterance !== undefined;
-    this.#options.onAudio?.(this.#speaking);
+    this.#options.onAudio?.(utterance !== undefined);
     const durationMs = packet === OPUS_SILENCE ? 20 : opusPacketDurationMs(packet) || 20;
     this.#audioTimestamp = (this.#audioTimestamp + (AUDIO_CLOCK / 1000) * durationMs) >>> 0;
     if (!this.#paused) this.#options.audio.push({ payload: packet, timestamp: this.#audioTimestamp, marker: false });

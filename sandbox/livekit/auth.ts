@@ -23,8 +23,6 @@ export interface JoinGrant {
   canPublish: boolean;
   canSubscribe: boolean;
   canPublishData: boolean;
-  /** Seconds since the epoch. */
-  expiresAt: number;
 }
 
 /** Why a token was refused; the message is what the `validate` endpoint answers. */
@@ -81,6 +79,5 @@ export async function verifyAccessToken(token: string | null, credentials: ApiCr
     canPublish: video.canPublish !== false,
     canSubscribe: video.canSubscribe !== false,
     canPublishData: video.canPublishData !== false,
-    expiresAt: exp,
   };
 }

@@ -54,9 +54,4 @@ export class PushSource implements MediaSource {
     this.packets += 1;
     for (const sink of this.#sinks) sink(packet);
   }
-
-  /** How many sinks are attached. */
-  get subscribers(): number {
-    return this.#sinks.size;
-  }
 }

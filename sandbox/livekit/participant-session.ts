@@ -21,13 +21,11 @@ import {
   ServerInfo,
   ServerInfo_Edition,
   SessionDescription,
-  SignalTarget,
   SpeakersChanged,
   TrackInfo,
   TrackPublishedResponse,
   TrackSubscribed,
   TrackType,
-  TrickleRequest,
   UpdateSubscription,
   UpdateTrackSettings,
   Codec,
@@ -105,14 +103,6 @@ export class ParticipantSession {
     for (const transport of new Set([this.publisher, this.subscriber])) {
       transport.onUpTrack = (track) => this.#onUpTrack(track);
       transport.onStateChange = (state) => this.#onTransportState(transport, state);
-      transport.onIceCandidate = (candidate) =>
-        this.#send({
-          case: 'trickle',
-          value: new TrickleRequest({
-            candidateInit: JSON.stringify(candidate),
-            target: transport === this.subscriber && this.params.mode === 'dual-pc' ? SignalTarget.SUBSCRIBER : SignalTarget.PUBLISHER,
-          }),
-        });
     }
     this.#unsubscribeRoom = this.room.subscribe((event) => this.#onRoomEvent(event));
   }
@@ -160,7 +150,10 @@ export class ParticipantSession {
       case 'answer':
         return this.#onSubscriberAnswer(message.value);
       case 'trickle':
-        return this.#onTrickle(message.value);
+        // The transports are ICE-lite (WERIFT-NOTES §1): they never check remote candidates and
+        // learn the browser's address from its own checks, and their own candidates are in the
+        // SDP. Ignoring the client's also keeps werift away from mDNS names.
+        return;
       case 'addTrack':
         return this.#onAddTrack(message.value);
       case 'mute':
@@ -225,11 +218,6 @@ export class ParticipantSession {
     this.#connection?.drop();
   }
 
-  /** Pauses or resumes all media this client receives. */
-  setMediaPaused(paused: boolean): void {
-    for (const trackSid of this.#subscribed) this.subscriber.setDownTrackPaused(trackSid, paused);
-  }
-
   // — requests —
 
   async #answer(offer: SessionDescription): Promise<void> {
@@ -253,15 +241,6 @@ export class ParticipantSession {
     await this.subscriber.setAnswer(answer.sdp);
     this.#subscriberOfferInFlight = false;
     if (this.#subscriberNeedsOffer) await this.#negotiateSubscriber();
-  }
-
-  async #onTrickle(trickle: TrickleRequest): Promise<void> {
-    const transport = trickle.target === SignalTarget.SUBSCRIBER ? this.subscriber : this.publisher;
-    try {
-      await transport.addIceCandidate(JSON.parse(trickle.candidateInit));
-    } catch {
-      // A malformed or late candidate is ignored, as browsers do.
-    }
   }
 
   #onAddTrack(request: AddTrackRequest): void {

@@ -1,22 +1,10 @@
-/** The server's rooms by name, and who wants to hear when one opens or closes. */
+/** The server's rooms by name. */
 import { DisconnectReason } from '@livekit/protocol';
-import { SandboxRoom, type RoomOptions } from './room.js';
-
-/** Room lifecycle events. */
-export interface RoomRegistryListener {
-  created?(room: SandboxRoom): void;
-  ended?(room: SandboxRoom, reason: DisconnectReason): void;
-}
+import { SandboxRoom } from './room.js';
 
 /** All open rooms. */
 export class RoomRegistry {
   readonly #rooms = new Map<string, SandboxRoom>();
-  readonly #listeners = new Set<RoomRegistryListener>();
-  readonly #options: RoomOptions;
-
-  constructor(options: RoomOptions = {}) {
-    this.#options = options;
-  }
 
   /** The open room named `name`, if any. */
   get(name: string): SandboxRoom | undefined {
@@ -27,9 +15,8 @@ export class RoomRegistry {
   getOrCreate(name: string): SandboxRoom {
     const existing = this.#rooms.get(name);
     if (existing) return existing;
-    const room = new SandboxRoom(name, this.#options);
+    const room = new SandboxRoom(name);
     this.#rooms.set(name, room);
-    for (const listener of this.#listeners) listener.created?.(room);
     return room;
   }
 
@@ -39,18 +26,11 @@ export class RoomRegistry {
     if (!room) return false;
     this.#rooms.delete(name);
     room.end(reason);
-    for (const listener of this.#listeners) listener.ended?.(room, reason);
     return true;
   }
 
   /** Every open room. */
   list(): SandboxRoom[] {
     return [...this.#rooms.values()];
-  }
-
-  /** Subscribes to room lifecycle; returns the unsubscribe. */
-  subscribe(listener: RoomRegistryListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 }

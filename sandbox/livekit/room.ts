@@ -19,13 +19,10 @@ export type RoomEvent =
   | { type: 'speakers'; speakers: SpeakerInfo[] }
   | { type: 'ended'; reason: DisconnectReason };
 
-/** Options of `SandboxRoom`. */
-export interface RoomOptions {
-  /** How often speaker changes are computed, in ms [100]. */
-  speakerIntervalMs?: number;
-  /** Seconds an empty room stays open (reported to clients) [300]. */
-  emptyTimeoutS?: number;
-}
+/** How often speaker changes are computed, in ms. */
+const SPEAKER_INTERVAL_MS = 100;
+/** Seconds an empty room stays open (reported to clients). */
+const EMPTY_TIMEOUT_S = 300;
 
 /** One LiveKit room. */
 export class SandboxRoom {
@@ -37,12 +34,10 @@ export class SandboxRoom {
   ended = false;
   readonly #listeners = new Set<(event: RoomEvent) => void>();
   readonly #speakerTimer: ReturnType<typeof setInterval>;
-  readonly #emptyTimeoutS: number;
 
-  constructor(name: string, options: RoomOptions = {}) {
+  constructor(name: string) {
     this.name = name;
-    this.#emptyTimeoutS = options.emptyTimeoutS ?? 300;
-    this.#speakerTimer = setInterval(() => this.#publishSpeakerChanges(), options.speakerIntervalMs ?? 100);
+    this.#speakerTimer = setInterval(() => this.#publishSpeakerChanges(), SPEAKER_INTERVAL_MS);
     this.#speakerTimer.unref?.();
   }
 
@@ -63,16 +58,14 @@ export class SandboxRoom {
   }
 
   /**
-   * Adds a participant. A participant already present with the same identity is returned so
-   * the caller can remove it (LiveKit's DUPLICATE_IDENTITY rule).
+   * Adds a participant; it replaces any still present with the same identity (the server
+   * ends the older session first: LiveKit's DUPLICATE_IDENTITY rule).
    */
-  join(participant: RoomParticipant): RoomParticipant | undefined {
+  join(participant: RoomParticipant): void {
     if (this.ended) throw new Error(`room ${this.name} has ended`);
-    const previous = this.participants.get(participant.identity);
     this.participants.set(participant.identity, participant);
     participant.state = ParticipantInfo_State.JOINED;
     this.#emit({ type: 'participant', participant });
-    return previous;
   }
 
   /** Announces a change of `participant` (state, name, attributes, track mute). */
@@ -137,7 +130,7 @@ export class SandboxRoom {
     return new RoomInfo({
       sid: this.sid,
       name: this.name,
-      emptyTimeout: this.#emptyTimeoutS,
+      emptyTimeout: EMPTY_TIMEOUT_S,
       departureTimeout: 20,
       creationTime: BigInt(Math.floor(this.createdAtMs / 1000)),
       creationTimeMs: BigInt(this.createdAtMs),

@@ -23,8 +23,6 @@ export interface LiveKitServerOptions {
   host?: string;
   /** [0: a free port] */
   port?: number;
-  /** Create a room when a token names one that is not open [true], as LiveKit does. */
-  autoCreateRooms?: boolean;
   settings?: Partial<SessionSettings>;
   /** Builds a peer connection for a session. */
   createTransport: (role: 'publisher' | 'subscriber') => PeerTransport;
@@ -67,9 +65,6 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
     const params = parseJoinParams(url);
     if (!params) throw new TokenError(401, 'not a signalling path');
     const grant = await verifyAccessToken(params.token, options.credentials);
-    if (options.autoCreateRooms === false && !rooms.get(grant.room)) {
-      throw Object.assign(new Error('requested room does not exist'), { status: 404 });
-    }
     return { params, grant };
   }
 
@@ -118,8 +113,7 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
         ws.close(1000, 'nothing to resume');
         return;
       }
-      const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
-      session.resume(connection);
+      session.resume(signalConnection(ws, session));
       return;
     }
 
@@ -145,16 +139,15 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
     sessions.set(participant.sid, session);
     if (duplicate) await duplicate.end(DisconnectReason.DUPLICATE_IDENTITY);
     room.join(participant);
-    const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
-    await session.start(connection);
+    await session.start(signalConnection(ws, session));
   }
 
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    http.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
 
   return {
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -171,11 +164,16 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
   };
 }
 
+/** Wraps `ws` as the signalling connection of `session`. */
+function signalConnection(ws: WebSocket, session: ParticipantSession): SignalConnection {
+  const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
+  return connection;
+}
+
 function statusOf(error: unknown): number {
   if (error instanceof TokenError) return error.status;
   if (error instanceof JoinParamsError) return 400;
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' ? status : 500;
+  return 500;
 }
 
 function messageOf(error: unknown): string {

@@ -17,8 +17,6 @@ export class SignalConnection {
   #json = false;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  /** Messages sent, for tests and diagnostics. */
-  sent = 0;
 
   /**
    * @param onMessage handles each request; runs only after the previous one settled
@@ -55,16 +53,10 @@ export class SignalConnection {
     });
   }
 
-  /** Whether the socket is gone. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Sends one response; silently dropped once the socket is closed. */
   send(message: SignalResponseMessage): void {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
     const response = new SignalResponse({ message });
-    this.sent += 1;
     this.#socket.send(this.#json ? response.toJsonString() : response.toBinary());
   }
 

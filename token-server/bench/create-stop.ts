@@ -13,7 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEquosApiDouble } from '../../sandbox/equos-api/server.js';
-import { spawnTokenServer } from '../test/server-process.js';
+import { LIFTED_LIMITS, spawnTokenServer } from '../test/server-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -28,11 +28,8 @@ const server = spawnTokenServer({
   ALLOWED_ORIGINS: origin,
   SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop',
   LEDGER_PATH: join(mkdtempSync(join(tmpdir(), 'bench-')), 'ledger.sqlite'),
-  // One load generator is one address: lift the limits, which are not what is measured.
-  RATE_LIMIT_PER_MINUTE: '100000',
-  RATE_LIMIT_SITE_PER_MINUTE: '1000000',
-  MAX_SESSIONS_PER_VISITOR: '1000',
-  MAX_CONCURRENT_SESSIONS: '100000',
+  // One load generator is one address: the limits are not what is measured.
+  ...LIFTED_LIMITS,
 });
 const base = await server.ready();
 

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
 import { TEST_API_KEY } from '../test/harness.js';
-import { spawnTokenServer, type ServerProcess } from '../test/server-process.js';
+import { LIFTED_LIMITS, spawnTokenServer, type ServerProcess } from '../test/server-process.js';
 import { PROBLEMS } from './errors.js';
 
 const ORIGIN = 'https://shop.example';
@@ -40,11 +40,8 @@ beforeAll(async () => {
     SESSION_SECRET: 'fuzz-session-secret-0123456789abcdefghij',
     LEDGER_PATH: join(dir, 'ledger.sqlite'),
     TRUSTED_PROXY_HEADER: 'x-forwarded-for',
-    // Generous limits: here every 5xx would be a bug, not a limit doing its job.
-    RATE_LIMIT_PER_MINUTE: '100000',
-    RATE_LIMIT_SITE_PER_MINUTE: '1000000',
-    MAX_SESSIONS_PER_VISITOR: '1000',
-    MAX_CONCURRENT_SESSIONS: '100000',
+    // Here every 5xx would be a bug, not a limit doing its job.
+    ...LIFTED_LIMITS,
   });
   base = await server.ready();
   for (let index = 0; index < 5; index += 1) {

@@ -340,23 +340,27 @@ function readOrigins(raw: string | undefined): OriginPolicy {
   });
 }
 
-function readInteger(env: Env, name: string, range: { min: number; max: number; fallback: number }): number {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return range.fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
-    throw new ConfigError(name, `must be a whole number from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
-  }
-  return value;
+function readInteger(env: Env, name: string, range: NumberRange): number {
+  return readNumber(env, name, range, { pattern: /^\d+$/, what: 'a whole number' });
 }
 
 /** A duration in seconds; decimals allowed (tests run the reaper in milliseconds). */
-function readSeconds(env: Env, name: string, range: { min: number; max: number; fallback: number }): number {
+function readSeconds(env: Env, name: string, range: NumberRange): number {
+  return readNumber(env, name, range, { pattern: /^\d+(\.\d+)?$/, what: 'a number of seconds' });
+}
+
+interface NumberRange {
+  min: number;
+  max: number;
+  fallback: number;
+}
+
+function readNumber(env: Env, name: string, range: NumberRange, format: { pattern: RegExp; what: string }): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return range.fallback;
-  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  const value = format.pattern.test(raw) ? Number(raw) : Number.NaN;
   if (!(value >= range.min && value <= range.max)) {
-    throw new ConfigError(name, `must be a number of seconds from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
+    throw new ConfigError(name, `must be ${format.what} from ${range.min} to ${range.max} (got "${raw.slice(0, 32)}").`);
   }
   return value;
 }

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 
   const client = createEquosClient(equos);
   const upstream = { deadlines: where.deadlines };
+  const { orphanSweepMs, ...reaperTiming } = where.reaper;
   const reaper = startReaper({
     store,
     // One attempt per pass: the reaper's own backoff (kept in the ledger) does the retrying,
@@ -70,19 +71,16 @@ async function main(): Promise<void> {
     equos: resilientSessions(client.sessions, { ...upstream, secrets: [equos.apiKey], stopRetry: { attempts: 1 } }),
     logger,
     instanceId: where.instanceId,
-    intervalMs: where.reaper.intervalMs,
-    graceMs: where.reaper.graceMs,
-    retryBaseMs: where.reaper.retryBaseMs,
-    retryMaxMs: where.reaper.retryMaxMs,
+    ...reaperTiming,
     heartbeatTimeoutMs: (config.heartbeat?.timeoutS ?? DEFAULT_HEARTBEAT.timeoutS) * 1000,
     // A claim outlives one stop attempt (bounded by its deadline) but not much more, so the
     // sessions of an instance killed mid-stop are picked up again soon.
     leaseMs: where.deadlines.stop + 2000,
-    ...(where.reaper.orphanSweepMs > 0
+    ...(orphanSweepMs > 0
       ? {
           orphans: {
             clientTag: config.clientTag,
-            everyMs: where.reaper.orphanSweepMs,
+            everyMs: orphanSweepMs,
             // Older than any create still in flight (which will record its session itself).
             minAgeMs: where.deadlines.create + 5000,
           },

@@ -138,7 +138,6 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
     fetch(`${base}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': contentType, 'x-forwarded-for': visitor }, body });
 
   const behaviours = Object.fromEntries(BEHAVIOURS.map(([name]) => [name, 0])) as Record<Behaviour, number>;
-  let handed = 0;
   const handedIds = new Set<string>();
   let createsFailed = 0;
   const createFailures: Record<string, number> = {};
@@ -177,7 +176,6 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
       createsFailed += 1;
       return;
     }
-    handed += 1;
     handedIds.add(session.session_id);
     const { session_id: id, stop_token: token } = session;
     const deadline = Date.now() + options.maxDurationS * 1000;
@@ -266,7 +264,7 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   await equos.close();
   const result: FaultRunResult = {
     seed: options.seed,
-    sessions: { requested: options.sessions, createdAtEquos: all.length, handedToVisitors: handed, createsFailed },
+    sessions: { requested: options.sessions, createdAtEquos: all.length, handedToVisitors: handedIds.size, createsFailed },
     createFailures,
     visitorStops,
     behaviours,
@@ -275,7 +273,7 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
     createFaultsInjected: createFaults,
     stillRunning: all.filter((entry) => !entry.session.endedAt).length,
     endedOtherThanOnceByStop: all.filter((entry) => endings.get(entry.session.id) !== 1 || entry.endedBy !== 'stop').length,
-    orphans: all.length - handed,
+    orphans: all.length - handedIds.size,
     endedAfterDeadlineAndGrace: overruns.filter((overrun) => overrun > 0).length,
     worstOverrunS: worstS(all),
     worstOverrunByKindS: { ledger: worstS(all.filter((entry) => handedIds.has(entry.session.id))), orphans: worstS(all.filter((entry) => !handedIds.has(entry.session.id))) },

@@ -8,7 +8,6 @@ import { freePort } from './server-process.js';
 /** A running Redis. */
 export interface RunningRedis {
   url: string;
-  port: number;
   close(): Promise<void>;
 }
 
@@ -35,7 +34,6 @@ export async function startRedis(): Promise<RunningRedis> {
   });
   return {
     url: `redis://127.0.0.1:${port}`,
-    port,
     async close() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

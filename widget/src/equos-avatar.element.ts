@@ -53,6 +53,8 @@ import { renderPanel } from './view/panel.js';
 const DEFAULT_AVATAR_TIMEOUT_S = 25;
 /** The launcher waits this long at most for the avatar's name and the page's language. */
 const LAUNCHER_READY_TIMEOUT_MS = 1500;
+/** The countdown shows in a session's last this many seconds. */
+const COUNTDOWN_S = 60;
 
 export class EquosAvatarElement extends LitElement {
   static override styles = styles;
@@ -104,7 +106,8 @@ export class EquosAvatarElement extends LitElement {
   #pending: SessionState = INITIAL_STATE;
   /** A start clicked while the conversation file was still loading. */
   #queuedStart = false;
-  #presetsAbort: AbortController | undefined;
+  /** The token server's preset list (it does not depend on `preset`), and how to cancel its fetch. */
+  #presets: { server: string; list: Promise<PresetInfo[]>; abort: AbortController } | undefined;
   #focusNext: 'panel' | 'launcher' | undefined;
   #language = 'en';
   /** The launcher shows once the name and language are known (no placeholder flash). */
@@ -113,6 +116,8 @@ export class EquosAvatarElement extends LitElement {
   #launcherReady = false;
   #meterFrame = 0;
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** Waits for the last minute, then starts `#ticker`. */
+  #tickerDelay: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -133,11 +138,12 @@ export class EquosAvatarElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#presetsAbort?.abort();
+    this.#presets?.abort.abort();
+    this.#presets = undefined;
     clearTimeout(this.#readyTimer);
     this.#readyTimer = undefined;
     cancelAnimationFrame(this.#meterFrame);
-    clearInterval(this.#ticker);
+    this.#stopTicker();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -234,7 +240,7 @@ export class EquosAvatarElement extends LitElement {
     const strings = this.#strings();
     const session = this.#session;
     const state: SessionState = this.#queuedStart ? { name: 'starting' } : this.state;
-    const name = this.name || sessionOf(state)?.avatarName || this._preset?.displayName || 'Assistant';
+    const name = this.#avatarName(state);
     const thumbnail = sessionOf(state)?.avatarThumbnailUrl ?? this._preset?.thumbnailUrl;
     const description = describe(state, strings, name);
     const floating = config.mode === 'floating';
@@ -268,7 +274,7 @@ export class EquosAvatarElement extends LitElement {
         video: session?.videoElement ?? null,
         microphoneEnabled: session?.microphoneEnabled ?? true,
         audioBlocked: session?.audioBlocked ?? false,
-        secondsLeft: secondsLeft !== undefined && secondsLeft <= 60 ? secondsLeft : undefined,
+        secondsLeft: secondsLeft !== undefined && secondsLeft <= COUNTDOWN_S ? secondsLeft : undefined,
         problem: config.server ? undefined : config.problems.join(' '),
         onStart: () => this.start(),
         onHangUp: () => this.stop(),
@@ -325,14 +331,22 @@ export class EquosAvatarElement extends LitElement {
     this.#onTransition(from, to);
   }
 
+  /** Picks the preset to show from the server's list, fetched once per server. */
   async #loadPreset(server: URL): Promise<void> {
-    this.#presetsAbort?.abort();
-    const abort = (this.#presetsAbort = new AbortController());
+    if (this.#presets?.server !== server.href) {
+      this.#presets?.abort.abort();
+      const abort = new AbortController();
+      this.#presets = { server: server.href, list: fetchPresets(server, abort.signal), abort };
+    }
+    const { list, abort } = this.#presets;
     try {
-      const presets = await fetchPresets(server, abort.signal);
+      const presets = await list;
+      if (abort.signal.aborted) return;
       this._preset = presets.find((preset) => preset.name === (this.preset ?? '').trim().toLowerCase()) ?? presets[0];
     } catch {
       // The launcher works without a name or picture; starting reports real errors.
+      // A failed list is fetched again on the next change.
+      if (this.#presets?.list === list) this.#presets = undefined;
     }
     if (!abort.signal.aborted) {
       this.#presetSettled = true;
@@ -355,8 +369,13 @@ export class EquosAvatarElement extends LitElement {
       );
     }
     if (to.name === 'error') {
-      this.dispatchEvent(new EquosErrorEvent({ code: to.cause, message: this.#strings().errors[to.cause](this.name || this._preset?.displayName || '') }));
+      this.dispatchEvent(new EquosErrorEvent({ code: to.cause, message: this.#strings().errors[to.cause](this.#avatarName(to)) }));
     }
+  }
+
+  /** The avatar's name as shown: the `name` attribute, the session's, the preset's, or a default. */
+  #avatarName(state: SessionState): string {
+    return this.name || sessionOf(state)?.avatarName || this._preset?.displayName || 'Assistant';
   }
 
   /** The strings of the widget's language, English until they have loaded. */
@@ -388,11 +407,25 @@ export class EquosAvatarElement extends LitElement {
 
   /** Re-renders every second in the last minute, for the countdown. */
   #runTicker(): void {
-    const needed = this.#session?.deadline !== undefined && this.state.name === 'live';
-    if (needed && !this.#ticker) this.#ticker = setInterval(() => this.requestUpdate(), 1000);
-    if (!needed && this.#ticker) {
-      clearInterval(this.#ticker);
-      this.#ticker = undefined;
-    }
+    const deadline = this.state.name === 'live' ? this.#session?.deadline : undefined;
+    if (deadline === undefined) return this.#stopTicker();
+    if (this.#ticker || this.#tickerDelay) return;
+    const tick = () => {
+      this.#tickerDelay = undefined;
+      this.#ticker = setInterval(() => this.requestUpdate(), 1000);
+    };
+    const wait = deadline - COUNTDOWN_S * 1000 - Date.now();
+    if (wait <= 0) return tick();
+    this.#tickerDelay = setTimeout(() => {
+      tick();
+      this.requestUpdate();
+    }, wait);
+  }
+
+  #stopTicker(): void {
+    clearTimeout(this.#tickerDelay);
+    this.#tickerDelay = undefined;
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 }

@@ -81,10 +81,7 @@ describe('<equos-avatar>: a conversation', () => {
     element.stop();
     await until(() => element.state.name === 'ended', 'the end', 8000);
     let calls = 0;
-    for (let attempt = 0; attempt < 40 && calls < 6; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      calls = await equosCalls('stop', sessionId);
-    }
+    await until(async () => (calls = await equosCalls('stop', sessionId)) >= 6, 'the reaper to stop the session', 4000);
     expect(calls).to.equal(6);
   });
 
@@ -254,12 +251,10 @@ describe('<equos-avatar>: a conversation', () => {
     expect(element.state.name).to.equal('idle');
     // Either the create never left, or its session was stopped (by the widget or, when the
     // request was aborted mid-way, by the token server itself).
-    let settled = false;
-    for (let attempt = 0; attempt < 30 && !settled; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      settled = (await equosCalls('create')) - createsBefore === (await equosCalls('stop')) - stopsBefore;
-    }
-    expect(settled).to.equal(true);
+    // A create in flight gets time to arrive first, so that "no create" is not concluded too early.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const settled = async () => (await equosCalls('create')) - createsBefore === (await equosCalls('stop')) - stopsBefore;
+    await until(settled, 'every session it caused to be stopped', 3000);
     expect(live.adapters.every((adapter) => adapter.connected === undefined)).to.equal(true);
   });
 });

@@ -90,9 +90,9 @@ export const statusOf = (element: EquosAvatarElement) => part(element, 'status')
 export const messageOf = (element: EquosAvatarElement) => part(element, 'message')?.textContent?.trim() ?? '';
 
 /** Waits until `accept` holds (polling every 20 ms). */
-export async function until(accept: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(accept: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!accept()) {
+  while (!(await accept())) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -31,14 +31,6 @@ export interface Negotiated {
   midToTrackId: Record<string, string>;
 }
 
-/** An ICE candidate as livekit-client trickles it (`RTCIceCandidateInit`). */
-export interface CandidateInit {
-  candidate: string;
-  sdpMid?: string | null;
-  sdpMLineIndex?: number | null;
-  usernameFragment?: string | null;
-}
-
 /** Connection states reported to the session. */
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
@@ -50,19 +42,16 @@ export interface PeerTransport {
   createOffer(): Promise<Negotiated>;
   /** Applies the client's answer to our offer. */
   setAnswer(answerSdp: string): Promise<void>;
-  addIceCandidate(candidate: CandidateInit): Promise<void>;
   /** Queues a track for delivery; it is bound at the next negotiation. */
   addDownTrack(track: DownTrack): void;
   /** Stops delivering a track (its section goes inactive at the next negotiation). */
   removeDownTrack(trackSid: string): void;
   /** Down tracks not yet bound to a media section, by kind. */
   unboundDownTracks(): { audio: number; video: number };
-  /** Pauses or resumes forwarding of one down track (adaptive stream, fault injection). */
+  /** Pauses or resumes forwarding of one down track (adaptive stream). */
   setDownTrackPaused(trackSid: string, paused: boolean): void;
   /** Called for each new track the client sends. */
   onUpTrack?: (track: UpTrack) => void;
-  /** Called for each local ICE candidate (when not already in the SDP). */
-  onIceCandidate?: (candidate: CandidateInit) => void;
   onStateChange?: (state: TransportState) => void;
   readonly state: TransportState;
   close(): Promise<void>;

@@ -18,7 +18,7 @@ import {
   type RTCRtpTransceiver,
 } from 'werift';
 import { PushSource } from '../media-source.js';
-import type { CandidateInit, DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './peer-transport.js';
+import type { DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './peer-transport.js';
 import { fixAnswer, iceUfragOf, midsOf, msidTrackIdsByMid, stripMdnsCandidates } from './sdp.js';
 
 /** Options of `createWeriftTransportFactory`. */
@@ -53,7 +53,6 @@ export async function warmUpWerift(): Promise<void> {
 /** One werift peer connection. */
 export class WeriftTransport implements PeerTransport {
   onUpTrack?: (track: UpTrack) => void;
-  onIceCandidate?: (candidate: CandidateInit) => void;
   onStateChange?: (state: TransportState) => void;
   state: TransportState = 'new';
   readonly #pc: RTCPeerConnection;
@@ -169,11 +168,6 @@ export class WeriftTransport implements PeerTransport {
     });
   }
 
-  async addIceCandidate(_candidate: CandidateInit): Promise<void> {
-    // §1: an ICE-lite agent never checks remote candidates; it learns the browser's address
-    // from the browser's own checks. Ignoring them also keeps werift away from mDNS names.
-  }
-
   addDownTrack(downTrack: DownTrack): void {
     if (this.#bindings.has(downTrack.trackSid)) return;
     const binding: Binding = {
@@ -187,14 +181,17 @@ export class WeriftTransport implements PeerTransport {
     binding.unsubscribe = downTrack.source.subscribe((packet) => {
       if (!binding.transceiver || binding.paused || binding.removed || this.state !== 'connected') return;
       binding.sequence = (binding.sequence + 1) & 0xffff;
-      // §3: werift rewrites ssrc and payload type in place, so every packet is new.
+      // §3: werift rewrites the header in place, so every packet gets its own. It only reads
+      // the payload (encrypts it into a new buffer, keeps it for NACKs) and no source reuses
+      // its buffers, so all subscribers share it: a view, not a copy.
       const header = new RtpHeader({
         sequenceNumber: binding.sequence,
         timestamp: packet.timestamp,
         marker: packet.marker,
         payloadType: downTrack.kind === 'video' ? 96 : 111,
       });
-      binding.track.writeRtp(new RtpPacket(header, Buffer.from(packet.payload)));
+      const { payload } = packet;
+      binding.track.writeRtp(new RtpPacket(header, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
     });
     this.#bindings.set(downTrack.trackSid, binding);
   }

@@ -1,5 +1,5 @@
 /** The ledger in memory: for tests and a single process that may forget on restart. */
-import { isDue, isOpen, STALE_PENDING_MS, STALE_WINDOW_MS, STOPPED_RETENTION_MS, type AdmissionLimits, type Admission, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, budgetDay, isDue, isOpen, STALE_PENDING_MS, STALE_WINDOW_MS, STOPPED_RETENTION_MS, type AdmissionLimits, type Admission, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
 
 /** Creates a memory ledger. */
 export function createMemoryStore(): LedgerStore {
@@ -32,7 +32,7 @@ export function createMemoryStore(): LedgerStore {
     async heartbeat(id, at): Promise<LedgerState | null> {
       const record = sessions.get(id);
       if (!record) return null;
-      if (record.state === 'running' || record.state === 'stopping') record.lastHeartbeat = Math.max(record.lastHeartbeat, at);
+      if (record.state === 'running') record.lastHeartbeat = Math.max(record.lastHeartbeat, at);
       return record.state;
     },
     async markStopped(id, at) {
@@ -69,6 +69,8 @@ export function createMemoryStore(): LedgerStore {
       }
       for (const [key, window] of windows) if (window.start + STALE_WINDOW_MS <= now && windows.delete(key)) forgotten += 1;
       for (const [id, claim] of claims) if (claim.until <= now) claims.delete(id);
+      const oldestDay = budgetDay(now - BUDGET_RETENTION_MS);
+      for (const day of budget.keys()) if (day < oldestDay) budget.delete(day);
       return forgotten;
     },
     async countOpen({ now, pendingTtlMs, visitorKey }) {

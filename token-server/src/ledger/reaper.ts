@@ -11,9 +11,9 @@
  * died between Equos' answer and the ledger write.
  */
 import type { Logger } from '../logger.js';
-import { EquosApiError } from '../upstream/errors.js';
+import { isUnknownSession } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
-import { budgetDay, isDue, type LedgerStore, type SessionRecord } from './store.js';
+import { isDue, settleStopped, type LedgerStore, type SessionRecord } from './store.js';
 
 const HOUSEKEEPING_EVERY_MS = 3600 * 1000;
 
@@ -94,7 +94,7 @@ export function startReaper(options: ReaperOptions): Reaper {
       // Read again under the claim: another instance may have stopped it, or failed and
       // scheduled a retry, since the list was made.
       const record = await store.get(listed.id);
-      if (!record || !isDue(record, { now: now(), graceMs, heartbeatTimeoutMs, limit: 1 })) return false;
+      if (!record || !isDue(record, { now: now(), graceMs, heartbeatTimeoutMs })) return false;
       return await attemptStop(record);
     } finally {
       await store.releaseClaim(listed.id, instanceId).catch(() => {});
@@ -107,17 +107,15 @@ export function startReaper(options: ReaperOptions): Reaper {
       await equos.stop(record.id);
     } catch (error) {
       // Equos does not know it: nothing is running, so nothing is billed.
-      const unknown = error instanceof EquosApiError && error.kind === 'http' && error.status === 404;
-      if (!unknown) {
+      if (!isUnknownSession(error)) {
         const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** record.stopAttempts);
         await store.recordStopFailure(record.id, now() + delay);
         logger.warn('reaper.stop.failed', { session_id: record.id, reason, attempts: record.stopAttempts + 1, retry_in_ms: delay, error: (error as Error).message });
         return false;
       }
     }
-    const done = await store.markStopped(record.id, now());
+    const done = await settleStopped(store, record.id, now());
     if (done) {
-      await refundBudget(store, done, now());
       logger.info('reaper.stopped', { session_id: record.id, reason, overrun_ms: Math.max(0, now() - record.deadline) });
     }
     return done !== null;
@@ -203,12 +201,4 @@ export function startReaper(options: ReaperOptions): Reaper {
       await Promise.all([running, sweeping]);
     },
   };
-}
-
-/** Gives back the part of a session's reservation it did not use. */
-export async function refundBudget(store: LedgerStore, record: SessionRecord, at: number): Promise<void> {
-  if (record.reservedMinutes <= 0) return;
-  const usedMinutes = Math.max(0, Math.min(record.reservedMinutes, (at - record.createdAt) / 60_000));
-  const refund = record.reservedMinutes - usedMinutes;
-  if (refund > 0) await store.addBudget(budgetDay(record.createdAt), -refund);
 }

@@ -8,9 +8,12 @@
  * sets: open sessions, scored by when they stop counting), `due:deadline`, `due:heartbeat`
  * (running sessions by deadline / last heartbeat), `due:retry` (failed stops by next
  * attempt), `lease:<id>`, `rate:<key>:<window>`, `budget:<day>`.
+ *
+ * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the record
+ * inside the script: right for one Redis (or a primary with replicas), not for Redis Cluster.
  */
 import { Redis } from 'ioredis';
-import { STOPPED_RETENTION_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, STOPPED_RETENTION_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
 
 /** A score far in the future: "open until stopped". */
 const FOREVER = 9e15;
@@ -55,6 +58,16 @@ const SCRIPTS = {
         end
       end
       return state`,
+  },
+  release: {
+    keys: 2, // s:<pending id>, open
+    lua: `
+      if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
+      local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      redis.call('ZREM', ARGV[2] .. visitor, ARGV[1])
+      redis.call('DEL', KEYS[1])
+      return 1`,
   },
   markStopped: {
     keys: 5, // s:<id>, due:deadline, due:heartbeat, due:retry, open
@@ -101,6 +114,13 @@ const SCRIPTS = {
       local count = redis.call('INCR', KEYS[1])
       if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
       return count`,
+  },
+  addBudget: {
+    keys: 1, // budget:<day>
+    lua: `
+      local total = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return total`,
   },
 } as const;
 
@@ -201,13 +221,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       );
     },
     async release(pendingId) {
-      const visitorKey = await redis.hget(key.session(pendingId), 'visitorKey');
-      await redis
-        .multi()
-        .zrem(key.open, pendingId)
-        .zrem(key.visitor(visitorKey ?? ''), pendingId)
-        .del(key.session(pendingId))
-        .exec();
+      await redis.release(key.session(pendingId), key.open, pendingId, key.visitor(''));
     },
     async get(id) {
       return fromHash(await redis.hgetall(key.session(id)));
@@ -217,7 +231,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       return (state as LedgerState | null) ?? null;
     },
     async markStopped(id, at) {
-      return hashToRecord(await redis.markStopped(key.session(id), key.deadline, key.heartbeat, key.retry, key.open, at, id, STOPPED_RETENTION_MS, `${prefix}open:v:`));
+      return hashToRecord(await redis.markStopped(key.session(id), key.deadline, key.heartbeat, key.retry, key.open, at, id, STOPPED_RETENTION_MS, key.visitor('')));
     },
     async recordStopFailure(id, nextAttemptAt) {
       await redis.recordStopFailure(key.session(id), key.deadline, key.heartbeat, key.retry, nextAttemptAt, id);
@@ -242,7 +256,8 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       await redis.releaseClaim(`${prefix}lease:${id}`, owner);
     },
     async housekeeping() {
-      // Every key here carries its own expiry (stopped sessions, pending ones, rate windows).
+      // Every key here expires by itself: stopped and pending sessions, rate windows, budget
+      // days, leases. Running sessions stay until they stop.
       return 0;
     },
     async countOpen({ now, visitorKey }) {
@@ -254,7 +269,8 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       return { allowed: count <= limit, retryAfterMs: start + windowMs - now };
     },
     async addBudget(day, minutes) {
-      return Number(await redis.incrbyfloat(`${prefix}budget:${day}`, minutes));
+      // A day's total is kept for the retention after its last change (refunds come late).
+      return Number(await redis.addBudget(`${prefix}budget:${day}`, minutes, BUDGET_RETENTION_MS));
     },
     async budgetUsed(day) {
       return Number((await redis.get(`${prefix}budget:${day}`)) ?? 0);

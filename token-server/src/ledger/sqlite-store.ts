@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { STOPPED_RETENTION_MS, STALE_PENDING_MS, STALE_WINDOW_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, budgetDay, STOPPED_RETENTION_MS, STALE_PENDING_MS, STALE_WINDOW_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
 
 interface Row {
   id: string;
@@ -102,12 +102,6 @@ export function createSqliteStore(path: string): LedgerStore {
     sql('DELETE FROM sessions WHERE id = ?').run(pendingId);
     insert.run(record);
   });
-  const stop = db.transaction((id: string, at: number): SessionRecord | null => {
-    const row = selectOne.get(id) as Row | undefined;
-    if (!row || row.state === 'stopped') return null;
-    sql(`UPDATE sessions SET state = 'stopped', stopped_at = ? WHERE id = ?`).run(at, id);
-    return toRecord({ ...row, state: 'stopped', stopped_at: at });
-  });
   const claim = sql(
     `INSERT INTO leases (id, owner, until) VALUES (@id, @owner, @until)
      ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.owner = excluded.owner OR leases.until <= @now`,
@@ -116,14 +110,8 @@ export function createSqliteStore(path: string): LedgerStore {
     const sessions = sql(`DELETE FROM sessions WHERE (state = 'stopped' AND stopped_at <= ?) OR (state = 'pending' AND created_at <= ?)`).run(now - STOPPED_RETENTION_MS, now - STALE_PENDING_MS);
     const windows = sql('DELETE FROM rate_windows WHERE window_start <= ?').run(now - STALE_WINDOW_MS);
     sql('DELETE FROM leases WHERE until <= ?').run(now);
+    sql('DELETE FROM budget WHERE day < ?').run(budgetDay(now - BUDGET_RETENTION_MS));
     return sessions.changes + windows.changes;
-  });
-  const hit = db.transaction((key: string, limit: number, windowMs: number, now: number) => {
-    const start = now - (now % windowMs);
-    const row = sql('SELECT window_start, count FROM rate_windows WHERE key = ?').get(key) as { window_start: number; count: number } | undefined;
-    const count = row && row.window_start === start ? row.count + 1 : 1;
-    sql('INSERT INTO rate_windows (key, window_start, count) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET window_start = excluded.window_start, count = excluded.count').run(key, start, count);
-    return { allowed: count <= limit, retryAfterMs: start + windowMs - now };
   });
 
   return {
@@ -142,12 +130,16 @@ export function createSqliteStore(path: string): LedgerStore {
       return row ? toRecord(row) : null;
     },
     async heartbeat(id, at) {
-      sql(`UPDATE sessions SET last_heartbeat = MAX(last_heartbeat, ?) WHERE id = ? AND state IN ('running', 'stopping')`).run(at, id);
-      const row = sql('SELECT state FROM sessions WHERE id = ?').get(id) as { state: LedgerState } | undefined;
+      // One statement: the state of any known session, the heartbeat noted for running ones.
+      const row = sql(
+        `UPDATE sessions SET last_heartbeat = CASE WHEN state = 'running' THEN MAX(last_heartbeat, @at) ELSE last_heartbeat END
+         WHERE id = @id RETURNING state`,
+      ).get({ id, at }) as { state: LedgerState } | undefined;
       return row?.state ?? null;
     },
     async markStopped(id, at) {
-      return stop(id, at);
+      const row = sql(`UPDATE sessions SET state = 'stopped', stopped_at = ? WHERE id = ? AND state != 'stopped' RETURNING *`).get(at, id) as Row | undefined;
+      return row ? toRecord(row) : null;
     },
     async recordStopFailure(id, nextAttemptAt) {
       sql(`UPDATE sessions SET state = 'stopping', stop_attempts = stop_attempts + 1, next_attempt_at = ? WHERE id = ? AND state != 'stopped'`).run(nextAttemptAt, id);
@@ -177,11 +169,17 @@ export function createSqliteStore(path: string): LedgerStore {
       return row.n;
     },
     async hit(key, limit, windowMs, now) {
-      return hit(key, limit, windowMs, now);
+      const start = now - (now % windowMs);
+      // One statement: a new window starts the count again, the current one adds to it.
+      const { count } = sql(
+        `INSERT INTO rate_windows (key, window_start, count) VALUES (@key, @start, 1)
+         ON CONFLICT(key) DO UPDATE SET count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END, window_start = excluded.window_start
+         RETURNING count`,
+      ).get({ key, start }) as { count: number };
+      return { allowed: count <= limit, retryAfterMs: start + windowMs - now };
     },
     async addBudget(day, minutes) {
-      sql('INSERT INTO budget (day, minutes) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET minutes = minutes + excluded.minutes').run(day, minutes);
-      return (sql('SELECT minutes FROM budget WHERE day = ?').get(day) as { minutes: number }).minutes;
+      return (sql('INSERT INTO budget (day, minutes) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET minutes = minutes + excluded.minutes RETURNING minutes').get(day, minutes) as { minutes: number }).minutes;
     },
     async budgetUsed(day) {
       return (sql('SELECT minutes FROM budget WHERE day = ?').get(day) as { minutes: number } | undefined)?.minutes ?? 0;

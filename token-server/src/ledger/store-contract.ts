@@ -3,7 +3,7 @@
  * (memory, SQLite, Redis): `describeStoreContract('sqlite', () => createSqliteStore(':memory:'))`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STOPPED_RETENTION_MS, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, budgetDay, settleStopped, STOPPED_RETENTION_MS, type LedgerStore, type SessionRecord } from './store.js';
 
 const LIMITS = { perVisitor: 2, global: 3, pendingTtlMs: 60_000 };
 const T0 = 1_800_000_000_000;
@@ -154,6 +154,16 @@ export function describeStoreContract(
       expect(await store.hit('ip:1', 3, 60_000, T0)).toMatchObject({ allowed: true });
     });
 
+    it.skipIf(options.expiresByItself)('forgets budget days past retention, keeps the recent ones', async () => {
+      const today = budgetDay(T0);
+      const old = budgetDay(T0 - BUDGET_RETENTION_MS - 24 * 3600 * 1000);
+      await store.addBudget(today, 5);
+      await store.addBudget(old, 7);
+      await store.housekeeping(T0);
+      expect(await store.budgetUsed(today)).toBe(5);
+      expect(await store.budgetUsed(old)).toBe(0);
+    });
+
     it('frees a claim when its owner releases it, and only then', async () => {
       await start('ses_1');
       expect(await store.claim('ses_1', 'instance-a', T0, 30_000)).toBe(true);
@@ -173,6 +183,15 @@ export function describeStoreContract(
       expect((await store.hit('ip:2', 3, 60_000, T0)).allowed).toBe(true);
       const nextWindow = T0 - (T0 % 60_000) + 60_000;
       expect((await store.hit('ip:1', 3, 60_000, nextWindow)).allowed).toBe(true);
+    });
+
+    it('settles a stop once, giving back the reserved minutes the session did not use', async () => {
+      await store.addBudget(budgetDay(T0), 10);
+      await start('ses_1', { reservedMinutes: 10 });
+      expect(await settleStopped(store, 'ses_1', T0 + 3 * 60_000)).toMatchObject({ id: 'ses_1', state: 'stopped' });
+      expect(await store.budgetUsed(budgetDay(T0))).toBeCloseTo(3);
+      expect(await settleStopped(store, 'ses_1', T0 + 4 * 60_000)).toBeNull();
+      expect(await store.budgetUsed(budgetDay(T0))).toBeCloseTo(3);
     });
 
     it('keeps a daily budget of minutes, reserved and refunded', async () => {

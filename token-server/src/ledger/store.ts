@@ -114,6 +114,8 @@ export const STOPPED_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export const STALE_PENDING_MS = 3600 * 1000;
 /** Rate windows (at most a minute long) this old are over. */
 export const STALE_WINDOW_MS = 3600 * 1000;
+/** Daily budget totals stay readable this long, then are forgotten. */
+export const BUDGET_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** A ledger backend. */
 export interface LedgerStore extends SessionStore, LimitStore {
@@ -122,14 +124,15 @@ export interface LedgerStore extends SessionStore, LimitStore {
   /**
    * Forgets what no longer matters at `now`, so the ledger does not grow forever: sessions
    * stopped more than `STOPPED_RETENTION_MS` ago, pending admissions long expired, past rate
-   * windows. Returns how many entries went (Redis expires its keys itself: 0).
+   * windows, budget days older than `BUDGET_RETENTION_MS`. Returns how many sessions and rate
+   * windows went (Redis expires its keys itself: 0).
    */
   housekeeping(now: number): Promise<number>;
   close(): Promise<void>;
 }
 
 /** Whether `record` is due under `query` (shared by the stores that filter in code). */
-export function isDue(record: SessionRecord, query: DueQuery): boolean {
+export function isDue(record: SessionRecord, query: Omit<DueQuery, 'limit'>): boolean {
   if (record.state === 'stopped' || record.state === 'pending') return false;
   if (record.state === 'stopping') return record.nextAttemptAt <= query.now;
   return record.deadline + query.graceMs <= query.now || record.lastHeartbeat + query.heartbeatTimeoutMs <= query.now;
@@ -141,7 +144,23 @@ export function isOpen(record: SessionRecord, now: number, pendingTtlMs: number)
   return record.state !== 'pending' || record.createdAt + pendingTtlMs > now;
 }
 
-/** The UTC day of `ms`, the budget's key. */
+/** The UTC day of `ms`, the budget's key (`YYYY-MM-DD`, so days sort as strings). */
 export function budgetDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Records that a session has ended (Equos confirmed the stop, or does not know the session)
+ * and gives back the part of its budget reservation it did not use. Every stop path ends
+ * here, so none can leave minutes reserved. Returns the record when this call stopped it.
+ */
+export async function settleStopped(store: LedgerStore, id: string, at: number): Promise<SessionRecord | null> {
+  const stopped = await store.markStopped(id, at);
+  if (stopped && stopped.reservedMinutes > 0) {
+    const usedMinutes = Math.max(0, Math.min(stopped.reservedMinutes, (at - stopped.createdAt) / 60_000));
+    const refund = stopped.reservedMinutes - usedMinutes;
+    // A refund that fails only makes the budget stricter; the stop itself is recorded.
+    if (refund > 0) await store.addBudget(budgetDay(stopped.createdAt), -refund).catch(() => {});
+  }
+  return stopped;
 }

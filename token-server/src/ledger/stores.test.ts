@@ -6,7 +6,7 @@ import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { describeStoreContract, record } from './store-contract.js';
-import { STOPPED_RETENTION_MS } from './store.js';
+import { BUDGET_RETENTION_MS, STOPPED_RETENTION_MS } from './store.js';
 
 let redis: RunningRedis;
 let database = 0;
@@ -37,6 +37,10 @@ describe('the Redis store expires on its own', () => {
       const stoppedTtl = await raw.pttl(`${prefix}s:ses_1`);
       expect(stoppedTtl).toBeGreaterThan(STOPPED_RETENTION_MS - 60_000);
       expect(stoppedTtl).toBeLessThanOrEqual(STOPPED_RETENTION_MS);
+      await store.addBudget('2026-11-25', 5);
+      const budgetTtl = await raw.pttl(`${prefix}budget:2026-11-25`);
+      expect(budgetTtl).toBeGreaterThan(BUDGET_RETENTION_MS - 60_000);
+      expect(budgetTtl).toBeLessThanOrEqual(BUDGET_RETENTION_MS);
     } finally {
       raw.disconnect();
       await store.close();

@@ -12,13 +12,13 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { methodNotAllowed, ProblemError } from '../errors.js';
-import { refundBudget } from '../ledger/reaper.js';
-import type { LedgerStore } from '../ledger/store.js';
+import { settleStopped, type LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import type { StopTokens } from '../session/stop-token.js';
-import { EquosApiError } from '../upstream/errors.js';
+import { isUnknownSession } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
 import { isEquosId } from '../upstream/types.js';
+import { ledgerStep } from './ledger-step.js';
 import { readBody } from './request-body.js';
 import { readStopToken } from './stop-request.js';
 
@@ -31,8 +31,9 @@ export interface SessionActionDeps {
   now: () => number;
 }
 
-const NO_STORE = { 'Cache-Control': 'no-store' } as const;
-/** A stop Equos could not confirm is retried by the reaper from this soon. */
+/** Session answers are for one visitor, once. */
+export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+/** A stop Equos could not confirm is retried by the reaper from this soon (the route just retried it). */
 const FIRST_RETRY_MS = 2000;
 
 /** Mounts at `/api/sessions` (beside the create route). */
@@ -54,13 +55,12 @@ export function sessionActionRoutes(deps: SessionActionDeps): Hono<AppEnv> {
     const log = { request_id: c.get('requestId'), session_id: id };
     try {
       const session = await equos.stop(id);
-      const stopped = await store.markStopped(id, now()).catch(() => null);
-      if (stopped) await refundBudget(store, stopped, now()).catch(() => {});
+      await settleStopped(store, id, now()).catch(() => null);
       logger.info('session.stopped', { ...log, ended_at: session.endedAt ?? null });
       return c.json({ session_id: id, status: 'stopped', ended_at: session.endedAt ?? null }, 200, NO_STORE);
     } catch (error) {
-      if (error instanceof EquosApiError && error.kind === 'http' && error.status === 404) {
-        await store.markStopped(id, now()).catch(() => null);
+      if (isUnknownSession(error)) {
+        await settleStopped(store, id, now()).catch(() => null);
         throw new ProblemError('session-not-found', { detail: 'Equos does not know this session.' });
       }
       // Equos did not confirm: the ledger keeps the session until the reaper gets through.
@@ -74,12 +74,7 @@ export function sessionActionRoutes(deps: SessionActionDeps): Hono<AppEnv> {
 
   app.post('/:id/heartbeat', async (c) => {
     const id = await authorised(c);
-    let state;
-    try {
-      state = await store.heartbeat(id, now());
-    } catch (error) {
-      throw new ProblemError('ledger-unavailable', { cause: error });
-    }
+    const state = await ledgerStep(() => store.heartbeat(id, now()));
     if (state === null) throw new ProblemError('session-not-found', { detail: 'The ledger does not know this session.' });
     if (state === 'stopped') throw new ProblemError('session-ended');
     return c.body(null, 204, NO_STORE);

@@ -13,7 +13,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { methodNotAllowed, ProblemError } from '../errors.js';
-import type { LedgerStore } from '../ledger/store.js';
+import { settleStopped, type LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import type { Preset } from '../presets.js';
 import { admit, releaseAdmission, type AdmissionTicket, type SessionLimits } from '../session/admission.js';
@@ -24,8 +24,9 @@ import { EquosApiError } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
 import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../upstream/types.js';
 import { parseCreateSessionRequest } from './create-session-request.js';
+import { ledgerStep } from './ledger-step.js';
 import { readBody } from './request-body.js';
-import { sessionActionRoutes } from './session-actions.js';
+import { NO_STORE, sessionActionRoutes } from './session-actions.js';
 
 /** What the sessions routes depend on. */
 export interface SessionRoutesDeps {
@@ -90,20 +91,20 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       // if the browser has gone.
       created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
     } catch (error) {
-      await releaseAdmission(store, ticket, now()).catch(() => {});
+      await releaseAdmission(store, ticket).catch(() => {});
       throw error;
     }
-    return finishCreate(c, created, preset, visitorKey, ticket);
+    return finishCreate(c, created, preset, ticket);
   });
 
   /** Records the new session, then hands the browser what it needs, or stops it if it cannot. */
-  async function finishCreate(c: Context<AppEnv>, created: CreateEquosSessionResponse, preset: Preset, visitorKey: string, ticket: AdmissionTicket) {
+  async function finishCreate(c: Context<AppEnv>, created: CreateEquosSessionResponse, preset: Preset, ticket: AdmissionTicket) {
     const sessionId = typeof created?.session?.id === 'string' ? created.session.id : undefined;
     const log = { request_id: c.get('requestId'), session_id: sessionId, preset: preset.name };
     const fail = async (reason: string, problem: Error) => {
       logger.error('session.create.failed', { ...log, reason });
       if (sessionId) await stopQuietly(sessionId, reason);
-      await releaseAdmission(store, ticket, now()).catch(() => {});
+      await releaseAdmission(store, ticket).catch(() => {});
       throw problem;
     };
     if (!sessionId) return fail('no-session-id', new EquosApiError('invalid-response', 'Equos answered create without a session id'));
@@ -111,21 +112,15 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     if (!body) return fail('incomplete-answer', new EquosApiError('invalid-response', 'Equos answered create without the fields a browser needs'));
 
     const answeredAt = now();
-    const startedAt = billingStart(body.started_at, ticket.admittedAt, answeredAt);
+    const startedAt = billingStart(body.started_at, ticket.pending.createdAt, answeredAt);
     try {
-      await store.activate(ticket.pendingId, {
+      await store.activate(ticket.pending.id, {
+        ...ticket.pending,
         id: sessionId,
-        preset: preset.name,
-        origin: c.get('origin'),
-        visitorKey,
         createdAt: startedAt,
         deadline: startedAt + body.max_duration_s * 1000,
         lastHeartbeat: answeredAt,
-        stopAttempts: 0,
         state: 'running',
-        nextAttemptAt: 0,
-        stoppedAt: null,
-        reservedMinutes: ticket.reservedMinutes,
       });
     } catch {
       // A session the ledger does not know could run (and bill) forever: never hand it out.
@@ -138,14 +133,14 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       return c.body(null, 499 as never);
     }
     logger.info('session.created', { ...log, origin: c.get('origin'), max_duration_s: body.max_duration_s });
-    return c.json(body, 201, { 'Cache-Control': 'no-store' });
+    return c.json(body, 201, NO_STORE);
   }
 
   /** Best effort, for sessions that must not outlive a failed create; the reaper retries. */
   async function stopQuietly(sessionId: string, reason: string): Promise<void> {
     try {
       await equos.stop(sessionId);
-      await store.markStopped(sessionId, now()).catch(() => null);
+      await settleStopped(store, sessionId, now()).catch(() => null);
       logger.info('session.stopped', { session_id: sessionId, reason });
     } catch (error) {
       await store.recordStopFailure(sessionId, now()).catch(() => {});
@@ -156,16 +151,6 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
   app.all('/', methodNotAllowed('POST'));
   app.route('/', sessionActionRoutes(deps));
   return app;
-}
-
-/** Runs a ledger operation; a store that is down means no new session (fail closed). */
-async function ledgerStep<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ProblemError) throw error;
-    throw new ProblemError('ledger-unavailable', { cause: error });
-  }
 }
 
 /**

@@ -28,7 +28,6 @@ const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   css: 'text/css; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
-  json: 'application/json',
   png: 'image/png',
   svg: 'image/svg+xml',
 };
@@ -69,7 +68,15 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
   return app;
 }
 
+/** ETags of bodies already hashed: assets that hand back the same bytes are hashed once. */
+const digests = new WeakMap<Uint8Array, string>();
+
 async function digest(body: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-1', body as Uint8Array<ArrayBuffer>));
-  return Array.from(hash.subarray(0, 10), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  let known = digests.get(body);
+  if (known === undefined) {
+    const hash = new Uint8Array(await crypto.subtle.digest('SHA-1', body as Uint8Array<ArrayBuffer>));
+    known = Array.from(hash.subarray(0, 10), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    digests.set(body, known);
+  }
+  return known;
 }

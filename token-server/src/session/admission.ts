@@ -29,12 +29,12 @@ export const DEFAULT_LIMITS: SessionLimits = { ratePerMinute: 10, siteRatePerMin
 /** A pending admission stops counting after this long (longer than any create). */
 export const PENDING_TTL_MS = 60_000;
 
-/** An admitted session-to-be, to activate or release. */
+/**
+ * An admitted session-to-be, to activate or release: the pending record as the ledger holds
+ * it (its `createdAt` is the admission, before Equos was asked, so no later than the start).
+ */
 export interface AdmissionTicket {
-  pendingId: string;
-  reservedMinutes: number;
-  /** When the visitor was admitted, in ms (before Equos was asked, so no later than its start). */
-  admittedAt: number;
+  pending: SessionRecord;
 }
 
 /**
@@ -86,13 +86,13 @@ export async function admit(
       ? limited('too-many-sessions', 30_000, `A visitor may have at most ${limits.perVisitor} open sessions.`)
       : limited('capacity-reached', 30_000, 'The most concurrent sessions allowed are running.');
   }
-  return { pendingId, reservedMinutes, admittedAt: now };
+  return { pending };
 }
 
-/** Undoes an admission whose session never started. */
-export async function releaseAdmission(store: LedgerStore, ticket: AdmissionTicket, now: number): Promise<void> {
-  await store.release(ticket.pendingId);
-  if (ticket.reservedMinutes) await store.addBudget(budgetDay(now), -ticket.reservedMinutes);
+/** Undoes an admission whose session never started (the reservation goes back to its own day). */
+export async function releaseAdmission(store: LedgerStore, { pending }: AdmissionTicket): Promise<void> {
+  await store.release(pending.id);
+  if (pending.reservedMinutes) await store.addBudget(budgetDay(pending.createdAt), -pending.reservedMinutes);
 }
 
 function limited(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {

@@ -39,6 +39,11 @@ export class EquosApiError extends Error {
   }
 }
 
+/** Whether Equos answered that it does not know the session (nothing runs, nothing is billed). */
+export function isUnknownSession(error: unknown): boolean {
+  return error instanceof EquosApiError && error.kind === 'http' && error.status === 404;
+}
+
 const MAX_MESSAGE_LENGTH = 200;
 
 /**

@@ -15,7 +15,7 @@ export class MicrophoneError extends Error {
 }
 
 /** Constraints of a conversation microphone (echo cancellation matters: the avatar talks back). */
-export const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
+const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
   echoCancellation: true,
   noiseSuppression: true,
   autoGainControl: true,

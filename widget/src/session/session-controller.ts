@@ -90,11 +90,7 @@ export class SessionController implements ReactiveController, SessionPort {
 
   /** Hangs up (or cancels a start). */
   hangUp(): void {
-    if (this.state.name === 'starting') {
-      this.#abandonAttempt();
-      this.#dispatch({ type: 'hangup' });
-      return;
-    }
+    if (this.state.name === 'starting') this.#abandonAttempt();
     this.#dispatch({ type: 'hangup' });
   }
 

@@ -8,12 +8,10 @@ import type { ErrorCause, SessionInfo } from './machine.js';
 /** A failure the UI can explain. */
 export class TokenServerError extends Error {
   readonly errorCause: ErrorCause;
-  readonly code: string | undefined;
-  constructor(errorCause: ErrorCause, message: string, code?: string) {
+  constructor(errorCause: ErrorCause, message: string) {
     super(message);
     this.name = 'TokenServerError';
     this.errorCause = errorCause;
-    this.code = code;
   }
 }
 
@@ -68,7 +66,7 @@ export class TokenClient {
    */
   async heartbeat(session: SessionInfo): Promise<'alive' | 'ended' | 'unknown'> {
     try {
-      const response = await fetch(this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/heartbeat`), {
+      const response = await fetch(this.#sessionUrl(session, 'heartbeat'), {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: session.stopToken,
@@ -88,7 +86,7 @@ export class TokenClient {
   async stopSession(session: SessionInfo): Promise<boolean> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const response = await fetch(this.#stopUrl(session), {
+        const response = await fetch(this.#sessionUrl(session, 'stop'), {
           method: 'POST',
           headers: { 'content-type': 'text/plain' },
           body: session.stopToken,
@@ -108,14 +106,14 @@ export class TokenClient {
   /** Stops a session with `navigator.sendBeacon` (a text/plain body: no CORS preflight). */
   beaconStop(session: SessionInfo): boolean {
     try {
-      return navigator.sendBeacon(this.#stopUrl(session), new Blob([session.stopToken], { type: 'text/plain' }));
+      return navigator.sendBeacon(this.#sessionUrl(session, 'stop'), new Blob([session.stopToken], { type: 'text/plain' }));
     } catch {
       return false;
     }
   }
 
-  #stopUrl(session: SessionInfo): string {
-    return this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/stop`);
+  #sessionUrl(session: SessionInfo, action: 'stop' | 'heartbeat'): string {
+    return this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/${action}`);
   }
 
   async #json(path: string, init: RequestInit): Promise<unknown> {
@@ -129,7 +127,7 @@ export class TokenClient {
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
     const code = typeof (body as { code?: unknown })?.code === 'string' ? (body as { code: string }).code : undefined;
-    throw new TokenServerError(causeOf(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`, code);
+    throw new TokenServerError(causeOf(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`);
   }
 }
 
