@@ -48,6 +48,12 @@ export interface TokenServerDeps {
   store?: LedgerStore;
   /** Clock in ms [Date.now]. */
   now?: () => number;
+  /**
+   * Called when a create failed in a way that may still have started a session at Equos (a
+   * timeout, a dropped connection, a 5xx, an unusable answer): `server.ts` passes the
+   * reaper's `sweepSoon`, so such an orphan is stopped within seconds [nothing].
+   */
+  onPossibleOrphan?: () => void;
 }
 
 /** Largest request body accepted; a real one is under 200 bytes. */
@@ -115,6 +121,7 @@ export function createTokenServer(config: TokenServerConfig, deps: TokenServerDe
       logger,
       clientTag: config.clientTag,
       now: deps.now ?? Date.now,
+      onPossibleOrphan: deps.onPossibleOrphan ?? (() => {}),
     }),
   );
 

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       : {}),
   });
 
-  const app = createTokenServer({ ...config, equos, presets }, { logger, assets: nodeAssets(), store, equos: client, upstream });
+  const app = createTokenServer({ ...config, equos, presets }, { logger, assets: nodeAssets(), store, equos: client, upstream, onPossibleOrphan: reaper.sweepSoon });
   let server: Listening;
   try {
     server = await listen(app, where);

@@ -114,7 +114,9 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
     HEARTBEAT_TIMEOUT_S: '2',
     REAPER_INTERVAL_S: '0.25',
     STOP_GRACE_S: String(GRACE_S),
-    ORPHAN_SWEEP_S: '1',
+    // The default periodic sweep (every 5 minutes, far longer than the run): orphans must be
+    // caught by the early sweeps, after a create whose outcome is unknown and after a restart.
+    ORPHAN_SWEEP_S: '300',
     REAPER_RETRY_BASE_S: '0.2',
     REAPER_RETRY_MAX_S: '1',
     EQUOS_CREATE_TIMEOUT_S: '1.5',

@@ -156,6 +156,37 @@ describe('reaper', () => {
     for (const id of orphans) expect(equos.state.callsTo('stop', id)).toHaveLength(1);
   });
 
+  it('sweeps soon after it starts, and soon after being told of a possible orphan, between periodic sweeps', async () => {
+    const store = createMemoryStore();
+    const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
+    const orphan = async (name: string) => (await client.sessions.create({ name, client: 'soon-tag', avatar: { id: 'a' } })).session.id;
+    const listCalls = () => equos.state.callsTo('list').length;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Left by a predecessor that died between Equos' answer and its ledger write.
+    const leftBehind = await orphan('left behind');
+    const before = listCalls();
+    // Orphans are 300 ms old; the periodic sweep is ten minutes away.
+    const reap = reaper(store, { orphans: { clientTag: 'soon-tag', minAgeMs: 300, everyMs: 600_000 } });
+    try {
+      await expect.poll(() => ended(leftBehind), { timeout: 2000, interval: 20 }).toBe(true);
+      await sleep(1000);
+      expect(listCalls() - before, 'one sweep once it is old enough, one for a session Equos starts late').toBe(2);
+
+      // Two creates time out on our side at once. Equos answers one just after we gave up,
+      // and starts the other one later still: both are caught, with no more sweeps than for one.
+      reap.sweepSoon();
+      reap.sweepSoon();
+      const early = await orphan('answered just after the timeout');
+      await sleep(150);
+      const late = await orphan('started late');
+      await expect.poll(() => [early, late].every(ended), { timeout: 2000, interval: 20 }).toBe(true);
+      await sleep(1000);
+      expect(listCalls() - before).toBe(4);
+    } finally {
+      await reap.stop();
+    }
+  });
+
   it('sweeps orphans: sessions of this deployment that the ledger never recorded', async () => {
     const store = createMemoryStore();
     const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });

@@ -16,6 +16,7 @@ import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
 import { isDue, settleStopped, type LedgerStore, type SessionRecord } from './store.js';
 
 const HOUSEKEEPING_EVERY_MS = 3600 * 1000;
+const DEFAULT_ORPHAN_MIN_AGE_MS = 60_000;
 
 /** Options of `startReaper`. */
 export interface ReaperOptions {
@@ -58,6 +59,12 @@ export interface Reaper {
   runOnce(): Promise<number>;
   /** Runs one orphan sweep now; resolves with the number of orphans stopped. */
   sweepOrphans(): Promise<number>;
+  /**
+   * Says an orphan may just have been made (a create whose outcome is unknown): the reaper
+   * sweeps as soon as such a session is old enough to be told from a create still in flight,
+   * rather than at the next periodic sweep, minutes away. Calls close together share a sweep.
+   */
+  sweepSoon(): void;
   /** Stops the timers and waits for the pass in progress. */
   stop(): Promise<void>;
 }
@@ -84,6 +91,9 @@ export function startReaper(options: ReaperOptions): Reaper {
     concurrency = 8,
     now = Date.now,
   } = options;
+  const minAgeMs = options.orphans?.minAgeMs ?? DEFAULT_ORPHAN_MIN_AGE_MS;
+  // Early sweeps wait a little past the orphan age, for clock skew and a slow list.
+  const soonMarginMs = Math.min(1000, minAgeMs / 10);
   let running: Promise<number> | undefined;
   let sweeping: Promise<number> | undefined;
   let stopped = false;
@@ -139,7 +149,6 @@ export function startReaper(options: ReaperOptions): Reaper {
   async function sweep(): Promise<number> {
     const orphans = options.orphans;
     if (!orphans || !equos.list) return 0;
-    const minAgeMs = orphans.minAgeMs ?? 60_000;
     let stoppedCount = 0;
     for (let skip = 0; skip < 10_000; skip += 100) {
       const page = await equos.list({ client: orphans.clientTag, skip, take: 100 });
@@ -172,6 +181,29 @@ export function startReaper(options: ReaperOptions): Reaper {
 
   const runOnce = () => (running ??= guard(pass, 'pass')().finally(() => (running = undefined)));
   const sweepOrphans = () => (sweeping ??= guard(sweep, 'sweep')().finally(() => (sweeping = undefined)));
+
+  // Early sweeps, one timer at a time. Equos may start the session of a failed create a
+  // while after we gave up on it (it was slow, not dead), so a call watches for orphans that
+  // start up to `minAgeMs` later; a sweep at `t` is in time for those started before
+  // `t - minAgeMs`. So a lone call gets two sweeps, and a stream of calls one every `minAgeMs`.
+  let soonTimer: ReturnType<typeof setTimeout> | undefined;
+  let watchUntil = 0;
+  function armSoon(delayMs: number): void {
+    soonTimer = setTimeout(async () => {
+      const inTimeFor = now() - minAgeMs;
+      // A sweep already under way may have listed too early: wait for it, then list afresh.
+      await sweeping;
+      await sweepOrphans();
+      soonTimer = undefined;
+      if (!stopped && watchUntil > inTimeFor) armSoon(Math.max(0, watchUntil + minAgeMs + soonMarginMs - now()));
+    }, delayMs);
+    soonTimer.unref?.();
+  }
+  function sweepSoon(): void {
+    if (!options.orphans || stopped) return;
+    watchUntil = now() + minAgeMs;
+    if (!soonTimer) armSoon(minAgeMs + soonMarginMs);
+  }
   const timer = setInterval(() => {
     if (!stopped) void runOnce();
   }, intervalMs);
@@ -187,14 +219,18 @@ export function startReaper(options: ReaperOptions): Reaper {
   const sweepTimer = options.orphans ? setInterval(() => !stopped && void sweepOrphans(), options.orphans.everyMs ?? 300_000) : undefined;
   timer.unref?.();
   sweepTimer?.unref?.();
-  // A restarted instance resumes at once from the ledger.
+  // A restarted instance resumes at once from the ledger, and sweeps for the orphans its
+  // predecessor may have left if it died between Equos' answer and the ledger write.
   void runOnce();
+  sweepSoon();
 
   return {
     runOnce,
     sweepOrphans,
+    sweepSoon,
     async stop() {
       stopped = true;
+      clearTimeout(soonTimer);
       clearInterval(timer);
       clearInterval(sweepTimer);
       clearInterval(housekeepingTimer);

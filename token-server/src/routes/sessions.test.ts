@@ -4,10 +4,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_SECRET, SITE_ORIGIN, TEST_API_KEY, useStack, stopInit, type Stack } from '../../test/harness.js';
 import { createStopTokens } from '../session/stop-token.js';
 
-const stack = useStack();
+/** How often the routes asked for an early orphan sweep. */
+let possibleOrphans = 0;
+const stack = useStack({ deps: { onPossibleOrphan: () => (possibleOrphans += 1) } });
 beforeEach(() => {
   stack.equos.faults.clear();
   stack.equos.state.calls.length = 0;
+  possibleOrphans = 0;
 });
 
 const postJson = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -323,6 +326,27 @@ describe('when Equos fails', () => {
     expectProblem(await stack.request('/api/sessions', postJson({})), 504, 'upstream-timeout');
     stack.equos.faults.inject('create', { kind: 'drop' });
     expectProblem(await stack.request('/api/sessions', postJson({})), 502, 'upstream-error');
+  });
+
+  it('asks for an early orphan sweep when a failed create may have started a session, and only then', async () => {
+    stack.equos.faults.inject('create', { kind: 'status', status: 400 });
+    expect((await stack.request('/api/sessions', postJson({}))).status).toBe(502);
+    expect(possibleOrphans, 'a refusal starts nothing').toBe(0);
+    stack.equos.faults.inject('create', { kind: 'status', status: 503 });
+    expect((await stack.request('/api/sessions', postJson({}))).status).toBe(502);
+    expect(possibleOrphans, 'a 5xx may come from a gateway in front of a create that went through').toBe(1);
+    stack.equos.faults.inject('create', { kind: 'delay', ms: 2500 });
+    expect((await stack.request('/api/sessions', postJson({}))).status).toBe(504);
+    expect(possibleOrphans, 'a timeout').toBe(2);
+    stack.equos.faults.inject('create', { kind: 'drop' });
+    expect((await stack.request('/api/sessions', postJson({}))).status).toBe(502);
+    expect(possibleOrphans, 'a dropped connection').toBe(3);
+    // An unusable answer with an id: the route stops that session itself.
+    stack.equos.faults.inject('create', { kind: 'incomplete' });
+    expect((await stack.request('/api/sessions', postJson({}))).status).toBe(502);
+    expect(possibleOrphans).toBe(3);
+    await stack.createSession();
+    expect(possibleOrphans).toBe(3);
   });
 
   it('stops a session whose create answer is unusable, and answers 502', async () => {

@@ -20,7 +20,7 @@ import { admit, releaseAdmission, type AdmissionTicket, type SessionLimits } fro
 import { clientAddress, type TrustedProxy } from '../session/client-address.js';
 import type { StopTokens } from '../session/stop-token.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../session/visitor.js';
-import { EquosApiError } from '../upstream/errors.js';
+import { EquosApiError, mayHaveStarted } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
 import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../upstream/types.js';
 import { parseCreateSessionRequest } from './create-session-request.js';
@@ -45,6 +45,8 @@ export interface SessionRoutesDeps {
   clientTag: string;
   /** Clock in ms [Date.now]. */
   now: () => number;
+  /** Told when a failed create may have left a session at Equos that the ledger does not know. */
+  onPossibleOrphan: () => void;
 }
 
 /** The `201` body of a created session. */
@@ -92,6 +94,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
     } catch (error) {
       await releaseAdmission(store, ticket).catch(() => {});
+      if (mayHaveStarted(error)) deps.onPossibleOrphan();
       throw error;
     }
     return finishCreate(c, created, preset, ticket);
@@ -103,7 +106,9 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     const log = { request_id: c.get('requestId'), session_id: sessionId, preset: preset.name };
     const fail = async (reason: string, problem: Error) => {
       logger.error('session.create.failed', { ...log, reason });
-      if (sessionId) await stopQuietly(sessionId, reason);
+      // Without an id, or with a stop that did not get through before the ledger knew the
+      // session, only the orphan sweep can find it.
+      if (!sessionId || !(await stopQuietly(sessionId, reason))) deps.onPossibleOrphan();
       await releaseAdmission(store, ticket).catch(() => {});
       throw problem;
     };
@@ -136,15 +141,20 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     return c.json(body, 201, NO_STORE);
   }
 
-  /** Best effort, for sessions that must not outlive a failed create; the reaper retries. */
-  async function stopQuietly(sessionId: string, reason: string): Promise<void> {
+  /**
+   * Best effort, for sessions that must not outlive a failed create; the reaper retries.
+   * Resolves with whether Equos confirmed the stop.
+   */
+  async function stopQuietly(sessionId: string, reason: string): Promise<boolean> {
     try {
       await equos.stop(sessionId);
       await settleStopped(store, sessionId, now()).catch(() => null);
       logger.info('session.stopped', { session_id: sessionId, reason });
+      return true;
     } catch (error) {
       await store.recordStopFailure(sessionId, now()).catch(() => {});
       logger.error('session.stop.failed', { session_id: sessionId, reason, error: error instanceof Error ? error.message : String(error) });
+      return false;
     }
   }
 

@@ -36,6 +36,16 @@ describe('session limits', () => {
     });
   });
 
+  it('counts one IPv6 /64 as one visitor, so hopping between its addresses dodges nothing', async () => {
+    await withStack({ ratePerMinute: 2 }, async (stack) => {
+      const statuses = [];
+      for (const address of ['2001:db8:7:1::1', '2001:db8:7:1::2', '2001:db8:7:1:dead:beef:0:3']) statuses.push((await create(stack, address)).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      // The neighbouring /64 is another household.
+      expect((await create(stack, '2001:db8:7:2::1')).status).toBe(201);
+    });
+  });
+
   it('caps the open sessions of one visitor, and frees a place when one stops', async () => {
     await withStack({ perVisitor: 2 }, async (stack) => {
       const first = (await create(stack, '198.51.100.7')).json();

@@ -44,6 +44,15 @@ export function isUnknownSession(error: unknown): boolean {
   return error instanceof EquosApiError && error.kind === 'http' && error.status === 404;
 }
 
+/**
+ * Whether a failed create may still have started a (billed) session at Equos: anything but a
+ * definite refusal. A timeout or a dropped connection says nothing of what Equos did, and a
+ * 5xx may come from a gateway in front of a create that went through.
+ */
+export function mayHaveStarted(error: unknown): boolean {
+  return !(error instanceof EquosApiError && error.kind === 'http' && error.status !== undefined && error.status < 500);
+}
+
 const MAX_MESSAGE_LENGTH = 200;
 
 /**

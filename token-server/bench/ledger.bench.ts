@@ -1,0 +1,105 @@
+/**
+ * `npm run bench` (ledger): what one visitor's session costs each ledger store, on an empty
+ * ledger and on one holding a busy week of history (stopped sessions are kept 7 days), so a
+ * query that scans the history instead of using an index shows up as a slope.
+ *
+ * One "session" is every ledger step of a real one: two rate windows, the admission (with
+ * both caps counted), the activation, a heartbeat and the stop. Sessions run one after the
+ * other (the server's own order per request); the reaper's due-list query is timed beside.
+ *
+ *   BENCH_LEDGER_HISTORY=100000 npm run bench
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRedisStore } from '../src/ledger/redis-store.js';
+import { createSqliteStore } from '../src/ledger/sqlite-store.js';
+import type { LedgerStore, SessionRecord } from '../src/ledger/store.js';
+import { startRedis } from '../test/redis-server.js';
+
+const history = Number(process.env.BENCH_LEDGER_HISTORY ?? 100_000);
+const measured = 2000;
+const limits = { perVisitor: 1e9, global: 1e9, pendingTtlMs: 60_000 };
+
+let sequence = 0;
+function session(now: number): SessionRecord {
+  sequence += 1;
+  return {
+    id: `ses_bench${sequence}`,
+    preset: 'default',
+    origin: 'https://bench.example',
+    visitorKey: `visitor-${sequence % 5000}`,
+    createdAt: now,
+    deadline: now + 600_000,
+    lastHeartbeat: now,
+    stopAttempts: 0,
+    state: 'running',
+    nextAttemptAt: 0,
+    stoppedAt: null,
+    reservedMinutes: 0,
+  };
+}
+
+/** One visitor's session, start to stop, as the routes drive the ledger. */
+async function oneSession(store: LedgerStore): Promise<void> {
+  const now = Date.now();
+  const record = session(now);
+  await store.hit(`create:v:${record.visitorKey}`, 1e9, 60_000, now);
+  await store.hit('create:site', 1e9, 60_000, now);
+  await store.admit({ ...record, id: `pending-${record.id}`, state: 'pending' }, limits);
+  await store.activate(`pending-${record.id}`, record);
+  await store.heartbeat(record.id, now + 1);
+  await store.markStopped(record.id, now + 2);
+}
+
+/** Fills the ledger with `count` stopped sessions, some at a time. */
+async function fill(store: LedgerStore, count: number): Promise<void> {
+  for (let done = 0; done < count; done += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, count - done) }, async () => {
+        const record = session(Date.now() - 3 * 24 * 3600 * 1000);
+        await store.activate(`pending-${record.id}`, record);
+        await store.markStopped(record.id, record.createdAt + 60_000);
+      }),
+    );
+  }
+}
+
+async function measure(store: LedgerStore) {
+  for (let index = 0; index < 200; index += 1) await oneSession(store); // warm up
+  const started = performance.now();
+  for (let index = 0; index < measured; index += 1) await oneSession(store);
+  const sessionUs = ((performance.now() - started) * 1000) / measured;
+  const listStarted = performance.now();
+  for (let index = 0; index < 200; index += 1) await store.listDue({ now: Date.now(), graceMs: 30_000, heartbeatTimeoutMs: 90_000, limit: 100 });
+  const listDueUs = ((performance.now() - listStarted) * 1000) / 200;
+  return { session_us: Math.round(sessionUs), sessions_per_s: Math.round(1e6 / sessionUs), list_due_us: Math.round(listDueUs) };
+}
+
+const redis = await startRedis();
+const rows: Record<string, ReturnType<typeof measure> extends Promise<infer T> ? T & { history: number } : never> = {};
+try {
+  const stores: Array<[name: string, open: (fresh: number) => LedgerStore]> = [
+    ['sqlite', () => createSqliteStore(join(mkdtempSync(join(tmpdir(), 'ledger-bench-')), 'ledger.sqlite'))],
+    ['redis', (fresh) => createRedisStore({ url: redis.url, prefix: `bench${fresh}:` })],
+  ];
+  let fresh = 0;
+  for (const [name, open] of stores) {
+    for (const size of [0, history]) {
+      const store = open((fresh += 1));
+      try {
+        await fill(store, size);
+        // Let the fill's aftermath (Redis rehashing its key space, our garbage) pass: it is a
+        // burst no real week has, and it would be measured as if history cost it.
+        if (size > 0) await new Promise((resolve) => setTimeout(resolve, 5000));
+        rows[`${name}, ${size.toLocaleString('en')} stopped`] = { history: size, ...(await measure(store)) };
+      } finally {
+        await store.close();
+      }
+    }
+  }
+} finally {
+  await redis.close();
+}
+console.table(rows);
+console.log(`ledger: ${JSON.stringify(rows)}`);
