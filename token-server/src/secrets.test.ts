@@ -88,8 +88,10 @@ describe('the Equos API key', () => {
       equos.faults.inject('create', fault);
       expect((await call('/api/sessions', json({}))).status).toBeGreaterThanOrEqual(500);
     }
-    // A fresh session (the first one's silent browser has had it reaped by now), whose stop
-    // Equos refuses more often than the route retries: 202, and the reaper carries on.
+    // The first one's silent browser has it reaped (its stops must not take the faults below).
+    await expect.poll(() => equos.state.sessions.get(session.session_id)!.session.endedAt, { timeout: 5000 }).toBeTruthy();
+    // A fresh session, whose stop Equos refuses more often than the route retries: 202, and
+    // the reaper carries on.
     const second = (await (await call('/api/sessions', json({}))).json()) as { session_id: string; stop_token: string };
     equos.faults.inject('stop', { kind: 'status', status: 503, ...quoting }, { times: 8 });
     expect((await call(`/api/sessions/${second.session_id}/stop`, json({ stop_token: second.stop_token }))).status).toBe(202);

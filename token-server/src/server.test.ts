@@ -92,7 +92,11 @@ describe('npm start (token-server/src/server.ts)', () => {
     const inFlight = post(firstUrl, '/api/sessions', '{}');
     await new Promise((resolve) => setTimeout(resolve, 300));
     first.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once it says it is stopping it has closed its listener (and its idle keep-alive
+    // connections, a moment later): nothing new gets in. Waiting for the line, not a fixed
+    // time, keeps this true on a loaded machine.
+    await expect.poll(() => first.output(), { timeout: 5000 }).toContain('"event":"server.stopping"');
+    await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(post(firstUrl, '/api/sessions', '{}')).rejects.toThrow();
     const finished = await inFlight;
     expect(finished.status).toBe(201);
@@ -109,7 +113,8 @@ describe('npm start (token-server/src/server.ts)', () => {
     expect(equos.state.sessions.get(late.session_id)!.endedBy).toBe('stop');
     // ...and stops the quiet one, whose browser sends no heartbeats, within the timeout.
     await expect.poll(() => equos.state.sessions.get(quiet.session_id)!.endedBy, { timeout: 8000 }).toBe('stop');
-    expect(second.output()).toContain(`"session_id":"${quiet.session_id}","reason":"heartbeat"`);
+    // (The reaper logs once the ledger has it too, a moment after Equos did.)
+    await expect.poll(() => second.output(), { timeout: 2000 }).toContain(`"session_id":"${quiet.session_id}","reason":"heartbeat"`);
   });
 
   it('runs on the built-in local sandbox when no API key is set', async () => {

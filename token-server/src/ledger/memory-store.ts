@@ -1,6 +1,8 @@
 /** The ledger in memory: for tests and a single process that may forget on restart. */
 import { BUDGET_RETENTION_MS, budgetDay, isDue, isOpen, STALE_PENDING_MS, STALE_WINDOW_MS, STOPPED_RETENTION_MS, type AdmissionLimits, type Admission, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
 
+const unresolvedOrPending = (record: SessionRecord | undefined) => record?.state === 'pending' || record?.state === 'unresolved';
+
 /** Creates a memory ledger. */
 export function createMemoryStore(): LedgerStore {
   const sessions = new Map<string, SessionRecord>();
@@ -24,7 +26,18 @@ export function createMemoryStore(): LedgerStore {
       sessions.set(record.id, { ...record });
     },
     async release(pendingId) {
-      if (sessions.get(pendingId)?.state === 'pending') sessions.delete(pendingId);
+      return unresolvedOrPending(sessions.get(pendingId)) && sessions.delete(pendingId);
+    },
+    async markUnresolved(pendingId) {
+      const record = sessions.get(pendingId);
+      if (record?.state === 'pending') record.state = 'unresolved';
+    },
+    async listStalePending(before, limit) {
+      return [...sessions.values()]
+        .filter((record) => unresolvedOrPending(record) && record.createdAt < before)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .slice(0, limit)
+        .map((record) => ({ ...record }));
     },
     async get(id) {
       return copy(sessions.get(id));
@@ -64,7 +77,7 @@ export function createMemoryStore(): LedgerStore {
     async housekeeping(now) {
       let forgotten = 0;
       for (const [id, record] of sessions) {
-        const stale = record.state === 'stopped' ? record.stoppedAt! + STOPPED_RETENTION_MS <= now : record.state === 'pending' && record.createdAt + STALE_PENDING_MS <= now;
+        const stale = record.state === 'stopped' ? record.stoppedAt! + STOPPED_RETENTION_MS <= now : unresolvedOrPending(record) && record.createdAt + STALE_PENDING_MS <= now;
         if (stale && sessions.delete(id)) forgotten += 1;
       }
       for (const [key, window] of windows) if (window.start + STALE_WINDOW_MS <= now && windows.delete(key)) forgotten += 1;

@@ -12,7 +12,7 @@ import { createMemoryStore } from './memory-store.js';
 import { startReaper, type ReaperOptions } from './reaper.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { record } from './store-contract.js';
-import type { LedgerStore } from './store.js';
+import { budgetDay, type LedgerStore } from './store.js';
 
 let equos: RunningEquosApiDouble;
 beforeAll(async () => {
@@ -182,6 +182,34 @@ describe('reaper', () => {
       await expect.poll(() => [early, late].every(ended), { timeout: 2000, interval: 20 }).toBe(true);
       await sleep(1000);
       expect(listCalls() - before).toBe(4);
+    } finally {
+      await reap.stop();
+    }
+  });
+
+  it('sweeps for the orphan of a create whose server died, once that create is surely over, and forgets its admission', async () => {
+    const store = createMemoryStore();
+    const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
+    const listCalls = () => equos.state.callsTo('list').length;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const reap = reaper(store, { intervalMs: 50, orphans: { clientTag: 'dead-tag', minAgeMs: 300, everyMs: 600_000 } });
+    try {
+      await sleep(1000); // past the start-up sweeps
+      const before = listCalls();
+      // Another instance admitted a visitor (reserving 5 minutes), Equos started the session,
+      // and that instance died before recording it.
+      const admittedAt = Date.now();
+      await store.addBudget(budgetDay(admittedAt), 5);
+      await store.admit(record('pending-dead', { state: 'pending', createdAt: admittedAt, visitorKey: 'dead', reservedMinutes: 5 }), { perVisitor: 5, global: 100, pendingTtlMs: 60_000 });
+      const orphan = (await client.sessions.create({ name: 'its server died', client: 'dead-tag', avatar: { id: 'a' } })).session.id;
+      await sleep(400);
+      expect([ended(orphan), listCalls() - before], 'not while its create might still be in flight').toEqual([false, 0]);
+      await expect.poll(() => ended(orphan), { timeout: 2000, interval: 20 }).toBe(true);
+      expect(listCalls() - before).toBe(1);
+      await expect.poll(() => store.get('pending-dead'), { timeout: 1000, interval: 20 }).toBeNull();
+      expect(await store.budgetUsed(budgetDay(admittedAt)), 'its reservation is given back').toBe(0);
+      await sleep(300);
+      expect(listCalls() - before, 'once').toBe(1);
     } finally {
       await reap.stop();
     }

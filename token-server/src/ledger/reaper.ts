@@ -6,13 +6,13 @@
  * restart or a crash it simply carries on; with several instances, a claim in the store
  * makes each session stopped by one instance at a time.
  *
- * It also sweeps for orphans: sessions Equos started for this deployment (its `client` tag)
- * that the ledger never heard of, because a create timed out on our side or the server
- * died between Equos' answer and the ledger write.
+ * It also runs the orphan sweeper (orphan-sweeper.ts): every `orphans.everyMs`, on every
+ * pass for the traces of dead creates, and soon after it starts.
  */
 import type { Logger } from '../logger.js';
 import { isUnknownSession } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
+import { createOrphanSweeper } from './orphan-sweeper.js';
 import { isDue, settleStopped, type LedgerStore, type SessionRecord } from './store.js';
 
 const HOUSEKEEPING_EVERY_MS = 3600 * 1000;
@@ -91,11 +91,7 @@ export function startReaper(options: ReaperOptions): Reaper {
     concurrency = 8,
     now = Date.now,
   } = options;
-  const minAgeMs = options.orphans?.minAgeMs ?? DEFAULT_ORPHAN_MIN_AGE_MS;
-  // Early sweeps wait a little past the orphan age, for clock skew and a slow list.
-  const soonMarginMs = Math.min(1000, minAgeMs / 10);
   let running: Promise<number> | undefined;
-  let sweeping: Promise<number> | undefined;
   let stopped = false;
 
   async function stopOne(listed: SessionRecord): Promise<boolean> {
@@ -146,66 +142,22 @@ export function startReaper(options: ReaperOptions): Reaper {
     return count;
   }
 
-  async function sweep(): Promise<number> {
-    const orphans = options.orphans;
-    if (!orphans || !equos.list) return 0;
-    let stoppedCount = 0;
-    for (let skip = 0; skip < 10_000; skip += 100) {
-      const page = await equos.list({ client: orphans.clientTag, skip, take: 100 });
-      for (const session of page.sessions) {
-        if (session.endedAt || now() - Date.parse(session.startedAt) < minAgeMs) continue;
-        if (await store.get(session.id)) continue;
-        // Every instance sweeps the same list: the claim makes one of them stop each orphan.
-        // It is kept after a success (the ledger has no record to mark), so an instance that
-        // listed the orphan a moment ago does not stop it again; it lapses after the lease.
-        if (!(await store.claim(session.id, instanceId, now(), leaseMs))) continue;
-        try {
-          await equos.stop(session.id);
-          stoppedCount += 1;
-          logger.warn('reaper.orphan.stopped', { session_id: session.id, started_at: session.startedAt });
-        } catch (error) {
-          await store.releaseClaim(session.id, instanceId).catch(() => {});
-          logger.warn('reaper.orphan.stop.failed', { session_id: session.id, error: (error as Error).message });
-        }
-      }
-      if (page.sessions.length < 100 || skip + 100 >= page.total) break;
-    }
-    return stoppedCount;
-  }
+  const runOnce = () =>
+    (running ??= pass()
+      .catch((error: unknown) => {
+        logger.error('reaper.pass.failed', { error: error instanceof Error ? error.message : String(error) });
+        return 0;
+      })
+      .finally(() => (running = undefined)));
 
-  const guard = (run: () => Promise<number>, name: string) => () =>
-    run().catch((error: unknown) => {
-      logger.error(`reaper.${name}.failed`, { error: error instanceof Error ? error.message : String(error) });
-      return 0;
-    });
+  const orphans = options.orphans
+    ? createOrphanSweeper({ store, equos, logger, instanceId, clientTag: options.orphans.clientTag, minAgeMs: options.orphans.minAgeMs ?? DEFAULT_ORPHAN_MIN_AGE_MS, leaseMs, now })
+    : undefined;
 
-  const runOnce = () => (running ??= guard(pass, 'pass')().finally(() => (running = undefined)));
-  const sweepOrphans = () => (sweeping ??= guard(sweep, 'sweep')().finally(() => (sweeping = undefined)));
-
-  // Early sweeps, one timer at a time. Equos may start the session of a failed create a
-  // while after we gave up on it (it was slow, not dead), so a call watches for orphans that
-  // start up to `minAgeMs` later; a sweep at `t` is in time for those started before
-  // `t - minAgeMs`. So a lone call gets two sweeps, and a stream of calls one every `minAgeMs`.
-  let soonTimer: ReturnType<typeof setTimeout> | undefined;
-  let watchUntil = 0;
-  function armSoon(delayMs: number): void {
-    soonTimer = setTimeout(async () => {
-      const inTimeFor = now() - minAgeMs;
-      // A sweep already under way may have listed too early: wait for it, then list afresh.
-      await sweeping;
-      await sweepOrphans();
-      soonTimer = undefined;
-      if (!stopped && watchUntil > inTimeFor) armSoon(Math.max(0, watchUntil + minAgeMs + soonMarginMs - now()));
-    }, delayMs);
-    soonTimer.unref?.();
-  }
-  function sweepSoon(): void {
-    if (!options.orphans || stopped) return;
-    watchUntil = now() + minAgeMs;
-    if (!soonTimer) armSoon(minAgeMs + soonMarginMs);
-  }
   const timer = setInterval(() => {
-    if (!stopped) void runOnce();
+    if (stopped) return;
+    void runOnce();
+    void orphans?.sweepAfterDeadCreates();
   }, intervalMs);
   // The ledger forgets old entries hourly (and at start), so it does not grow forever.
   const housekeeping = () =>
@@ -216,25 +168,24 @@ export function startReaper(options: ReaperOptions): Reaper {
   const housekeepingTimer = setInterval(() => !stopped && housekeeping(), HOUSEKEEPING_EVERY_MS);
   housekeepingTimer.unref?.();
   housekeeping();
-  const sweepTimer = options.orphans ? setInterval(() => !stopped && void sweepOrphans(), options.orphans.everyMs ?? 300_000) : undefined;
+  const sweepTimer = orphans ? setInterval(() => !stopped && void orphans.sweep(), options.orphans?.everyMs ?? 300_000) : undefined;
   timer.unref?.();
   sweepTimer?.unref?.();
-  // A restarted instance resumes at once from the ledger, and sweeps for the orphans its
-  // predecessor may have left if it died between Equos' answer and the ledger write.
+  // A restarted instance resumes at once from the ledger, and soon sweeps for orphans its
+  // predecessor may have left without a trace (a ledger write lost with the machine).
   void runOnce();
-  sweepSoon();
+  orphans?.sweepSoon();
 
   return {
     runOnce,
-    sweepOrphans,
-    sweepSoon,
+    sweepOrphans: async () => (await orphans?.sweep()) ?? 0,
+    sweepSoon: () => orphans?.sweepSoon(),
     async stop() {
       stopped = true;
-      clearTimeout(soonTimer);
       clearInterval(timer);
       clearInterval(sweepTimer);
       clearInterval(housekeepingTimer);
-      await Promise.all([running, sweeping]);
+      await Promise.all([running, orphans?.stop()]);
     },
   };
 }

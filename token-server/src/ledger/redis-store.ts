@@ -7,20 +7,21 @@
  * Keys (under `prefix`): `s:<id>` (hash: the record), `open` and `open:v:<visitor>` (sorted
  * sets: open sessions, scored by when they stop counting), `due:deadline`, `due:heartbeat`
  * (running sessions by deadline / last heartbeat), `due:retry` (failed stops by next
- * attempt), `lease:<id>`, `rate:<key>:<window>`, `budget:<day>`.
+ * attempt), `pending` (pending and unresolved admissions by when they were made), `lease:<id>`,
+ * `rate:<key>:<window>`, `budget:<day>`.
  *
  * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the record
  * inside the script: right for one Redis (or a primary with replicas), not for Redis Cluster.
  */
 import { Redis } from 'ioredis';
-import { BUDGET_RETENTION_MS, STOPPED_RETENTION_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, STALE_PENDING_MS, STOPPED_RETENTION_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
 
 /** A score far in the future: "open until stopped". */
 const FOREVER = 9e15;
 
 const SCRIPTS = {
   admit: {
-    keys: 3, // open, open:v:<visitor>, s:<pending id>
+    keys: 4, // open, open:v:<visitor>, s:<pending id>, pending
     lua: `
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
       redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
@@ -28,13 +29,15 @@ const SCRIPTS = {
       if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 'global-cap' end
       redis.call('ZADD', KEYS[1], ARGV[4], ARGV[5])
       redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-      redis.call('HSET', KEYS[3], unpack(ARGV, 6))
-      redis.call('PEXPIREAT', KEYS[3], ARGV[4])
+      redis.call('ZADD', KEYS[4], ARGV[1], ARGV[5])
+      redis.call('HSET', KEYS[3], unpack(ARGV, 7))
+      redis.call('PEXPIREAT', KEYS[3], ARGV[6])
       return 'ok'`,
   },
   activate: {
-    keys: 6, // open, open:v, s:<pending>, s:<id>, due:deadline, due:heartbeat
+    keys: 7, // open, open:v, s:<pending>, s:<id>, due:deadline, due:heartbeat, pending
     lua: `
+      redis.call('ZREM', KEYS[7], ARGV[1])
       redis.call('ZREM', KEYS[1], ARGV[1])
       redis.call('ZREM', KEYS[2], ARGV[1])
       redis.call('DEL', KEYS[3])
@@ -60,13 +63,25 @@ const SCRIPTS = {
       return state`,
   },
   release: {
-    keys: 2, // s:<pending id>, open
+    keys: 3, // s:<pending id>, open, pending
     lua: `
-      if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
+      redis.call('ZREM', KEYS[3], ARGV[1])
+      local state = redis.call('HGET', KEYS[1], 'state')
+      if state ~= 'pending' and state ~= 'unresolved' then return 0 end
       local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
       redis.call('ZREM', KEYS[2], ARGV[1])
       redis.call('ZREM', ARGV[2] .. visitor, ARGV[1])
       redis.call('DEL', KEYS[1])
+      return 1`,
+  },
+  markUnresolved: {
+    keys: 2, // s:<pending id>, open
+    lua: `
+      if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
+      local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
+      redis.call('HSET', KEYS[1], 'state', 'unresolved')
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      redis.call('ZREM', ARGV[2] .. visitor, ARGV[1])
       return 1`,
   },
   markStopped: {
@@ -176,6 +191,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
     session: (id: string) => `${prefix}s:${id}`,
     open: `${prefix}open`,
     visitor: (visitorKey: string) => `${prefix}open:v:${visitorKey}`,
+    pending: `${prefix}pending`,
     deadline: `${prefix}due:deadline`,
     heartbeat: `${prefix}due:heartbeat`,
     retry: `${prefix}due:retry`,
@@ -195,11 +211,14 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
         key.open,
         key.visitor(pending.visitorKey),
         key.session(pending.id),
+        key.pending,
         pending.createdAt,
         limits.perVisitor,
         limits.global,
         expiresAt,
         pending.id,
+        // Kept past `expiresAt` (when it stops counting) so `listStalePending` can find it.
+        pending.createdAt + STALE_PENDING_MS,
         ...toHash({ ...pending, state: 'pending' }),
       );
       return result === 'ok' ? { admitted: true } : { admitted: false, reason: result as 'visitor-cap' | 'global-cap' };
@@ -212,6 +231,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
         key.session(record.id),
         key.deadline,
         key.heartbeat,
+        key.pending,
         pendingId,
         record.id,
         record.deadline,
@@ -221,7 +241,22 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       );
     },
     async release(pendingId) {
-      await redis.release(key.session(pendingId), key.open, pendingId, key.visitor(''));
+      return (await redis.release(key.session(pendingId), key.open, key.pending, pendingId, key.visitor(''))) === 1;
+    },
+    async markUnresolved(pendingId) {
+      await redis.markUnresolved(key.session(pendingId), key.open, pendingId, key.visitor(''));
+    },
+    async listStalePending(before, limit) {
+      const ids = await redis.zrangebyscore(key.pending, '-inf', `(${before}`, 'LIMIT', 0, limit);
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(key.session(id));
+      const records = ((await pipeline.exec()) ?? []).map(([, hash]) => fromHash(hash as Record<string, string>));
+      // An entry whose record expired (or moved on) has nothing left to find: drop it.
+      const stale = (record: SessionRecord | null | undefined): record is SessionRecord => record?.state === 'pending' || record?.state === 'unresolved';
+      const gone = ids.filter((_, index) => !stale(records[index]));
+      if (gone.length > 0) await redis.zrem(key.pending, ...gone);
+      return records.filter(stale);
     },
     async get(id) {
       return fromHash(await redis.hgetall(key.session(id)));
@@ -255,9 +290,11 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
     async releaseClaim(id, owner) {
       await redis.releaseClaim(`${prefix}lease:${id}`, owner);
     },
-    async housekeeping() {
+    async housekeeping(now) {
       // Every key here expires by itself: stopped and pending sessions, rate windows, budget
-      // days, leases. Running sessions stay until they stop.
+      // days, leases. Running sessions stay until they stop. Only the index of pending
+      // admissions needs trimming (of those whose server died long ago).
+      await redis.zremrangebyscore(key.pending, '-inf', now - STALE_PENDING_MS);
       return 0;
     },
     async countOpen({ now, visitorKey }) {

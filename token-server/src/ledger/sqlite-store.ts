@@ -107,7 +107,7 @@ export function createSqliteStore(path: string): LedgerStore {
      ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.owner = excluded.owner OR leases.until <= @now`,
   );
   const housekeeping = db.transaction((now: number): number => {
-    const sessions = sql(`DELETE FROM sessions WHERE (state = 'stopped' AND stopped_at <= ?) OR (state = 'pending' AND created_at <= ?)`).run(now - STOPPED_RETENTION_MS, now - STALE_PENDING_MS);
+    const sessions = sql(`DELETE FROM sessions WHERE (state = 'stopped' AND stopped_at <= ?) OR (state IN ('pending', 'unresolved') AND created_at <= ?)`).run(now - STOPPED_RETENTION_MS, now - STALE_PENDING_MS);
     const windows = sql('DELETE FROM rate_windows WHERE window_start <= ?').run(now - STALE_WINDOW_MS);
     sql('DELETE FROM leases WHERE until <= ?').run(now);
     sql('DELETE FROM budget WHERE day < ?').run(budgetDay(now - BUDGET_RETENTION_MS));
@@ -123,7 +123,13 @@ export function createSqliteStore(path: string): LedgerStore {
       activate(pendingId, record);
     },
     async release(pendingId) {
-      sql(`DELETE FROM sessions WHERE id = ? AND state = 'pending'`).run(pendingId);
+      return sql(`DELETE FROM sessions WHERE id = ? AND state IN ('pending', 'unresolved')`).run(pendingId).changes === 1;
+    },
+    async markUnresolved(pendingId) {
+      sql(`UPDATE sessions SET state = 'unresolved' WHERE id = ? AND state = 'pending'`).run(pendingId);
+    },
+    async listStalePending(before, limit) {
+      return (sql(`SELECT * FROM sessions WHERE state IN ('pending', 'unresolved') AND created_at < ? ORDER BY created_at LIMIT ?`).all(before, limit) as Row[]).map(toRecord);
     },
     async get(id) {
       const row = selectOne.get(id) as Row | undefined;

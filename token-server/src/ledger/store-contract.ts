@@ -87,6 +87,48 @@ export function describeStoreContract(
       expect(await store.admit(later, LIMITS)).toEqual({ admitted: true });
     });
 
+    it('lists pending admissions made before a moment, oldest first, until activated or released', async () => {
+      await store.admit(record('p-old', { state: 'pending', createdAt: T0 - 5000 }), LIMITS);
+      await store.admit(record('p-older', { state: 'pending', createdAt: T0 - 9000, visitorKey: 'visitor-b' }), LIMITS);
+      await store.admit(record('p-young', { state: 'pending', createdAt: T0, visitorKey: 'visitor-c' }), LIMITS);
+      const stale = await store.listStalePending(T0 - 1000, 10);
+      expect(stale.map((pending) => pending.id)).toEqual(['p-older', 'p-old']);
+      expect(stale[0]).toEqual(record('p-older', { state: 'pending', createdAt: T0 - 9000, visitorKey: 'visitor-b' }));
+      expect((await store.listStalePending(T0 - 1000, 1)).map((pending) => pending.id)).toEqual(['p-older']);
+
+      await store.activate('p-old', record('ses_1', { createdAt: T0 - 5000 }));
+      expect(await store.release('p-older')).toBe(true);
+      expect(await store.release('p-older'), 'a second release is not the one that released it').toBe(false);
+      expect(await store.release('ses_1'), 'only pending admissions are released').toBe(false);
+      expect((await store.listStalePending(T0 + 1, 10)).map((pending) => pending.id)).toEqual(['p-young']);
+      await store.markStopped('ses_1', T0);
+      expect((await store.listStalePending(T0 + 60_000, 10)).map((pending) => pending.id)).toEqual(['p-young']);
+    });
+
+    it('keeps an unresolved admission listed for the reaper but counts it against no cap', async () => {
+      await store.admit(record('p-timed-out', { state: 'pending', createdAt: T0 - 5000 }), LIMITS);
+      await store.admit(record('p-also', { state: 'pending', createdAt: T0 - 4000 }), LIMITS);
+      expect(await store.admit(record('p-third', { state: 'pending' }), LIMITS)).toEqual({ admitted: false, reason: 'visitor-cap' });
+      await store.markUnresolved('p-timed-out');
+      expect(await store.get('p-timed-out')).toMatchObject({ state: 'unresolved' });
+      expect(await store.countOpen({ now: T0, pendingTtlMs: LIMITS.pendingTtlMs, visitorKey: 'visitor-a' })).toBe(1);
+      expect(await store.countOpen({ now: T0, pendingTtlMs: LIMITS.pendingTtlMs })).toBe(1);
+      // The visitor may try again at once.
+      expect(await store.admit(record('p-third', { state: 'pending' }), LIMITS)).toEqual({ admitted: true });
+      expect((await store.listStalePending(T0 - 1000, 10)).map((pending) => [pending.id, pending.state])).toEqual([
+        ['p-timed-out', 'unresolved'],
+        ['p-also', 'pending'],
+      ]);
+      expect(await store.listDue({ now: T0 + 10_000_000, graceMs: 0, heartbeatTimeoutMs: 0, limit: 10 })).toEqual([]);
+      expect(await store.release('p-timed-out')).toBe(true);
+      expect(await store.release('p-timed-out')).toBe(false);
+      expect((await store.listStalePending(T0 - 1000, 10)).map((pending) => pending.id)).toEqual(['p-also']);
+      // Only a pending admission becomes unresolved.
+      await start('ses_1', { visitorKey: 'visitor-b' });
+      await store.markUnresolved('ses_1');
+      expect(await store.get('ses_1')).toMatchObject({ state: 'running' });
+    });
+
     it('records heartbeats of running sessions only', async () => {
       await start('ses_1');
       expect(await store.heartbeat('ses_1', T0 + 5000)).toBe('running');

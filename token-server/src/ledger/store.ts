@@ -13,6 +13,12 @@
 export type LedgerState =
   /** Admitted, Equos not yet answered (counts against caps; expires if the server dies here). */
   | 'pending'
+  /**
+   * The create failed in a way that may still have started a session (a timeout, a dropped
+   * connection, a 5xx): counts against no cap (the visitor is not to blame), kept as the
+   * trace the reaper follows to sweep for its orphan.
+   */
+  | 'unresolved'
   | 'running'
   /** A stop was tried and failed; the reaper retries it. */
   | 'stopping'
@@ -70,8 +76,17 @@ export interface SessionStore {
   admit(pending: SessionRecord, limits: AdmissionLimits): Promise<Admission>;
   /** Turns a pending admission into the running session Equos created (its id replaces the pending one). */
   activate(pendingId: string, record: SessionRecord): Promise<void>;
-  /** Forgets a pending admission (Equos failed; nothing to stop). */
-  release(pendingId: string): Promise<void>;
+  /** Forgets a pending or unresolved admission; true when this call did (first time). */
+  release(pendingId: string): Promise<boolean>;
+  /** Turns a pending admission `unresolved`: its create may have started a session we never heard of. */
+  markUnresolved(pendingId: string): Promise<void>;
+  /**
+   * Pending and unresolved admissions made before `before`, oldest first. A create that old
+   * is over, so each is one whose outcome we never learnt (its server died between admitting
+   * the visitor and recording Equos' answer, or the create failed that way): if Equos started
+   * that session, it is an orphan.
+   */
+  listStalePending(before: number, limit: number): Promise<SessionRecord[]>;
   get(id: string): Promise<SessionRecord | null>;
   /** Notes a browser heartbeat; returns the session's state, or null when unknown. */
   heartbeat(id: string, at: number): Promise<LedgerState | null>;
@@ -110,7 +125,7 @@ export interface LimitStore {
 
 /** Stopped sessions stay readable this long (idempotent stops, audits), then are forgotten. */
 export const STOPPED_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** A pending admission this old belongs to a create that died long ago. */
+/** A pending or unresolved admission this old belongs to a create long over (kept till then for `listStalePending`). */
 export const STALE_PENDING_MS = 3600 * 1000;
 /** Rate windows (at most a minute long) this old are over. */
 export const STALE_WINDOW_MS = 3600 * 1000;
@@ -133,20 +148,28 @@ export interface LedgerStore extends SessionStore, LimitStore {
 
 /** Whether `record` is due under `query` (shared by the stores that filter in code). */
 export function isDue(record: SessionRecord, query: Omit<DueQuery, 'limit'>): boolean {
-  if (record.state === 'stopped' || record.state === 'pending') return false;
+  if (record.state !== 'running' && record.state !== 'stopping') return false;
   if (record.state === 'stopping') return record.nextAttemptAt <= query.now;
   return record.deadline + query.graceMs <= query.now || record.lastHeartbeat + query.heartbeatTimeoutMs <= query.now;
 }
 
 /** Whether `record` counts against the caps at `now`. */
 export function isOpen(record: SessionRecord, now: number, pendingTtlMs: number): boolean {
-  if (record.state === 'stopped') return false;
+  if (record.state === 'stopped' || record.state === 'unresolved') return false;
   return record.state !== 'pending' || record.createdAt + pendingTtlMs > now;
 }
 
 /** The UTC day of `ms`, the budget's key (`YYYY-MM-DD`, so days sort as strings). */
 export function budgetDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Forgets a pending admission whose session never started, or whose orphan has been looked
+ * for, and gives back its budget reservation (once, even if several instances do this).
+ */
+export async function forgetPending(store: LedgerStore, pending: SessionRecord): Promise<void> {
+  if ((await store.release(pending.id)) && pending.reservedMinutes > 0) await store.addBudget(budgetDay(pending.createdAt), -pending.reservedMinutes);
 }
 
 /**

@@ -147,8 +147,9 @@ describe('two instances sharing Redis', () => {
       } finally {
         clearInterval(shortBeat);
       }
-      expect(b.output()).toContain(`"session_id":"${live.session_id}","reason":"heartbeat"`);
-      expect(b.output()).toContain(`"session_id":"${short.session_id}","reason":"deadline"`);
+      // (The reaper logs once the ledger has it too, a moment after Equos did.)
+      await expect.poll(() => b.output(), { timeout: 2000 }).toContain(`"session_id":"${live.session_id}","reason":"heartbeat"`);
+      await expect.poll(() => b.output(), { timeout: 2000 }).toContain(`"session_id":"${short.session_id}","reason":"deadline"`);
     } finally {
       clearInterval(beating);
     }

@@ -1,7 +1,7 @@
 import { decode } from 'hono/jwt';
 import { TokenSource } from 'livekit-client';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SESSION_SECRET, SITE_ORIGIN, TEST_API_KEY, useStack, stopInit, type Stack } from '../../test/harness.js';
+import { SESSION_SECRET, SITE_ORIGIN, TEST_API_KEY, startStack, useStack, stopInit, type Stack } from '../../test/harness.js';
 import { createStopTokens } from '../session/stop-token.js';
 
 /** How often the routes asked for an early orphan sweep. */
@@ -329,6 +329,7 @@ describe('when Equos fails', () => {
   });
 
   it('asks for an early orphan sweep when a failed create may have started a session, and only then', async () => {
+    const startedAt = Date.now();
     stack.equos.faults.inject('create', { kind: 'status', status: 400 });
     expect((await stack.request('/api/sessions', postJson({}))).status).toBe(502);
     expect(possibleOrphans, 'a refusal starts nothing').toBe(0);
@@ -347,6 +348,20 @@ describe('when Equos fails', () => {
     expect(possibleOrphans).toBe(3);
     await stack.createSession();
     expect(possibleOrphans).toBe(3);
+    // Each of the three left its admission in the ledger, for the reaper to follow up.
+    const traces = (await stack.store.listStalePending(Date.now() + 1, 100)).filter((trace) => trace.createdAt >= startedAt);
+    expect(traces.map((trace) => trace.state)).toEqual(['unresolved', 'unresolved', 'unresolved']);
+  });
+
+  it('lets a visitor whose create timed out try again at once (an unresolved create is not an open session)', async () => {
+    const limited = await startStack({ config: { limits: { ratePerMinute: 100, siteRatePerMinute: 100, perVisitor: 1, concurrent: 100 } } });
+    try {
+      limited.equos.faults.inject('create', { kind: 'delay', ms: 2500 });
+      expect((await limited.request('/api/sessions', postJson({}))).status).toBe(504);
+      expect((await limited.request('/api/sessions', postJson({}))).status).toBe(201);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('stops a session whose create answer is unusable, and answers 502', async () => {

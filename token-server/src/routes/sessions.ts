@@ -93,12 +93,24 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       // if the browser has gone.
       created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
     } catch (error) {
-      await releaseAdmission(store, ticket).catch(() => {});
-      if (mayHaveStarted(error)) deps.onPossibleOrphan();
+      if (mayHaveStarted(error)) await possibleOrphan(ticket);
+      else await releaseAdmission(store, ticket).catch(() => {});
       throw error;
     }
     return finishCreate(c, created, preset, ticket);
   });
+
+  /**
+   * After a create that may have started a session the ledger does not know: its admission
+   * stays in the ledger as `unresolved` (no longer counted against the caps), the durable
+   * trace that the reaper of any instance follows once the create is surely over (it sweeps
+   * for the orphan, then forgets the admission and refunds its reservation), even if this
+   * instance dies now. This instance also sweeps early.
+   */
+  async function possibleOrphan(ticket: AdmissionTicket): Promise<void> {
+    await store.markUnresolved(ticket.pending.id).catch(() => {});
+    deps.onPossibleOrphan();
+  }
 
   /** Records the new session, then hands the browser what it needs, or stops it if it cannot. */
   async function finishCreate(c: Context<AppEnv>, created: CreateEquosSessionResponse, preset: Preset, ticket: AdmissionTicket) {
@@ -106,10 +118,9 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     const log = { request_id: c.get('requestId'), session_id: sessionId, preset: preset.name };
     const fail = async (reason: string, problem: Error) => {
       logger.error('session.create.failed', { ...log, reason });
-      // Without an id, or with a stop that did not get through before the ledger knew the
-      // session, only the orphan sweep can find it.
-      if (!sessionId || !(await stopQuietly(sessionId, reason))) deps.onPossibleOrphan();
-      await releaseAdmission(store, ticket).catch(() => {});
+      // Without an id, or with a stop that did not get through, only the orphan sweep can end it.
+      if (sessionId && (await stopQuietly(sessionId, reason))) await releaseAdmission(store, ticket).catch(() => {});
+      else await possibleOrphan(ticket);
       throw problem;
     };
     if (!sessionId) return fail('no-session-id', new EquosApiError('invalid-response', 'Equos answered create without a session id'));

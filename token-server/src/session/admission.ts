@@ -7,7 +7,7 @@
  * All counters live in the ledger store, so every instance of a deployment shares them.
  */
 import { ProblemError } from '../errors.js';
-import { budgetDay, type LedgerStore, type SessionRecord } from '../ledger/store.js';
+import { budgetDay, forgetPending, type LedgerStore, type SessionRecord } from '../ledger/store.js';
 
 /** The limits; every one is configurable. */
 export interface SessionLimits {
@@ -90,9 +90,8 @@ export async function admit(
 }
 
 /** Undoes an admission whose session never started (the reservation goes back to its own day). */
-export async function releaseAdmission(store: LedgerStore, { pending }: AdmissionTicket): Promise<void> {
-  await store.release(pending.id);
-  if (pending.reservedMinutes) await store.addBudget(budgetDay(pending.createdAt), -pending.reservedMinutes);
+export function releaseAdmission(store: LedgerStore, { pending }: AdmissionTicket): Promise<void> {
+  return forgetPending(store, pending);
 }
 
 function limited(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {
