@@ -19,6 +19,8 @@ let equos: RunningEquosApiDouble;
 let a: ServerProcess;
 let b: ServerProcess;
 const url: Record<'a' | 'b', string> = { a: '', b: '' };
+/** One instance's environment (all share Redis, Equos and the deployment's secret). */
+let env: (instance: string) => Record<string, string>;
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -26,7 +28,7 @@ beforeAll(async () => {
   equos = await startEquosApiDouble({ apiKey: TEST_API_KEY, autoEnd: false });
   const presets = join(mkdtempSync(join(tmpdir(), 'two-')), 'presets.json');
   writeFileSync(presets, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: 600 }, { name: 'short', avatar_id: 'avatar-1', max_duration_s: 5 }] }));
-  const env = (instance: string) => ({
+  env = (instance: string) => ({
     INSTANCE_ID: instance,
     REDIS_URL: redis.url,
     EQUOS_API_KEY: TEST_API_KEY,
@@ -42,6 +44,8 @@ beforeAll(async () => {
     HEARTBEAT_TIMEOUT_S: '2',
     REAPER_INTERVAL_S: '0.2',
     STOP_GRACE_S: '0.5',
+    // Orphans are then 6 s old (create deadline + 5 s), so a dead create's trace is followed after 12 s.
+    EQUOS_CREATE_TIMEOUT_S: '1',
   });
   [a, b] = [spawnTokenServer(env('instance-a')), spawnTokenServer(env('instance-b'))];
   [url.a, url.b] = await Promise.all([a.ready(), b.ready()]);
@@ -153,5 +157,28 @@ describe('two instances sharing Redis', () => {
     } finally {
       clearInterval(beating);
     }
+  }, 30_000);
+
+  it('stops the orphan of a create that was in flight on an instance killed mid-way, through the survivor', async () => {
+    // A third instance takes a visitor; Equos is slow to start the session, and the instance
+    // is SIGKILLed before it hears back. Only its pending admission in Redis remembers.
+    const doomed = spawnTokenServer(env('instance-c'));
+    const doomedUrl = await doomed.ready();
+    const before = Date.now();
+    equos.faults.inject('create', { kind: 'delay', ms: 800 });
+    const lost = fetch(`${doomedUrl}/api/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.200' }, body: '{}' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await doomed.kill('SIGKILL');
+    await lost;
+    const started = () => [...equos.state.sessions.values()].filter((entry) => Date.parse(entry.session.startedAt) >= before);
+    await expect.poll(() => started().length, { timeout: 3000 }).toBe(1);
+    const orphan = started()[0]!.session.id;
+    expect(equos.state.sessions.get(orphan)!.session.endedAt).toBeNull();
+
+    // The survivor finds the trace once that create is surely over, and sweeps.
+    await expect.poll(() => equos.state.sessions.get(orphan)!.endedBy, { timeout: 20_000, interval: 200 }).toBe('stop');
+    expect(equos.state.sessions.get(orphan)!.stopCalls).toBe(1);
+    await expect.poll(() => b.output(), { timeout: 2000 }).toContain(`"event":"reaper.orphan.stopped","session_id":"${orphan}"`);
+    expect(b.output()).toContain('"event":"reaper.dead-creates.swept"');
   }, 30_000);
 });
