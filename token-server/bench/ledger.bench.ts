@@ -6,6 +6,8 @@
  * One "session" is every ledger step of a real one: two rate windows, the admission (with
  * both caps counted), the activation, a heartbeat and the stop. Sessions run one after the
  * other (the server's own order per request); the reaper's due-list query is timed beside.
+ * The history is spread over many visitors, or is all one visitor's (a script at its rate
+ * limit all week), who then also starts the measured sessions.
  *
  *   BENCH_LEDGER_HISTORY=100000 npm run bench
  */
@@ -22,13 +24,15 @@ const measured = 2000;
 const limits = { perVisitor: 1e9, global: 1e9, pendingTtlMs: 60_000 };
 
 let sequence = 0;
+/** Whose sessions these are: one visitor's, or many visitors'. */
+let oneVisitor = false;
 function session(now: number): SessionRecord {
   sequence += 1;
   return {
     id: `ses_bench${sequence}`,
     preset: 'default',
     origin: 'https://bench.example',
-    visitorKey: `visitor-${sequence % 5000}`,
+    visitorKey: oneVisitor ? 'busy-visitor' : `visitor-${sequence % 5000}`,
     createdAt: now,
     deadline: now + 600_000,
     lastHeartbeat: now,
@@ -85,14 +89,15 @@ try {
   ];
   let fresh = 0;
   for (const [name, open] of stores) {
-    for (const size of [0, history]) {
+    for (const [size, busy] of [[0, false], [history, false], [history, true]] as const) {
       const store = open((fresh += 1));
+      oneVisitor = busy;
       try {
         await fill(store, size);
         // Let the fill's aftermath (Redis rehashing its key space, our garbage) pass: it is a
         // burst no real week has, and it would be measured as if history cost it.
         if (size > 0) await new Promise((resolve) => setTimeout(resolve, 5000));
-        rows[`${name}, ${size.toLocaleString('en')} stopped`] = { history: size, ...(await measure(store)) };
+        rows[`${name}, ${size.toLocaleString('en')} stopped${busy ? ', one visitor' : ''}`] = { history: size, ...(await measure(store)) };
       } finally {
         await store.close();
       }

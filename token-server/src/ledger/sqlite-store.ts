@@ -87,7 +87,11 @@ export function createSqliteStore(path: string): LedgerStore {
   const insert = sql(`INSERT INTO sessions (id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes)
     VALUES (@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes)`);
   const openCount = (visitor: boolean) =>
-    sql(`SELECT COUNT(*) AS n FROM sessions WHERE (state IN ('running', 'stopping') OR (state = 'pending' AND created_at > @expired))${visitor ? ' AND visitor_key = @visitorKey' : ''}`);
+    // `state IN (…)` lets SQLite seek the open rows in an index, rather than read every stopped
+    // session of the last 7 days (of the site, or of one busy visitor) on each admission.
+    sql(
+      `SELECT COUNT(*) AS n FROM sessions WHERE ${visitor ? 'visitor_key = @visitorKey AND ' : ''}state IN ('running', 'stopping', 'pending') AND (state != 'pending' OR created_at > @expired)`,
+    );
   const countAll = openCount(false);
   const countVisitor = openCount(true);
   const selectOne = sql('SELECT * FROM sessions WHERE id = ?');
