@@ -81,7 +81,7 @@ async function measure(store: LedgerStore) {
 }
 
 const redis = await startRedis();
-const rows: Record<string, ReturnType<typeof measure> extends Promise<infer T> ? T & { history: number } : never> = {};
+const rows: Record<string, Awaited<ReturnType<typeof measure>> & { history: number }> = {};
 try {
   const stores: Array<[name: string, open: (fresh: number) => LedgerStore]> = [
     ['sqlite', () => createSqliteStore(join(mkdtempSync(join(tmpdir(), 'ledger-bench-')), 'ledger.sqlite'))],

@@ -51,7 +51,8 @@ export interface TokenServerDeps {
   /**
    * Called when a create failed in a way that may still have started a session at Equos (a
    * timeout, a dropped connection, a 5xx, an unusable answer): `server.ts` passes the
-   * reaper's `sweepSoon`, so such an orphan is stopped within seconds [nothing].
+   * reaper's `sweepSoon`, so such an orphan is stopped once it is old enough to be one
+   * (create deadline + 5 s), not at the next periodic sweep [nothing].
    */
   onPossibleOrphan?: () => void;
 }

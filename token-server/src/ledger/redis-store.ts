@@ -196,6 +196,13 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
     heartbeat: `${prefix}due:heartbeat`,
     retry: `${prefix}due:retry`,
   };
+  /** The records of `ids`, in order (null where there is none), in one round trip. */
+  async function readRecords(ids: string[]): Promise<Array<SessionRecord | null>> {
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(key.session(id));
+    return ((await pipeline.exec()) ?? []).map(([, hash]) => fromHash(hash as Record<string, string>));
+  }
   const hashToRecord = (flat: unknown) => {
     if (!Array.isArray(flat)) return null;
     const hash: Record<string, string> = {};
@@ -248,10 +255,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
     },
     async listStalePending(before, limit) {
       const ids = await redis.zrangebyscore(key.pending, '-inf', `(${before}`, 'LIMIT', 0, limit);
-      if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(key.session(id));
-      const records = ((await pipeline.exec()) ?? []).map(([, hash]) => fromHash(hash as Record<string, string>));
+      const records = await readRecords(ids);
       // An entry whose record expired (or moved on) has nothing left to find: drop it.
       const stale = (record: SessionRecord | null | undefined): record is SessionRecord => record?.state === 'pending' || record?.state === 'unresolved';
       const gone = ids.filter((_, index) => !stale(records[index]));
@@ -278,11 +282,7 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
         redis.zrangebyscore(key.retry, '-inf', query.now, 'LIMIT', 0, query.limit),
       ]);
       const ids = [...new Set([...pastDeadline, ...silent, ...retries])].slice(0, query.limit);
-      if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(key.session(id));
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([, hash]) => fromHash(hash as Record<string, string>)).filter((record): record is SessionRecord => record !== null && record.state !== 'stopped');
+      return (await readRecords(ids)).filter((record): record is SessionRecord => record !== null && record.state !== 'stopped');
     },
     async claim(id, owner, _now, leaseMs) {
       return (await redis.claim(`${prefix}lease:${id}`, owner, Math.max(1, Math.round(leaseMs)))) === 1;

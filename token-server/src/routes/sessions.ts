@@ -13,10 +13,10 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { methodNotAllowed, ProblemError } from '../errors.js';
-import { settleStopped, type LedgerStore } from '../ledger/store.js';
+import { forgetPending, settleStopped, type LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import type { Preset } from '../presets.js';
-import { admit, releaseAdmission, type AdmissionTicket, type SessionLimits } from '../session/admission.js';
+import { admit, type AdmissionTicket, type SessionLimits } from '../session/admission.js';
 import { clientAddress, type TrustedProxy } from '../session/client-address.js';
 import type { StopTokens } from '../session/stop-token.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../session/visitor.js';
@@ -94,7 +94,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
       created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
     } catch (error) {
       if (mayHaveStarted(error)) await possibleOrphan(ticket);
-      else await releaseAdmission(store, ticket).catch(() => {});
+      else await forgetPending(store, ticket.pending).catch(() => {});
       throw error;
     }
     return finishCreate(c, created, preset, ticket);
@@ -119,7 +119,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     const fail = async (reason: string, problem: Error) => {
       logger.error('session.create.failed', { ...log, reason });
       // Without an id, or with a stop that did not get through, only the orphan sweep can end it.
-      if (sessionId && (await stopQuietly(sessionId, reason))) await releaseAdmission(store, ticket).catch(() => {});
+      if (sessionId && (await stopQuietly(sessionId, reason))) await forgetPending(store, ticket.pending).catch(() => {});
       else await possibleOrphan(ticket);
       throw problem;
     };

@@ -7,7 +7,7 @@
  * All counters live in the ledger store, so every instance of a deployment shares them.
  */
 import { ProblemError } from '../errors.js';
-import { budgetDay, forgetPending, type LedgerStore, type SessionRecord } from '../ledger/store.js';
+import { budgetDay, type LedgerStore, type SessionRecord } from '../ledger/store.js';
 
 /** The limits; every one is configurable. */
 export interface SessionLimits {
@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: SessionLimits = { ratePerMinute: 10, siteRatePerMin
 export const PENDING_TTL_MS = 60_000;
 
 /**
- * An admitted session-to-be, to activate or release: the pending record as the ledger holds
+ * An admitted session-to-be, to activate or forget (`forgetPending`): the pending record as the ledger holds
  * it (its `createdAt` is the admission, before Equos was asked, so no later than the start).
  */
 export interface AdmissionTicket {
@@ -87,11 +87,6 @@ export async function admit(
       : limited('capacity-reached', 30_000, 'The most concurrent sessions allowed are running.');
   }
   return { pending };
-}
-
-/** Undoes an admission whose session never started (the reservation goes back to its own day). */
-export function releaseAdmission(store: LedgerStore, { pending }: AdmissionTicket): Promise<void> {
-  return forgetPending(store, pending);
 }
 
 function limited(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {
