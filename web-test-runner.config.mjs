@@ -8,7 +8,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './sandbox/testing/chromium.ts';
-import { sandboxPlugin } from './sandbox/testing/wtr-plugin.ts';
+import { sandboxPlugin } from './testing/wtr-plugin.ts';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 
 export default {

@@ -5,10 +5,10 @@
  */
 import { ParticipantInfo_State, TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEquosClient } from '../token-server/src/upstream/equos-client.js';
 import type { RoomReport } from './control/room-report.js';
 import { startLocalSandbox, type LocalSandbox } from './index.js';
 import { PushSource } from './livekit/media-source.js';
+import { equosHttp } from './testing/equos-http.js';
 import { RoomParticipant } from './livekit/participant.js';
 
 let sandbox: LocalSandbox;
@@ -17,9 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const equos = () => createEquosClient(sandbox.equos);
+const equos = () => equosHttp(sandbox.equos);
 const create = (maxDuration?: number) =>
-  equos().sessions.create({
+  equos().create({
     name: 'test',
     avatar: { id: 'sandbox-avatar' },
     consumerIdentity: { identity: 'visitor-1', name: 'Ada' },
@@ -45,7 +45,7 @@ describe('local sandbox', () => {
   it('ends the room when the session is stopped, and when its maximum duration passes', async () => {
     const stopped = (await create()).session;
     await expect.poll(() => report(stopped.id)).not.toBeNull();
-    await equos().sessions.stop(stopped.id);
+    await equos().stop(stopped.id);
     expect(await report(stopped.id)).toBeNull();
     expect(sandbox.avatars.has(stopped.id)).toBe(false);
 

@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DisconnectReason } from '@livekit/protocol';
-import type { EquosConnection } from '../token-server/src/config.js';
 import { DemoAvatar } from './avatar/demo-avatar.js';
 import type { LiveKitCredentials } from './equos-api/livekit-token.js';
 import { startEquosApiDouble, type RunningEquosApiDouble } from './equos-api/server.js';
@@ -20,6 +19,13 @@ import { SessionScenarios, type SessionScenario } from './control/scenarios.js';
 import { startLiveKitServer, type RunningLiveKitServer } from './livekit/server.js';
 import { createWeriftTransportFactory, warmUpWerift } from './livekit/rtc/werift-transport.js';
 import { loadAvatarMedia } from './media/assets.js';
+
+/** Where a client finds the sandbox's Equos API: the same two values as for Equos Cloud. */
+export interface SandboxEquosEndpoint {
+  apiKey: string;
+  /** Base URL without the version prefix, e.g. `http://127.0.0.1:41234`. */
+  endpoint: string;
+}
 
 /** Options of `startLocalSandbox`. */
 export interface LocalSandboxOptions {
@@ -35,8 +41,8 @@ export interface LocalSandboxOptions {
 
 /** A running local sandbox. */
 export interface LocalSandbox {
-  /** Where the token server finds the sandbox's Equos API. */
-  equos: EquosConnection;
+  /** Where a client (the token server) finds the sandbox's Equos API. */
+  equos: SandboxEquosEndpoint;
   api: RunningEquosApiDouble;
   livekit: RunningLiveKitServer;
   /** The demo avatar's picture (for a launcher). */
@@ -58,7 +64,7 @@ const LIVEKIT_API_KEY = 'sandbox';
  *
  * @example
  * const sandbox = await startLocalSandbox();
- * const app = createTokenServer({ ...config, equos: sandbox.equos });
+ * // EQUOS_ENDPOINT=sandbox.equos.endpoint, EQUOS_API_KEY=sandbox.equos.apiKey
  */
 export async function startLocalSandbox(options: LocalSandboxOptions = {}): Promise<LocalSandbox> {
   const apiKey = options.apiKey ?? `sandbox_${randomBytes(18).toString('base64url')}`;

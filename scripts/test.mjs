@@ -3,7 +3,8 @@
  * `npm test`: every check the project has, in order, then one summary line
  * `N passed, N failed` summing every runner's counts (CI reads it).
  *
- * Steps: the TypeScript type checks (one check each: Node code, browser code), Vitest (server
+ * Steps: the TypeScript type checks (one check each: Node code, browser code, end-to-end code,
+ * and the contract alone, without Node's or the DOM's types), Vitest (server
  * and sandbox tests over real HTTP), then Web Test Runner (browser suites in Debian's
  * Chromium against the local sandbox). A runner that crashes or exits non-zero without
  * reporting a failed test still counts as one failure, so the summary can never read green
@@ -53,7 +54,7 @@ const buildStatus = run('build (scripts/build.mjs)', process.execPath, [join(roo
 record('build', buildStatus === 0 ? 1 : 0, buildStatus === 0 ? 0 : 1);
 
 // 1. Types.
-for (const project of ['tsconfig.json', 'tsconfig.browser.json', 'tsconfig.e2e.json']) {
+for (const project of ['tsconfig.json', 'tsconfig.browser.json', 'tsconfig.e2e.json', 'tsconfig.contract.json']) {
   const status = run(`typecheck (tsc -p ${project})`, bin('tsc'), ['--noEmit', '-p', project]);
   record(`typecheck ${project}`, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
 }

@@ -16,9 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
-import { createEquosClient } from '../../token-server/src/upstream/equos-client.js';
 import type { RoomReport } from '../control/room-report.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.js';
+import { equosHttp } from '../testing/equos-http.js';
 
 const firstFrameRuns = Number(process.env.BENCH_FIRST_FRAME_RUNS ?? 10);
 const roomCount = Number(process.env.BENCH_ROOMS ?? 10);
@@ -87,7 +87,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sandbox = await startSandboxProcess();
-const equos = createEquosClient(sandbox.equos);
+const equos = equosHttp(sandbox.equos);
 const control = (path: string, init?: RequestInit) => fetch(`${sandbox.equos.endpoint}/__sandbox${path}`, init);
 const page = await servePage();
 const browser = await puppeteerCore.launch({
@@ -117,7 +117,7 @@ try {
 
   const newSession = async () => {
     await control('/scenarios', { method: 'POST', body: JSON.stringify({ avatar: { joinDelayMs: 0 } }) });
-    const { session, consumerAccessToken } = await equos.sessions.create({
+    const { session, consumerAccessToken } = await equos.create({
       name: 'bench',
       avatar: { id: 'sandbox-avatar' },
       consumerIdentity: { identity: `bench-${Math.random().toString(36).slice(2)}`, name: 'Bench' },
@@ -135,7 +135,7 @@ try {
   for (let run = 0; run < firstFrameRuns; run += 1) {
     const { session, token } = await newSession();
     firstFrames.push(await inPage.timeToFirstFrame(session.host.serverUrl, token, session.avatar.identity));
-    await equos.sessions.stop(session.id);
+    await equos.stop(session.id);
   }
 
   // 2. Concurrent rooms.
@@ -161,7 +161,7 @@ try {
     }),
   );
   await inPage.leaveAll();
-  for (const { session } of sessions) await equos.sessions.stop(session.id);
+  for (const { session } of sessions) await equos.stop(session.id);
 
   const results = {
     sandbox_start: { spawn_to_ready_ms: sandbox.spawnToReadyMs, in_process_ready_ms: sandbox.readyMs },

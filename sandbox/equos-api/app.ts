@@ -5,7 +5,7 @@
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import type { CreateEquosSessionRequest, EquosSession } from '../../token-server/src/upstream/types.js';
+import type { CreateEquosSessionRequest, EquosSession } from '../../contract/equos/v1.js';
 import { FaultPlan, isFault, type FaultRoute } from './faults.js';
 import { mintLiveKitToken, type LiveKitCredentials } from './livekit-token.js';
 import { DoubleState } from './state.js';

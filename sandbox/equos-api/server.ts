@@ -1,5 +1,7 @@
 /** Runs the Equos API double on a loopback port. */
-import { listen } from '../../token-server/src/listen.js';
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createEquosApiDouble, type EquosApiDouble, type EquosApiDoubleOptions } from './app.js';
 
 /** A running double. */
@@ -22,14 +24,22 @@ export async function startEquosApiDouble(
 ): Promise<RunningEquosApiDouble> {
   const { app, state, faults } = createEquosApiDouble(options);
   options.extend?.(app);
-  const listening = await listen(app, { host: '127.0.0.1', port: options.port ?? 0 });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: options.port ?? 0 }) as Server;
+    listening.once('error', reject).once('listening', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
   return {
-    url: listening.url,
+    url: `http://127.0.0.1:${port}`,
     state,
     faults,
     async close() {
       state.dispose();
-      await listening.close(1000);
+      // A stand-in has no requests worth draining: calls held by a `delay` fault are cut.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     },
   };
 }

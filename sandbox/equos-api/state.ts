@@ -2,7 +2,7 @@
  * What the Equos API double knows: the sessions it started, when each ended and why, and a
  * log of every call, so tests can assert exactly what reached "Equos".
  */
-import type { EquosSession } from '../../token-server/src/upstream/types.js';
+import type { EquosSession } from '../../contract/equos/v1.js';
 import type { FaultRoute } from './faults.js';
 
 /** Why a session ended. */

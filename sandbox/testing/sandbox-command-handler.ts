@@ -1,26 +1,25 @@
 /**
  * The Node side of the `sandbox` test command: what a browser test may ask of the local
- * sandbox (start a session as the token server would, read a room's state, inject a fault,
+ * sandbox (start a session as an Equos customer would, read a room's state, inject a fault,
  * mint a token that must be refused).
  */
-import { createEquosClient } from '../../token-server/src/upstream/equos-client.js';
+import type { LocalSandbox } from '../index.js';
 import { applyAction, parseAction } from '../control/actions.js';
 import { reportRoom, type RoomReport } from '../control/room-report.js';
 import { parseScenario } from '../control/scenarios.js';
 import { mintLiveKitToken } from '../equos-api/livekit-token.js';
 import { isFault } from '../equos-api/faults.js';
-import type { TestStack } from './test-stack.js';
+import { equosHttp } from './equos-http.js';
 import type { CreatedTestSession, SandboxCommand } from './sandbox-command-types.js';
 
 export type { CreatedTestSession, SandboxCommand };
 
 /** Runs one command. */
 export async function runSandboxCommand(
-  stack: TestStack,
+  sandbox: LocalSandbox,
   command: SandboxCommand,
-): Promise<CreatedTestSession | RoomReport | { token: string } | { url: string } | { count: number } | { ok: true } | null> {
-  const { sandbox } = stack;
-  const equos = createEquosClient(sandbox.equos);
+): Promise<CreatedTestSession | RoomReport | { token: string } | { count: number } | { ok: true } | null> {
+  const equos = equosHttp(sandbox.equos);
   switch (command.action) {
     case 'create-session': {
       if (command.scenario !== undefined) {
@@ -29,7 +28,7 @@ export async function runSandboxCommand(
         sandbox.scenarios.enqueue(scenario);
       }
       const identity = `visitor-${crypto.randomUUID().slice(0, 8)}`;
-      const created = await equos.sessions.create({
+      const created = await equos.create({
         name: 'browser test',
         avatar: { id: 'sandbox-avatar' },
         consumerIdentity: { identity, name: command.visitorName ?? 'Test Visitor' },
@@ -43,7 +42,7 @@ export async function runSandboxCommand(
       };
     }
     case 'stop-session':
-      await equos.sessions.stop(command.sessionId);
+      await equos.stop(command.sessionId);
       return { ok: true };
     case 'room': {
       const room = sandbox.livekit.rooms.get(command.sessionId);
@@ -55,8 +54,6 @@ export async function runSandboxCommand(
       if (!applyAction(sandbox, command.sessionId, action)) throw new Error(`no open room ${command.sessionId}`);
       return { ok: true };
     }
-    case 'token-server':
-      return { url: stack.tokenServerUrl };
     case 'plan': {
       const scenario = parseScenario(command.scenario);
       if (typeof scenario === 'string') throw new Error(scenario);

@@ -10,8 +10,6 @@ export type SandboxCommand =
   | { action: 'room'; sessionId: string }
   | { action: 'act'; sessionId: string; act: unknown }
   | { action: 'mint-token'; room: string; identity: string; expired?: boolean; wrongSecret?: boolean }
-  /** The token server in front of the sandbox (serves the widget too). */
-  | { action: 'token-server' }
   /** Plans the next session (see control/scenarios.ts). */
   | { action: 'plan'; scenario: unknown }
   /** How many calls of a kind reached the Equos double (optionally for one session). */

@@ -26,9 +26,6 @@ export const act = (sessionId: string, act: { type: string; ms?: number }) => ru
 export const mintToken = (options: Omit<Extract<SandboxCommand, { action: 'mint-token' }>, 'action'>) =>
   run<{ token: string }>({ action: 'mint-token', ...options });
 
-/** The token server in front of the sandbox. */
-export const tokenServerUrl = async () => (await run<{ url: string }>({ action: 'token-server' })).url;
-
 /** Plans the next session. */
 export const plan = (scenario: unknown) => run<{ ok: true }>({ action: 'plan', scenario });
 

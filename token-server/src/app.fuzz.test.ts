@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
 import { TEST_API_KEY } from '../test/harness.js';
 import { LIFTED_LIMITS, spawnTokenServer, type ServerProcess } from '../test/server-process.js';
-import { PROBLEMS } from './errors.js';
+import { PROBLEM_STATUS, type ProblemBody } from '../../contract/problems.js';
 
 const ORIGIN = 'https://shop.example';
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -184,9 +184,9 @@ async function check(input: FuzzRequest): Promise<void> {
   if (response.status === 201) expect(`${input.method} ${new URL(input.path, base).pathname}`, where).toBe('POST /api/sessions');
   if (response.status >= 400 && input.method !== 'HEAD') {
     expect(response.headers.get('content-type'), where).toBe('application/problem+json');
-    const problem = JSON.parse(text) as { type: string; title: string; status: number; code: keyof typeof PROBLEMS };
-    expect(Object.hasOwn(PROBLEMS, problem.code), where).toBe(true);
-    expect([problem.status, PROBLEMS[problem.code].status, problem.type], where).toEqual([response.status, response.status, `/problems/${problem.code}`]);
+    const problem = JSON.parse(text) as ProblemBody;
+    expect(Object.hasOwn(PROBLEM_STATUS, problem.code), where).toBe(true);
+    expect([problem.status, PROBLEM_STATUS[problem.code], problem.type], where).toEqual([response.status, response.status, `/problems/${problem.code}`]);
     expect(typeof problem.title, where).toBe('string');
     codes.set(problem.code, (codes.get(problem.code) ?? 0) + 1);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SITE_ORIGIN, useStack } from '../test/harness.js';
 import { createTokenServer } from './app.js';
+import { readPublicPresets } from '../../contract/token-server-api.js';
 import { PROBLEMS } from './errors.js';
 
 const stack = useStack();
@@ -24,6 +25,7 @@ describe('GET /api/presets', () => {
       { name: 'sales', display_name: 'Sofia', thumbnail_url: 'https://cdn.example/sofia.png' },
     ]);
     expect(response.text).not.toMatch(/avatar-|agent-|max_duration/);
+    expect(readPublicPresets(response.json())).toEqual(response.json());
     expect(response.headers.get('access-control-allow-origin')).toBe(SITE_ORIGIN);
   });
 

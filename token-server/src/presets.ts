@@ -3,6 +3,7 @@
  * agent and avatar a session uses and how long it may last, so a visitor's page can never
  * spend the site's credits on anything the site owner did not configure.
  */
+import type { PublicPreset } from '../../contract/token-server-api.js';
 
 /** One configured conversation partner. */
 export interface Preset {
@@ -16,13 +17,6 @@ export interface Preset {
   avatarId: string;
   /** The session ends by itself after this many seconds. */
   maxDurationS: number;
-}
-
-/** What `GET /api/presets` shows of a preset: nothing that costs money or reveals ids. */
-export interface PublicPreset {
-  name: string;
-  display_name: string;
-  thumbnail_url?: string;
 }
 
 const PRESET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -6,7 +6,8 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
-import { PROBLEM_CONTENT_TYPE, ProblemError, type ProblemCode } from './errors.js';
+import { PROBLEM_CONTENT_TYPE, type ProblemCode } from '../../contract/problems.js';
+import { ProblemError } from './errors.js';
 import type { Logger } from './logger.js';
 import { EquosApiError } from './upstream/errors.js';
 

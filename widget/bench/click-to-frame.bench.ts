@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
-import { startTestStack } from '../../sandbox/testing/test-stack.js';
+import { startTestStack } from '../../testing/stack.js';
 
 const runs = Number(process.env.BENCH_CLICK_RUNS ?? 10);
 const root = new URL('../../', import.meta.url).pathname;

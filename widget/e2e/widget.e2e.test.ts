@@ -12,7 +12,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportRoom } from '../../sandbox/control/room-report.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
-import { startTestStack, type TestStack } from '../../sandbox/testing/test-stack.js';
+import { startTestStack, type TestStack } from '../../testing/stack.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}test-output/screenshots`;

@@ -3,7 +3,7 @@
  * optimisers do it. Each page is an iframe: its own document, registry and globals.
  */
 import { expect } from 'chai';
-import { tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
+import { tokenServerUrl } from '../../testing/stack-commands.js';
 
 const BUNDLE = '/dist/equos-avatar.js';
 

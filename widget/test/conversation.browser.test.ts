@@ -4,7 +4,8 @@
  * and that every session the widget starts gets stopped.
  */
 import { expect } from 'chai';
-import { equosCalls, equosFault, tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
+import { equosCalls, equosFault } from '../../sandbox/testing/sandbox-commands.js';
+import { tokenServerUrl } from '../../testing/stack-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 import { fakeLive, messageOf, mount, part, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
 

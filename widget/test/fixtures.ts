@@ -8,7 +8,7 @@ import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 import type { RtcAdapter, RtcConnectOptions, RtcEvent } from '../src/rtc/rtc-adapter.js';
 import { SessionController } from '../src/session/session-controller.js';
 import type { LiveModule } from '../src/session/session-port.js';
-import { tokenServerUrl } from '../../sandbox/testing/sandbox-commands.js';
+import { tokenServerUrl } from '../../testing/stack-commands.js';
 
 /** A real-time adapter the test drives: it records calls and emits what the test says. */
 export class FakeAdapter implements RtcAdapter {

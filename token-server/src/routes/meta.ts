@@ -4,7 +4,8 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { PROBLEMS, ProblemError, type ProblemCode } from '../errors.js';
+import { PROBLEM_STATUS, type ProblemCode } from '../../../contract/problems.js';
+import { PROBLEMS, ProblemError } from '../errors.js';
 
 /** Mounts at `/`. */
 export function metaRoutes(): Hono<AppEnv> {
@@ -14,7 +15,7 @@ export function metaRoutes(): Hono<AppEnv> {
       const code = c.req.param('code');
       if (!Object.hasOwn(PROBLEMS, code)) throw new ProblemError('not-found');
       const problem = PROBLEMS[code as ProblemCode];
-      return c.text(`${code} (HTTP ${problem.status})\n\n${problem.title}.\n${problem.help}\n`, 200, {
+      return c.text(`${code} (HTTP ${PROBLEM_STATUS[code as ProblemCode]})\n\n${problem.title}.\n${problem.help}\n`, 200, {
         'Cache-Control': 'public, max-age=3600',
       });
     });

@@ -2,6 +2,7 @@ import { decode } from 'hono/jwt';
 import { TokenSource } from 'livekit-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_SECRET, SITE_ORIGIN, TEST_API_KEY, startStack, useStack, stopInit, type Stack } from '../../test/harness.js';
+import { readCreatedSession } from '../../../contract/token-server-api.js';
 import { createStopTokens } from '../session/stop-token.js';
 
 /** How often the routes asked for an early orphan sweep. */
@@ -47,6 +48,8 @@ describe('POST /api/sessions', () => {
       max_duration_s: 300,
       started_at: session.startedAt,
     });
+    // What the widget reads (the one wire contract) is what the server sends.
+    expect(readCreatedSession(body)).toEqual(body);
     expect(stack.equos.state.callsTo('create')).toHaveLength(1);
   });
 

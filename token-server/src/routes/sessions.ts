@@ -22,7 +22,8 @@ import type { StopTokens } from '../session/stop-token.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../session/visitor.js';
 import { EquosApiError, mayHaveStarted } from '../upstream/errors.js';
 import type { EquosSessionsGateway } from '../upstream/resilient-sessions.js';
-import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../upstream/types.js';
+import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../../../contract/equos/v1.js';
+import type { CreatedSession } from '../../../contract/token-server-api.js';
 import { parseCreateSessionRequest } from './create-session-request.js';
 import { ledgerStep } from './ledger-step.js';
 import { readBody } from './request-body.js';
@@ -47,20 +48,6 @@ export interface SessionRoutesDeps {
   now: () => number;
   /** Told when a failed create may have left a session at Equos that the ledger does not know. */
   onPossibleOrphan: () => void;
-}
-
-/** The `201` body of a created session. */
-export interface CreatedSessionBody {
-  server_url: string;
-  participant_token: string;
-  session_id: string;
-  stop_token: string;
-  avatar_identity: string;
-  avatar_name: string;
-  avatar_thumbnail_url?: string;
-  max_duration_s: number;
-  started_at: string;
-  heartbeat_interval_s: number;
 }
 
 const DEFAULT_VISITOR_NAME = 'Visitor';
@@ -196,7 +183,7 @@ function toEquosRequest(preset: Preset, visitor: EquosParticipantIdentity, clien
 }
 
 /** The browser's view of a created session, or `null` when Equos left out what it needs. */
-function toCreatedBody(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalS: number): CreatedSessionBody | null {
+function toCreatedBody(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalS: number): CreatedSession | null {
   const session = created?.session;
   const serverUrl = session?.host?.serverUrl;
   const token = created?.consumerAccessToken;

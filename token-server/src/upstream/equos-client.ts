@@ -7,15 +7,8 @@
  * instance injected in this client's place.
  */
 import { EquosApiError, sanitiseUpstreamMessage } from './errors.js';
-import type {
-  CreateEquosSessionRequest,
-  CreateEquosSessionResponse,
-  EquosCallOptions,
-  EquosClientLike,
-  EquosSession,
-  ListEquosSessionsParams,
-  ListEquosSessionsResponse,
-} from './types.js';
+import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosSession, ListEquosSessionsParams, ListEquosSessionsResponse } from '../../../contract/equos/v1.js';
+import type { EquosCallOptions, EquosClientLike } from './types.js';
 
 /** Options of `createEquosClient`. */
 export interface EquosClientOptions {

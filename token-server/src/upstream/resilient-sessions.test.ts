@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EquosApiError } from './errors.js';
 import { resilientSessions } from './resilient-sessions.js';
-import type { EquosSession, EquosSessionsApi } from './types.js';
+import type { EquosSession } from '../../../contract/equos/v1.js';
+import type { EquosSessionsApi } from './types.js';
 
 const session = (overrides: Partial<EquosSession> = {}): EquosSession => ({
   id: 'ses_1',

@@ -5,14 +5,8 @@
  */
 import { EquosApiError, toEquosApiError } from './errors.js';
 import { retry, type RetryOptions } from './retry.js';
-import type {
-  CreateEquosSessionRequest,
-  CreateEquosSessionResponse,
-  EquosSession,
-  EquosSessionsApi,
-  ListEquosSessionsParams,
-  ListEquosSessionsResponse,
-} from './types.js';
+import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosSession, ListEquosSessionsParams, ListEquosSessionsResponse } from '../../../contract/equos/v1.js';
+import type { EquosSessionsApi } from './types.js';
 
 /** Deadlines per call, in ms. */
 export interface EquosDeadlines {

@@ -1,18 +1,19 @@
 /**
  * The whole product on loopback for browser tests, end-to-end tests and benchmarks: the
  * local sandbox (Equos double, LiveKit server, demo avatar) and a real token server in
- * front of it serving the built widget and the example pages.
+ * front of it serving the built widget and the example pages. This folder is the only place
+ * that puts the two together: the sandbox stands in for Equos and knows nothing of the product.
  */
-import { createTokenServer } from '../../token-server/src/app.js';
-import { createMemoryStore } from '../../token-server/src/ledger/memory-store.js';
-import { startReaper } from '../../token-server/src/ledger/reaper.js';
-import type { LedgerStore } from '../../token-server/src/ledger/store.js';
-import { listen } from '../../token-server/src/listen.js';
-import { silentLogger } from '../../token-server/src/logger.js';
-import { nodeAssets } from '../../token-server/src/node-assets.js';
-import { createEquosClient } from '../../token-server/src/upstream/equos-client.js';
-import { resilientSessions } from '../../token-server/src/upstream/resilient-sessions.js';
-import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../index.js';
+import { createTokenServer } from '../token-server/src/app.js';
+import { createMemoryStore } from '../token-server/src/ledger/memory-store.js';
+import { startReaper } from '../token-server/src/ledger/reaper.js';
+import type { LedgerStore } from '../token-server/src/ledger/store.js';
+import { listen } from '../token-server/src/listen.js';
+import { silentLogger } from '../token-server/src/logger.js';
+import { nodeAssets } from '../token-server/src/node-assets.js';
+import { createEquosClient } from '../token-server/src/upstream/equos-client.js';
+import { resilientSessions } from '../token-server/src/upstream/resilient-sessions.js';
+import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../sandbox/index.js';
 
 /** A running stack. */
 export interface TestStack {

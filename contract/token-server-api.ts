@@ -1,0 +1,89 @@
+/**
+ * The token server's HTTP API on the wire: what a browser (our widget, or any LiveKit
+ * client) sends and receives. The server builds these bodies and the widget reads them, both
+ * through this file, so a field cannot be renamed on one side only.
+ *
+ * Routes, relative to the server's base URL:
+ * - `GET  api/presets`                → `PublicPreset[]`
+ * - `POST api/sessions`               `CreateSessionRequest` → `201 CreatedSession`
+ * - `POST api/sessions/{id}/stop`     `StopRequest` (or the bare token as text/plain) → `200 StopResult` | `202 StopResult`
+ * - `POST api/sessions/{id}/heartbeat` same body → `204` while running, `410 session-ended` once stopped
+ * Every error is a problem (./problems.ts).
+ *
+ * Readers here check shapes only (no DOM, no Node), so both ends can use them.
+ */
+
+/** What `GET api/presets` shows of a preset: nothing that costs money or reveals ids. */
+export interface PublicPreset {
+  name: string;
+  display_name: string;
+  thumbnail_url?: string;
+}
+
+/**
+ * The body of `POST api/sessions`, all optional: ours (`preset`), or LiveKit's standard
+ * token-endpoint request (`room_config.agents[0].agent_name` naming the preset). Any other
+ * field is refused.
+ */
+export interface CreateSessionRequest {
+  preset?: string;
+  participant_name?: string;
+  room_config?: { agents?: Array<{ agent_name?: string }> };
+}
+
+/**
+ * The `201` answer of `POST api/sessions`: LiveKit's token-endpoint format (`server_url`,
+ * `participant_token`) plus what the widget needs to run and end the session.
+ */
+export interface CreatedSession {
+  server_url: string;
+  participant_token: string;
+  /** The Equos session's id. */
+  session_id: string;
+  /** Proof, for stop and heartbeat, that the caller is this session's browser. */
+  stop_token: string;
+  /** The avatar's LiveKit participant identity. */
+  avatar_identity: string;
+  avatar_name: string;
+  /** Absolute, or relative to the token server. */
+  avatar_thumbnail_url?: string;
+  max_duration_s: number;
+  /** ISO 8601; the token server's clock. */
+  started_at: string;
+  /** How often to send a heartbeat, in seconds. */
+  heartbeat_interval_s: number;
+}
+
+/** The body of stop and heartbeat: the session's stop token. */
+export interface StopRequest {
+  stop_token: string;
+}
+
+/** The answer of a stop: `200 stopped`, or `202 stopping` when Equos has not confirmed yet. */
+export type StopResult = { session_id: string; status: 'stopped'; ended_at: string | null } | { session_id: string; status: 'stopping' };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isPositive = (value: unknown): value is number => typeof value === 'number' && value > 0 && Number.isFinite(value);
+
+/** The created session in `body`, or `undefined` when it is not one. */
+export function readCreatedSession(body: unknown): CreatedSession | undefined {
+  if (!isObject(body)) return undefined;
+  const fields = ['server_url', 'participant_token', 'session_id', 'stop_token', 'avatar_identity', 'avatar_name', 'started_at'];
+  const valid =
+    fields.every((field) => isText(body[field])) &&
+    (body.avatar_thumbnail_url === undefined || typeof body.avatar_thumbnail_url === 'string') &&
+    isPositive(body.max_duration_s) &&
+    isPositive(body.heartbeat_interval_s) &&
+    Number.isFinite(Date.parse(body.started_at as string));
+  return valid ? (body as unknown as CreatedSession) : undefined;
+}
+
+/** The presets in `body`, leaving out entries that are not presets; `undefined` when it is not a list. */
+export function readPublicPresets(body: unknown): PublicPreset[] | undefined {
+  if (!Array.isArray(body)) return undefined;
+  return body.filter(
+    (entry): entry is PublicPreset =>
+      isObject(entry) && isText(entry.name) && isText(entry.display_name) && (entry.thumbnail_url === undefined || typeof entry.thumbnail_url === 'string'),
+  );
+}

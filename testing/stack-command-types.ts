@@ -1,0 +1,9 @@
+/**
+ * The messages of the `stack` test command, shared by the browser side and the Node side
+ * (so this file imports nothing platform-specific).
+ */
+
+/** A request from a browser test about the product in front of the sandbox. */
+export type StackCommand =
+  /** The token server in front of the sandbox (it serves the widget too). */
+  { action: 'token-server' };

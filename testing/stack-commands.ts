@@ -1,0 +1,6 @@
+/** The browser side of the `stack` test command: the product the browser suites test. */
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { StackCommand } from './stack-command-types.js';
+
+/** The token server in front of the sandbox. */
+export const tokenServerUrl = async () => (await executeServerCommand<{ url: string }, StackCommand>('stack', { action: 'token-server' })).url;
