@@ -4,10 +4,13 @@
  *   `token-server/` or `testing/` from `sandbox/`, and of the contract only Equos' API;
  * - `contract/` is types and shape checks that need neither Node nor the DOM (its own
  *   type check, tsconfig.contract.json, has neither);
- * - livekit-client is imported by one product file, the widget's RTC adapter.
+ * - livekit-client is imported by one product file, the widget's RTC adapter;
+ * - the token server's composition root and app factory run on any runtime: their whole
+ *   import graph bundles for a platform without Node (no `node:*`, Web Crypto for HMACs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -69,6 +72,17 @@ describe('architecture', () => {
         .map((target) => `${file} → ${target}`),
     );
     expect(offending).toEqual([]);
+  });
+
+  it.each([
+    ['token-server/src/token-server.ts', 'sessions/stop-session.ts'],
+    ['token-server/src/http/app.ts', 'http/routes/session-actions.ts'],
+  ])('bundles %s for a platform without Node', async (entry, part) => {
+    const result = await build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith('node:') || /better-sqlite3|ioredis|@hono\/node-server/.test(input))).toEqual([]);
+    // The graph is the real one (not an empty bundle).
+    expect(inputs.some((input) => input.endsWith(part))).toBe(true);
   });
 
   it('imports livekit-client in one product file: the widget’s RTC adapter', () => {

@@ -4,15 +4,14 @@
  * front of it serving the built widget and the example pages. This folder is the only place
  * that puts the two together: the sandbox stands in for Equos and knows nothing of the product.
  */
-import { createTokenServer } from '../token-server/src/app.js';
+import { readSettings } from '../token-server/src/config/settings.js';
 import { createMemoryStore } from '../token-server/src/ledger/memory-store.js';
-import { startReaper } from '../token-server/src/ledger/reaper.js';
 import type { LedgerStore } from '../token-server/src/ledger/store.js';
-import { listen } from '../token-server/src/listen.js';
 import { silentLogger } from '../token-server/src/logger.js';
-import { nodeAssets } from '../token-server/src/node-assets.js';
-import { createEquosClient } from '../token-server/src/upstream/equos-client.js';
-import { resilientSessions } from '../token-server/src/upstream/resilient-sessions.js';
+import { nodeAssets } from '../token-server/src/node/assets.js';
+import { listen } from '../token-server/src/node/listen.js';
+import { startScheduler } from '../token-server/src/reaping/scheduler.js';
+import { createTokenServer } from '../token-server/src/token-server.js';
 import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../sandbox/index.js';
 
 /** A running stack. */
@@ -35,41 +34,43 @@ export const TEST_PRESETS = [
 export async function startTestStack(options: LocalSandboxOptions = {}): Promise<TestStack> {
   const sandbox = await startLocalSandbox(options);
   const store = createMemoryStore();
-  const equos = createEquosClient(sandbox.equos);
-  const reaper = startReaper({
-    store,
-    equos: resilientSessions(equos.sessions),
-    logger: silentLogger,
-    instanceId: 'test-stack',
-    intervalMs: 250,
-    retryBaseMs: 100,
-    heartbeatTimeoutMs: 60_000,
+  const { settings } = readSettings({
+    EQUOS_API_KEY: sandbox.equos.apiKey,
+    EQUOS_ENDPOINT: sandbox.equos.endpoint,
+    EQUOS_AVATAR_ID: 'sandbox-avatar',
+    EQUOS_CLIENT: 'test-stack',
+    INSTANCE_ID: 'test-stack',
+    ALLOWED_ORIGINS: '*',
+    SESSION_SECRET: 'test-stack-session-secret-0123456789abcdef',
+    // Heartbeats every second, so tests see them quickly; a reaper that acts quickly too.
+    HEARTBEAT_INTERVAL_S: '1',
+    HEARTBEAT_TIMEOUT_S: '60',
+    REAPER_INTERVAL_S: '0.25',
+    REAPER_RETRY_BASE_S: '0.1',
+    // Every test visitor is 127.0.0.1.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_SITE_PER_MINUTE: '100000',
+    MAX_SESSIONS_PER_VISITOR: '1000',
+    MAX_CONCURRENT_SESSIONS: '100000',
   });
-  const app = createTokenServer(
+  const server = createTokenServer(
     {
-      equos: sandbox.equos,
+      ...settings,
       presets: TEST_PRESETS.map((preset) => ({ ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl })),
       defaultPreset: 'default',
-      allowedOrigins: '*',
-      sessionSecret: 'test-stack-session-secret-0123456789abcdef',
-      maxSessionSeconds: 600,
-      clientTag: 'test-stack',
-      demoPages: true,
-      // Heartbeats every second, so tests see them quickly.
-      heartbeat: { intervalS: 1, timeoutS: 60 },
-      // Every test visitor is 127.0.0.1.
-      limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
+      equosRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     },
-    { logger: silentLogger, assets: nodeAssets(), store, equos, upstream: { stopRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 } } },
+    { store, logger: silentLogger, assets: nodeAssets() },
   );
-  const server = await listen(app, { host: '127.0.0.1', port: 0 });
+  const scheduler = startScheduler(server, settings.reaper);
+  const listening = await listen(server.app, { host: '127.0.0.1', port: 0 });
   return {
     sandbox,
-    tokenServerUrl: server.url,
+    tokenServerUrl: listening.url,
     store,
     async close() {
-      await server.close(1000);
-      await reaper.stop();
+      await listening.close(1000);
+      await scheduler.stop();
       await sandbox.close();
     },
   };

@@ -21,7 +21,7 @@ export interface Logger {
 
 /** Options of `createLogger`. */
 export interface LoggerOptions {
-  /** Receives each finished line [process.stdout, or stderr for warn and error]. */
+  /** Receives each finished line [the console: `console.log`, or `console.error` for warn and error]. */
   write?: (line: string, level: LogLevel) => void;
   /** Strings replaced by `[redacted]` wherever they appear. */
   secrets?: readonly string[];
@@ -33,8 +33,8 @@ export interface LoggerOptions {
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const writeToProcess = (line: string, level: LogLevel) =>
-  (LEVEL_ORDER[level] >= LEVEL_ORDER.warn ? process.stderr : process.stdout).write(`${line}\n`);
+/** The console, on any runtime (the Node entry writes to stdout and stderr directly). */
+const writeToConsole = (line: string, level: LogLevel) => (LEVEL_ORDER[level] >= LEVEL_ORDER.warn ? console.error(line) : console.log(line));
 
 /**
  * Creates a logger.
@@ -44,7 +44,7 @@ const writeToProcess = (line: string, level: LogLevel) =>
  * logger.info('session.created', { session_id: id, preset: 'default' });
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const { write = writeToProcess, level: minimum = 'info', now = Date.now } = options;
+  const { write = writeToConsole, level: minimum = 'info', now = Date.now } = options;
   // A secret can also appear JSON-escaped or URL-encoded inside a line.
   const forms = (options.secrets ?? [])
     .filter((secret) => secret.length > 0)

@@ -4,12 +4,12 @@
  * suite can prove the API key never left the server.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createTokenServer, type TokenServerDeps } from '../src/app.js';
-import type { TokenServerConfig } from '../src/config.js';
-import { listen, type Listening } from '../src/listen.js';
+import { readSettings, type Settings } from '../src/config/settings.js';
 import { createMemoryStore } from '../src/ledger/memory-store.js';
 import type { LedgerStore } from '../src/ledger/store.js';
 import { createLogger } from '../src/logger.js';
+import { listen, type Listening } from '../src/node/listen.js';
+import { createTokenServer, type TokenServer, type TokenServerDeps } from '../src/token-server.js';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
 
 /** A distinctive key, so finding it anywhere is meaningful. */
@@ -27,13 +27,16 @@ export interface RecordedResponse {
 
 /** Options of `startStack`. */
 export interface StackOptions {
-  config?: Partial<TokenServerConfig>;
-  deps?: Omit<TokenServerDeps, 'logger'>;
+  /** Settings to change (shallowly) from `testSettings`'. */
+  config?: Partial<Settings>;
+  deps?: Partial<Omit<TokenServerDeps, 'logger'>>;
 }
 
 /** A running token server in front of a running Equos double. */
 export interface Stack {
   url: string;
+  /** The token server (its background passes are run by hand, when a test calls them). */
+  server: TokenServer;
   equos: RunningEquosApiDouble;
   /** The token server's session ledger. */
   store: LedgerStore;
@@ -47,11 +50,33 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Fast retries, so tests of backoff take milliseconds. */
-export const FAST_UPSTREAM: TokenServerDeps['upstream'] = {
-  deadlines: { create: 1500, stop: 800, get: 800 },
-  stopRetry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-};
+/**
+ * The settings of a test token server in front of the Equos double at `endpoint`: two presets,
+ * the test origin, and fast deadlines and retries, so tests of backoff take milliseconds.
+ */
+export function testSettings(endpoint: string, overrides: Partial<Settings> = {}): Settings {
+  const { settings } = readSettings({
+    EQUOS_API_KEY: TEST_API_KEY,
+    EQUOS_ENDPOINT: endpoint,
+    ALLOWED_ORIGINS: SITE_ORIGIN,
+    SESSION_SECRET,
+    EQUOS_CLIENT: 'test-deployment',
+    INSTANCE_ID: 'test',
+    EQUOS_AVATAR_ID: 'avatar-1',
+  });
+  return {
+    ...settings,
+    presets: [
+      { name: 'default', displayName: 'Jeremy', agentId: 'agent-1', avatarId: 'avatar-1', maxDurationS: 300 },
+      { name: 'sales', displayName: 'Sofia', avatarId: 'avatar-2', thumbnailUrl: 'https://cdn.example/sofia.png', maxDurationS: 120 },
+    ],
+    // Every test here comes from 127.0.0.1: limits get their own tests (limits.test.ts).
+    limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
+    deadlines: { create: 1500, stop: 800, get: 800, list: 800 },
+    equosRetry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+    ...overrides,
+  };
+}
 
 /**
  * Starts the double, then the token server pointed at it.
@@ -64,32 +89,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const equos = await startEquosApiDouble({ apiKey: TEST_API_KEY });
   const logs: string[] = [];
   const seen: string[] = [];
-  const config: TokenServerConfig = {
-    equos: { apiKey: TEST_API_KEY, endpoint: equos.url },
-    presets: [
-      { name: 'default', displayName: 'Jeremy', agentId: 'agent-1', avatarId: 'avatar-1', maxDurationS: 300 },
-      {
-        name: 'sales',
-        displayName: 'Sofia',
-        avatarId: 'avatar-2',
-        thumbnailUrl: 'https://cdn.example/sofia.png',
-        maxDurationS: 120,
-      },
-    ],
-    defaultPreset: 'default',
-    allowedOrigins: [SITE_ORIGIN],
-    sessionSecret: SESSION_SECRET,
-    maxSessionSeconds: 600,
-    clientTag: 'test-deployment',
-    // Every test here comes from 127.0.0.1: limits get their own tests (limits.test.ts).
-    limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
-    ...options.config,
-  };
   // The logger redacts nothing here on purpose: the raw lines are checked for the key.
   const logger = createLogger({ write: (line) => logs.push(line), level: 'debug' });
   const store = options.deps?.store ?? createMemoryStore();
-  const app = createTokenServer(config, { upstream: FAST_UPSTREAM, ...options.deps, logger, store });
-  const server: Listening = await listen(app, { host: '127.0.0.1', port: 0 });
+  const tokenServer = createTokenServer(testSettings(equos.url, options.config), { ...options.deps, logger, store });
+  const server: Listening = await listen(tokenServer.app, { host: '127.0.0.1', port: 0 });
 
   async function request(path: string, init: RequestInit & { origin?: string | null } = {}): Promise<RecordedResponse> {
     const { origin = SITE_ORIGIN, ...rest } = init;
@@ -103,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     url: server.url,
+    server: tokenServer,
     equos,
     store,
     logs,
@@ -152,6 +157,9 @@ export function useStack(options: StackOptions = {}): Stack {
   return {
     get url() {
       return get().url;
+    },
+    get server() {
+      return get().server;
     },
     get equos() {
       return get().equos;

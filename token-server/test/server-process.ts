@@ -1,5 +1,5 @@
 /**
- * The token server as users run it (`tsx token-server/src/server.ts`), in a child process:
+ * The token server as users run it (`tsx token-server/src/node/server.ts`), in a child process:
  * for the tests and benchmarks that SIGTERM it, SIGKILL it, restart it, run two of it, or
  * measure its memory from outside.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../src/node/server.ts', import.meta.url));
 const READY = /ready at (http:\/\/\S+)/;
 
 /**

@@ -5,7 +5,7 @@ import { startRedis, type RunningRedis } from '../../test/redis-server.js';
 import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
 import { createSqliteStore } from './sqlite-store.js';
-import { describeStoreContract, record } from './store-contract.js';
+import { describeStoreContract, record } from './testing/store-contract.js';
 import { BUDGET_RETENTION_MS, STALE_PENDING_MS, STOPPED_RETENTION_MS } from './store.js';
 
 let redis: RunningRedis;

@@ -1,0 +1,117 @@
+/**
+ * Presets: the only thing a browser may choose. A preset names, on the server, which Equos
+ * agent and avatar a session uses and how long it may last, so a visitor's page can never
+ * spend the site's credits on anything the site owner did not configure.
+ */
+import type { PublicPreset } from '../../../contract/token-server-api.js';
+import { isEquosId } from '../equos/ids.js';
+import { isJsonObject } from '../internal/json.js';
+
+/** One configured conversation partner. */
+export interface Preset {
+  /** Public name the browser sends, e.g. `default` or `sales`. */
+  name: string;
+  /** Shown on the launcher, e.g. "Jeremy". */
+  displayName: string;
+  thumbnailUrl?: string;
+  /** Omit when the avatar carries its own agent. */
+  agentId?: string;
+  avatarId: string;
+  /** The session ends by itself after this many seconds. */
+  maxDurationS: number;
+}
+
+/** Bounds on a session's maximum duration, in seconds. */
+export const SESSION_SECONDS_RANGE = { min: 5, max: 4 * 60 * 60 } as const;
+/** Longest display name shown or passed on. */
+const MAX_DISPLAY_NAME = 64;
+
+const PRESET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** Whether `name` is a syntactically valid preset name. */
+export function isPresetName(name: string): boolean {
+  return PRESET_NAME.test(name);
+}
+
+/** Whether `text` is an http(s) URL. */
+export function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
+}
+
+/** The public face of a preset. */
+export function toPublicPreset(preset: Preset): PublicPreset {
+  return {
+    name: preset.name,
+    display_name: preset.displayName,
+    ...(preset.thumbnailUrl ? { thumbnail_url: preset.thumbnailUrl } : {}),
+  };
+}
+
+/**
+ * Reads the presets of a presets file (already parsed from JSON).
+ *
+ * @param fail reports the first problem, naming where it is (`presets[1].avatar_id`)
+ * @example
+ * readPresetsJson({ presets: [{ name: 'sales', avatar_id: 'av_1' }] }, 600, fail)
+ */
+export function readPresetsJson(
+  parsed: unknown,
+  maxSessionSeconds: number,
+  fail: (where: string, message: string) => never,
+): { presets: Preset[]; defaultPreset: string } {
+  if (!isJsonObject(parsed) || !Array.isArray(parsed.presets) || parsed.presets.length === 0) {
+    return fail('presets', 'must be a non-empty array of presets.');
+  }
+  const presets = parsed.presets.map((entry: unknown, index): Preset => {
+    const at = `presets[${index}]`;
+    if (!isJsonObject(entry)) return fail(at, 'must be an object.');
+    const { name, display_name, agent_id, avatar_id, thumbnail_url, max_duration_s } = entry;
+    if (typeof name !== 'string' || !isPresetName(name)) {
+      return fail(`${at}.name`, 'must be 1–64 lowercase letters, digits, _ or -, starting with a letter or digit.');
+    }
+    if (typeof avatar_id !== 'string' || !isEquosId(avatar_id)) return fail(`${at}.avatar_id`, 'must be an Equos avatar id.');
+    if (agent_id !== undefined && (typeof agent_id !== 'string' || !isEquosId(agent_id))) {
+      return fail(`${at}.agent_id`, 'must be an Equos agent id.');
+    }
+    if (display_name !== undefined && (typeof display_name !== 'string' || display_name.trim() === '')) {
+      return fail(`${at}.display_name`, 'must be a non-empty string.');
+    }
+    if (thumbnail_url !== undefined && (typeof thumbnail_url !== 'string' || !isHttpUrl(thumbnail_url))) {
+      return fail(`${at}.thumbnail_url`, 'must be an http(s) URL.');
+    }
+    const maxDurationS = max_duration_s ?? maxSessionSeconds;
+    if (typeof maxDurationS !== 'number' || !Number.isInteger(maxDurationS) || maxDurationS < SESSION_SECONDS_RANGE.min || maxDurationS > maxSessionSeconds) {
+      return fail(`${at}.max_duration_s`, `must be a whole number of seconds from ${SESSION_SECONDS_RANGE.min} to MAX_SESSION_SECONDS (${maxSessionSeconds}).`);
+    }
+    return {
+      name,
+      displayName: (typeof display_name === 'string' ? display_name.trim() : name).slice(0, MAX_DISPLAY_NAME),
+      avatarId: avatar_id,
+      ...(typeof agent_id === 'string' ? { agentId: agent_id } : {}),
+      ...(typeof thumbnail_url === 'string' ? { thumbnailUrl: thumbnail_url } : {}),
+      maxDurationS,
+    };
+  });
+  const names = new Set<string>();
+  for (const preset of presets) {
+    if (names.has(preset.name)) fail('presets', `name "${preset.name}" appears twice.`);
+    names.add(preset.name);
+  }
+  const defaultPreset = parsed.default ?? presets[0]?.name;
+  if (typeof defaultPreset !== 'string' || !names.has(defaultPreset)) {
+    return fail('default', 'must be the name of one of the presets.');
+  }
+  return { presets, defaultPreset };
+}
+
+/** The `default` preset from single values (the `EQUOS_AVATAR_*` variables). */
+export function singlePreset(values: { avatarId: string; agentId?: string | undefined; displayName: string; thumbnailUrl?: string | undefined; maxDurationS: number }): Preset {
+  return {
+    name: 'default',
+    displayName: values.displayName.slice(0, MAX_DISPLAY_NAME),
+    avatarId: values.avatarId,
+    ...(values.agentId ? { agentId: values.agentId } : {}),
+    ...(values.thumbnailUrl ? { thumbnailUrl: values.thumbnailUrl } : {}),
+    maxDurationS: values.maxDurationS,
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * The token server's settings: every default written once (`DEFAULTS`), every variable's
+ * bounds in one table (`NUMBERS`), and one reader that validates all of them
+ * (`readSettings`). Runtime-neutral: no `node:*`, no `process`; the host says how to read a
+ * presets file and what this instance is called (node/env.ts does, for Node).
+ *
+ * Every invalid value stops start-up with one `ConfigError` naming the variable. Messages
+ * never repeat the API key's value, whatever is wrong with it.
+ */
+import { toBase64Url } from '../internal/base64url.js';
+import type { OriginPolicy } from '../http/middleware/origin-allowlist/index.js';
+import type { LogLevel } from '../logger.js';
+import { LOG_LEVELS } from '../logger.js';
+import type { TrustedProxy } from '../visitors/client-address.js';
+import { isEquosId } from '../equos/ids.js';
+import { isHttpUrl, readPresetsJson, SESSION_SECONDS_RANGE, singlePreset, type Preset } from './presets.js';
+
+/** Where the token server finds Equos. */
+export interface EquosConnection {
+  apiKey: string;
+  /** Base URL without the version prefix, e.g. `https://api.equos.ai`. */
+  endpoint: string;
+}
+
+/** Who may start paid sessions, how fast and how many. */
+export interface SessionLimits {
+  /** Sessions a visitor may start per minute. */
+  ratePerMinute: number;
+  /** Sessions the whole site may start per minute. */
+  siteRatePerMinute: number;
+  /** Open sessions per visitor. */
+  perVisitor: number;
+  /** Open sessions overall, below the Equos organisation's limit. */
+  concurrent: number;
+  /** Session minutes per UTC day; undefined for no budget. */
+  dailyBudgetMinutes?: number;
+}
+
+/** Deadlines of calls to Equos, in ms. */
+export interface EquosDeadlines {
+  /** Equos prepares the avatar while creating, so this is the slowest call. */
+  create: number;
+  stop: number;
+  get: number;
+  list: number;
+}
+
+/** Retries of the idempotent Equos calls (stop, get, list) within one call; a create is never retried. */
+export interface EquosRetryPolicy {
+  /** Attempts, the first included. */
+  attempts: number;
+  /** Upper bound of the first wait, in ms; doubles after each failure (full jitter). */
+  baseDelayMs: number;
+  /** Cap on one wait, in ms. */
+  maxDelayMs: number;
+}
+
+/** How the ledger keeps sessions ending: the reaper's timing and the stop backoff, in ms. */
+export interface ReaperTiming {
+  /** How often the reaper looks for due sessions. */
+  intervalMs: number;
+  /** Stop a session this long after its deadline (Equos should have ended it by then). */
+  graceMs: number;
+  /** Backoff between failed stops of one session: first wait and cap. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How often Equos' sessions for this deployment are compared with the ledger; 0: never. */
+  orphanSweepMs: number;
+  /**
+   * A create this long past its deadline is over (its answer recorded, or lost): Equos'
+   * sessions younger than the create deadline plus this are never taken for orphans.
+   */
+  createSettleMs: number;
+}
+
+/** Where the ledger lives. */
+export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+/** Everything the token server is configured with. */
+export interface Settings {
+  /** `null` when no API key is set: the Node entry then runs the local sandbox in its place. */
+  equos: EquosConnection | null;
+  /** The `client` tag put on every Equos session this deployment creates. */
+  clientTag: string;
+  presets: readonly Preset[];
+  defaultPreset: string;
+  allowedOrigins: OriginPolicy;
+  /** Serve the demo page (`/`) and the examples (`/examples/…`). */
+  demoPages: boolean;
+  /** The proxy whose client-address header is believed (null: the socket's address). */
+  trustedProxy: TrustedProxy | null;
+  /** Key of the stop-token HMAC; shared by every instance of one deployment. */
+  sessionSecret: string;
+  /** Browser heartbeats: how often they are sent, and how long a silent session lives, in ms. */
+  heartbeat: { intervalMs: number; timeoutMs: number };
+  limits: SessionLimits;
+  deadlines: EquosDeadlines;
+  equosRetry: EquosRetryPolicy;
+  reaper: ReaperTiming;
+  ledger: LedgerLocation;
+  listen: { host: string; port: number };
+  /** This instance's name in the ledger's claims and in logs. */
+  instanceId: string;
+  /** Log lines below this level are dropped. */
+  logLevel: LogLevel;
+}
+
+/** Every default, once. Durations in seconds, as the variables take them. */
+export const DEFAULTS = {
+  equosEndpoint: 'https://api.equos.ai',
+  clientTag: 'equos-avatar',
+  displayName: 'Assistant',
+  /** Without an API key the local sandbox answers; it knows its demo avatar by these. */
+  sandboxPreset: { avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' },
+  maxSessionSeconds: 600,
+  demoPages: true,
+  heartbeatS: { interval: 20, timeout: 90 },
+  limits: { ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25 },
+  deadlinesS: { create: 15, stop: 8 },
+  /** The orphan sweep's listing of Equos' sessions, one page. */
+  listDeadlineS: 10,
+  equosRetry: { attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 },
+  reaperS: { interval: 2, grace: 30, retryBase: 2, retryMax: 300, orphanSweep: 300, createSettle: 5 },
+  ledgerPath: 'data/ledger.sqlite',
+  listen: { host: '127.0.0.1', port: 8787 },
+  trustedProxyHops: 1,
+  logLevel: 'info',
+} as const;
+
+interface NumberSpec {
+  /** Whole numbers only (else seconds with decimals: tests run the reaper in milliseconds). */
+  integer: boolean;
+  min: number;
+  max: number;
+  fallback: number;
+}
+
+/** Every numeric variable: its bounds and its default. */
+export const NUMBERS = {
+  MAX_SESSION_SECONDS: { integer: true, ...SESSION_SECONDS_RANGE, fallback: DEFAULTS.maxSessionSeconds },
+  RATE_LIMIT_PER_MINUTE: { integer: true, min: 1, max: 100_000, fallback: DEFAULTS.limits.ratePerMinute },
+  RATE_LIMIT_SITE_PER_MINUTE: { integer: true, min: 1, max: 1_000_000, fallback: DEFAULTS.limits.siteRatePerMinute },
+  MAX_SESSIONS_PER_VISITOR: { integer: true, min: 1, max: 1000, fallback: DEFAULTS.limits.perVisitor },
+  MAX_CONCURRENT_SESSIONS: { integer: true, min: 1, max: 100_000, fallback: DEFAULTS.limits.concurrent },
+  DAILY_BUDGET_MINUTES: { integer: true, min: 1, max: 10_000_000, fallback: 0 },
+  HEARTBEAT_INTERVAL_S: { integer: false, min: 0.1, max: 600, fallback: DEFAULTS.heartbeatS.interval },
+  HEARTBEAT_TIMEOUT_S: { integer: false, min: 0.5, max: 3600, fallback: DEFAULTS.heartbeatS.timeout },
+  EQUOS_CREATE_TIMEOUT_S: { integer: false, min: 0.1, max: 120, fallback: DEFAULTS.deadlinesS.create },
+  EQUOS_STOP_TIMEOUT_S: { integer: false, min: 0.1, max: 120, fallback: DEFAULTS.deadlinesS.stop },
+  REAPER_INTERVAL_S: { integer: false, min: 0.05, max: 600, fallback: DEFAULTS.reaperS.interval },
+  STOP_GRACE_S: { integer: false, min: 0, max: 3600, fallback: DEFAULTS.reaperS.grace },
+  REAPER_RETRY_BASE_S: { integer: false, min: 0.05, max: 600, fallback: DEFAULTS.reaperS.retryBase },
+  REAPER_RETRY_MAX_S: { integer: false, min: 0.1, max: 3600, fallback: DEFAULTS.reaperS.retryMax },
+  ORPHAN_SWEEP_S: { integer: false, min: 0, max: 86_400, fallback: DEFAULTS.reaperS.orphanSweep },
+  TRUSTED_PROXY_HOPS: { integer: true, min: 1, max: 10, fallback: DEFAULTS.trustedProxyHops },
+  PORT: { integer: true, min: 0, max: 65535, fallback: DEFAULTS.listen.port },
+} as const satisfies Record<string, NumberSpec>;
+
+/** Every variable `readSettings` reads (the README's Configuration table lists each one). */
+export const ENVIRONMENT_VARIABLES = [
+  'EQUOS_API_KEY',
+  'EQUOS_ENDPOINT',
+  'EQUOS_AVATAR_ID',
+  'EQUOS_AGENT_ID',
+  'EQUOS_AVATAR_NAME',
+  'EQUOS_AVATAR_THUMBNAIL_URL',
+  'PRESETS_FILE',
+  'ALLOWED_ORIGINS',
+  'SESSION_SECRET',
+  'EQUOS_CLIENT',
+  'HOST',
+  'DEMO_PAGES',
+  'LEDGER_PATH',
+  'REDIS_URL',
+  'INSTANCE_ID',
+  'TRUSTED_PROXY_HEADER',
+  'LOG_LEVEL',
+  ...(Object.keys(NUMBERS) as Array<keyof typeof NUMBERS>),
+] as const;
+
+/** Invalid configuration: names the variable at fault and what a valid value looks like. */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/** What the runtime offers the reader. */
+export interface SettingsHost {
+  /** Reads the presets file as text [none: PRESETS_FILE cannot be used]. */
+  readFile?(path: string): string;
+  /** This instance's name when INSTANCE_ID is unset [instance-<random>]. */
+  instanceId?: string;
+}
+
+/** The result of reading the settings. */
+export interface ReadSettings {
+  settings: Settings;
+  /** Things worth telling the operator that do not stop start-up. */
+  warnings: string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Reads and validates the settings from environment-style variables.
+ *
+ * @param env the variables (on Node, `process.env`)
+ * @throws ConfigError on the first invalid variable
+ * @example
+ * const { settings, warnings } = readSettings({ EQUOS_API_KEY: key, EQUOS_AVATAR_ID: 'av_1' });
+ */
+export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
+  const warnings: string[] = [];
+  const number = (name: keyof typeof NUMBERS) => readNumber(env, name, NUMBERS[name]);
+  const equos = readEquosConnection(env);
+  const maxSessionSeconds = number('MAX_SESSION_SECONDS');
+
+  const presetsFile = nonEmpty(env.PRESETS_FILE);
+  const { presets, defaultPreset } = presetsFile
+    ? readPresetsFile(presetsFile, host, maxSessionSeconds)
+    : { presets: [presetFromEnv(env, equos !== null, maxSessionSeconds)], defaultPreset: 'default' };
+
+  const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
+  if (allowedOrigins === '*') {
+    warnings.push('ALLOWED_ORIGINS is "*": any website can start sessions on your account. Use it for development only.');
+  } else if (allowedOrigins.length === 0) {
+    warnings.push('ALLOWED_ORIGINS is empty: only pages served by this server itself can start sessions.');
+  }
+
+  let sessionSecret = nonEmpty(env.SESSION_SECRET);
+  if (sessionSecret === undefined) {
+    sessionSecret = randomText(32);
+    warnings.push('SESSION_SECRET is not set: using a random one, so stop tokens do not survive a restart and are not shared between instances.');
+  } else if (sessionSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('SESSION_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters (try: openssl rand -base64 32).`);
+  }
+
+  const clientTag = nonEmpty(env.EQUOS_CLIENT) ?? DEFAULTS.clientTag;
+  if (!isEquosId(clientTag)) throw new ConfigError('EQUOS_CLIENT', 'must be 1–128 letters, digits, or . _ : -');
+
+  const heartbeat = { intervalMs: number('HEARTBEAT_INTERVAL_S') * 1000, timeoutMs: number('HEARTBEAT_TIMEOUT_S') * 1000 };
+  if (heartbeat.timeoutMs < heartbeat.intervalMs * 2) {
+    throw new ConfigError('HEARTBEAT_TIMEOUT_S', `must be at least twice HEARTBEAT_INTERVAL_S (${heartbeat.intervalMs / 1000}), so one lost beat does not end a session.`);
+  }
+  const proxyHeader = nonEmpty(env.TRUSTED_PROXY_HEADER)?.toLowerCase();
+  if (proxyHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(proxyHeader)) {
+    throw new ConfigError('TRUSTED_PROXY_HEADER', 'must be a header name, e.g. x-forwarded-for or cf-connecting-ip.');
+  }
+  const redisUrl = nonEmpty(env.REDIS_URL);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL.');
+
+  const settings: Settings = {
+    equos,
+    clientTag,
+    presets,
+    defaultPreset,
+    allowedOrigins,
+    demoPages: readSwitch(env, 'DEMO_PAGES', DEFAULTS.demoPages),
+    trustedProxy: proxyHeader ? { header: proxyHeader, hops: number('TRUSTED_PROXY_HOPS') } : null,
+    sessionSecret,
+    heartbeat,
+    limits: {
+      ratePerMinute: number('RATE_LIMIT_PER_MINUTE'),
+      siteRatePerMinute: number('RATE_LIMIT_SITE_PER_MINUTE'),
+      perVisitor: number('MAX_SESSIONS_PER_VISITOR'),
+      concurrent: number('MAX_CONCURRENT_SESSIONS'),
+      ...(nonEmpty(env.DAILY_BUDGET_MINUTES) ? { dailyBudgetMinutes: number('DAILY_BUDGET_MINUTES') } : {}),
+    },
+    deadlines: {
+      create: number('EQUOS_CREATE_TIMEOUT_S') * 1000,
+      stop: number('EQUOS_STOP_TIMEOUT_S') * 1000,
+      // Reading a session is no slower than stopping it.
+      get: number('EQUOS_STOP_TIMEOUT_S') * 1000,
+      list: DEFAULTS.listDeadlineS * 1000,
+    },
+    equosRetry: { ...DEFAULTS.equosRetry },
+    reaper: {
+      intervalMs: number('REAPER_INTERVAL_S') * 1000,
+      graceMs: number('STOP_GRACE_S') * 1000,
+      retryBaseMs: number('REAPER_RETRY_BASE_S') * 1000,
+      retryMaxMs: number('REAPER_RETRY_MAX_S') * 1000,
+      orphanSweepMs: number('ORPHAN_SWEEP_S') * 1000,
+      createSettleMs: DEFAULTS.reaperS.createSettle * 1000,
+    },
+    ledger: redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite', path: nonEmpty(env.LEDGER_PATH) ?? DEFAULTS.ledgerPath },
+    listen: { host: nonEmpty(env.HOST) ?? DEFAULTS.listen.host, port: number('PORT') },
+    instanceId: nonEmpty(env.INSTANCE_ID) ?? host.instanceId ?? `instance-${randomText(6)}`,
+    logLevel: readLogLevel(env.LOG_LEVEL),
+  };
+  return { settings, warnings };
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  const level = nonEmpty(raw)?.toLowerCase() ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(level as LogLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+  return level as LogLevel;
+}
+
+function readEquosConnection(env: Env): EquosConnection | null {
+  const endpoint = nonEmpty(env.EQUOS_ENDPOINT) ?? DEFAULTS.equosEndpoint;
+  if (!isHttpUrl(endpoint) || new URL(endpoint).search || new URL(endpoint).hash) {
+    throw new ConfigError('EQUOS_ENDPOINT', 'must be an http(s) URL without query, e.g. https://api.equos.ai');
+  }
+  const apiKey = env.EQUOS_API_KEY;
+  if (apiKey === undefined || apiKey === '') return null;
+  // Never echo the key: describe what is wrong with it instead.
+  if (/\s/.test(apiKey) || apiKey.length < 8 || apiKey.length > 512) {
+    throw new ConfigError('EQUOS_API_KEY', 'is set but is not a valid key (8–512 characters, no spaces or line breaks).');
+  }
+  return { apiKey, endpoint: new URL(endpoint).href.replace(/\/+$/, '') };
+}
+
+function presetFromEnv(env: Env, hasApiKey: boolean, maxSessionSeconds: number): Preset {
+  const avatarId = nonEmpty(env.EQUOS_AVATAR_ID);
+  const agentId = nonEmpty(env.EQUOS_AGENT_ID);
+  if (avatarId === undefined && hasApiKey) {
+    throw new ConfigError('EQUOS_AVATAR_ID', 'is required with EQUOS_API_KEY (or name your avatars in PRESETS_FILE).');
+  }
+  for (const [variable, value] of [['EQUOS_AVATAR_ID', avatarId], ['EQUOS_AGENT_ID', agentId]] as const) {
+    if (value !== undefined && !isEquosId(value)) throw new ConfigError(variable, 'must be an Equos id (letters, digits, . _ : -).');
+  }
+  const thumbnailUrl = nonEmpty(env.EQUOS_AVATAR_THUMBNAIL_URL);
+  if (thumbnailUrl !== undefined && !isHttpUrl(thumbnailUrl)) throw new ConfigError('EQUOS_AVATAR_THUMBNAIL_URL', 'must be an http(s) URL.');
+  const sandbox = hasApiKey ? undefined : DEFAULTS.sandboxPreset;
+  return singlePreset({
+    avatarId: avatarId ?? sandbox?.avatarId ?? '',
+    agentId: agentId ?? sandbox?.agentId,
+    displayName: nonEmpty(env.EQUOS_AVATAR_NAME) ?? sandbox?.displayName ?? DEFAULTS.displayName,
+    thumbnailUrl,
+    maxDurationS: maxSessionSeconds,
+  });
+}
+
+function readPresetsFile(path: string, host: SettingsHost, maxSessionSeconds: number): { presets: Preset[]; defaultPreset: string } {
+  if (!host.readFile) throw new ConfigError('PRESETS_FILE', 'this runtime has no file system; pass the presets in the settings instead.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(host.readFile(path));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new ConfigError('PRESETS_FILE', `${path} ${why}.`);
+  }
+  return readPresetsJson(parsed, maxSessionSeconds, (where, message) => {
+    throw new ConfigError('PRESETS_FILE', `${path}: ${where} ${message}`);
+  });
+}
+
+function readOrigins(raw: string | undefined): OriginPolicy {
+  const value = raw?.trim() ?? '';
+  if (value === '*') return '*';
+  if (value === '') return [];
+  return value.split(',').map((entry) => {
+    const text = entry.trim();
+    // An origin is exactly scheme://host[:port]; anything more is a likely mistake
+    // (a trailing slash of a copied URL is forgiven).
+    if (!isHttpUrl(text) || new URL(text).origin !== text.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError('ALLOWED_ORIGINS', `"${text}" is not an origin; use a comma-separated list like https://example.com,https://www.example.com or "*".`);
+    }
+    return new URL(text).origin;
+  });
+}
+
+function readNumber(env: Env, name: string, spec: NumberSpec): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return spec.fallback;
+  const [pattern, what] = spec.integer ? [/^\d+$/, 'a whole number'] : [/^\d+(\.\d+)?$/, 'a number of seconds'];
+  const value = pattern.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= spec.min && value <= spec.max)) {
+    throw new ConfigError(name, `must be ${what} from ${spec.min} to ${spec.max} (got "${raw.slice(0, 32)}").`);
+  }
+  return value;
+}
+
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'on', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'off', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be on or off (got "${raw.slice(0, 16)}").`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** `bytes` random bytes as text (Web Crypto: every runtime has it). */
+function randomText(bytes: number): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+}

@@ -1,0 +1,90 @@
+/**
+ * `createApp`: the token server's HTTP face as a Hono app. It only parses requests, calls the
+ * use cases it is given and answers; it builds nothing itself (the composition root,
+ * ../token-server.ts, does) and imports nothing from Node, so it runs on any Hono runtime.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Preset } from '../config/presets.js';
+import type { Logger } from '../logger.js';
+import { ProblemError } from '../problems.js';
+import type { CreateSession } from '../sessions/create-session.js';
+import type { RecordHeartbeat } from '../sessions/heartbeat.js';
+import type { StopSession } from '../sessions/stop-session.js';
+import type { StopTokens } from '../sessions/stop-tokens.js';
+import type { TrustedProxy } from '../visitors/client-address.js';
+import type { AppEnv } from './app-env.js';
+import { accessLog } from './middleware/access-log/index.js';
+import { originAllowlist, type OriginPolicy } from './middleware/origin-allowlist/index.js';
+import { problemHandler, problemResponse } from './problem-handler.js';
+import { metaRoutes } from './routes/meta.js';
+import { presetRoutes } from './routes/presets.js';
+import { sessionActionRoutes } from './routes/session-actions.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { staticFileRoutes, type StaticAssets } from './routes/static-files.js';
+
+/** Everything the app calls and shows; nothing is defaulted. */
+export interface AppDeps {
+  presets: readonly Preset[];
+  allowedOrigins: OriginPolicy;
+  /** Serve the demo page (`/`) and the examples (`/examples/…`). */
+  demoPages: boolean;
+  /** The widget's files (and demo pages), or null to serve only the API. */
+  assets: StaticAssets | null;
+  trustedProxy: TrustedProxy | null;
+  /** Turns a client address into the opaque key the limits count by. */
+  visitorKey: (address: string) => Promise<string>;
+  stopTokens: StopTokens;
+  createSession: CreateSession;
+  stopSession: StopSession;
+  recordHeartbeat: RecordHeartbeat;
+  logger: Logger;
+}
+
+/** Largest request body accepted; a real one is under 200 bytes. */
+export const MAX_BODY_BYTES = 4096;
+
+/**
+ * Creates the app.
+ *
+ * @throws TypeError at boot when an allowed origin is not an origin
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { logger } = deps;
+  const app = new Hono<AppEnv>();
+  app.use(requestId(), accessLog({ logger }));
+  // CORP must be cross-origin: other sites will load the widget script this server hosts.
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.route('/', metaRoutes());
+  if (deps.assets) app.route('/', staticFileRoutes({ assets: deps.assets, demoPages: deps.demoPages }));
+
+  app.use('/api/*', originAllowlist({ origins: deps.allowedOrigins }));
+  app.use(
+    '/api/*',
+    cors({
+      origin: (_origin, c) => c.get('origin'),
+      allowMethods: ['GET', 'HEAD', 'POST'],
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a keep-alive client sends its next request into a closing socket.
+        throw new ProblemError('payload-too-large', { detail: `Bodies are limited to ${MAX_BODY_BYTES} bytes.`, headers: { Connection: 'close' } });
+      },
+    }),
+  );
+  app.route('/api/presets', presetRoutes(deps.presets));
+  app.route('/api/sessions', sessionRoutes(deps));
+  app.route('/api/sessions', sessionActionRoutes(deps));
+
+  app.notFound((c) => problemResponse(c, new ProblemError('not-found')));
+  app.onError(problemHandler(logger));
+  return app;
+}

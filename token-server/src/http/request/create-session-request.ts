@@ -1,0 +1,95 @@
+/**
+ * The body of `POST /api/sessions`: ours (`preset`, `participant_name`) or LiveKit's
+ * standard token-endpoint request (`participant_name`, `room_config.agents[0].agent_name`
+ * naming the preset), as sent by livekit-client's `TokenSource.endpoint()`.
+ *
+ * Everything else is refused by name. A browser must never choose agents, avatars, prompts,
+ * durations, rooms or its own identity: the page is public, so anything it may set, anyone
+ * may set, with the site owner's credits.
+ *
+ * @see livekit-client src/room/token-source/TokenSource.ts (createRequestFromOptions)
+ */
+import { ProblemError } from '../../problems.js';
+import { isJsonObject } from '../../internal/json.js';
+import type { RequestBody } from './body.js';
+
+/** What the browser asked for, still to be checked against the configured presets. */
+export interface CreateSessionRequest {
+  presetName?: string;
+  participantName?: string;
+}
+
+const TOP_LEVEL_FIELDS = new Set(['preset', 'participant_name', 'room_config']);
+const MAX_RAW_NAME_LENGTH = 1024;
+
+/**
+ * Validates the create body.
+ *
+ * @throws ProblemError `invalid-json` / `invalid-field` (400), `field-not-allowed` or
+ *   `conflicting-preset` (422)
+ */
+export function parseCreateSessionRequest(body: RequestBody): CreateSessionRequest {
+  if (body.kind === 'empty') return {};
+  if (body.kind !== 'json' || !isJsonObject(body.value)) {
+    throw new ProblemError('invalid-json', { detail: 'The body must be a JSON object.' });
+  }
+  const fields = body.value;
+  for (const field of Object.keys(fields)) {
+    if (!TOP_LEVEL_FIELDS.has(field)) refuse(field);
+  }
+
+  const preset = optionalString(fields, 'preset', 'preset');
+  const agentName = readAgentName(fields.room_config);
+  if (preset !== undefined && agentName !== undefined && normalisePresetName(preset) !== normalisePresetName(agentName)) {
+    throw new ProblemError('conflicting-preset', { detail: '`preset` and room_config.agents[0].agent_name differ.' });
+  }
+  const presetName = preset ?? agentName;
+  const participantName = optionalString(fields, 'participant_name', 'participant_name');
+  if (participantName !== undefined && participantName.length > MAX_RAW_NAME_LENGTH) {
+    throw new ProblemError('invalid-field', { detail: `participant_name must be at most ${MAX_RAW_NAME_LENGTH} characters.` });
+  }
+  return {
+    ...(presetName === undefined ? {} : { presetName: normalisePresetName(presetName) }),
+    ...(participantName === undefined ? {} : { participantName }),
+  };
+}
+
+function readAgentName(roomConfig: unknown): string | undefined {
+  if (roomConfig === undefined || roomConfig === null) return undefined;
+  if (!isJsonObject(roomConfig)) throw invalid('room_config', 'an object');
+  for (const field of Object.keys(roomConfig)) {
+    if (field !== 'agents') refuse(`room_config.${field}`);
+  }
+  const agents = roomConfig.agents;
+  if (agents === undefined || agents === null) return undefined;
+  if (!Array.isArray(agents)) throw invalid('room_config.agents', 'an array');
+  if (agents.length > 1) refuse('room_config.agents[1]');
+  const agent: unknown = agents[0];
+  if (agent === undefined) return undefined;
+  if (!isJsonObject(agent)) throw invalid('room_config.agents[0]', 'an object');
+  for (const field of Object.keys(agent)) {
+    if (field !== 'agent_name') refuse(`room_config.agents[0].${field}`);
+  }
+  return optionalString(agent, 'agent_name', 'room_config.agents[0].agent_name');
+}
+
+function optionalString(fields: Record<string, unknown>, key: string, path: string): string | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(path, 'a string');
+  return value;
+}
+
+function normalisePresetName(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+function invalid(path: string, expected: string): ProblemError {
+  return new ProblemError('invalid-field', { detail: `${path} must be ${expected}.` });
+}
+
+function refuse(path: string): never {
+  throw new ProblemError('field-not-allowed', {
+    detail: `${path.slice(0, 100)} cannot be set by the browser; the server's preset decides it.`,
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * `StaticAssets` from this repository's folders: the built widget from `dist/`, the demo and
+ * examples from `examples/`. Public paths map to one folder each, and nothing outside it.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StaticAssets } from '../http/routes/static-files.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Reads `/equos-avatar*` from `dist/` and `/examples/*` from `examples/`. A file is read again
+ * only when it changes (a rebuild shows at once), so the loader every page view asks for costs
+ * a `stat`, not a read.
+ */
+export function nodeAssets(): StaticAssets {
+  const folders: Array<[prefix: string, dir: string]> = [
+    ['/examples/', join(ROOT, 'examples')],
+    ['/', join(ROOT, 'dist')],
+  ];
+  const cache = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
+  return {
+    async read(path) {
+      const match = folders.find(([prefix]) => path.startsWith(prefix));
+      if (!match) return null;
+      const [prefix, dir] = match;
+      const file = normalize(join(dir, path.slice(prefix.length)));
+      if (!file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return null;
+      try {
+        const { mtimeMs, size } = await stat(file);
+        const cached = cache.get(file);
+        if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.bytes;
+        const bytes = new Uint8Array(await readFile(file));
+        cache.set(file, { mtimeMs, size, bytes });
+        return bytes;
+      } catch {
+        cache.delete(file);
+        return null;
+      }
+    },
+  };
+}

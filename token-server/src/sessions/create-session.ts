@@ -1,0 +1,205 @@
+/**
+ * Starting a paid Equos session for a visitor, in the order that keeps the money safe: the
+ * visitor is admitted (rates, caps, budget) and recorded as pending in the ledger before
+ * Equos is called; the session is recorded as running before the browser gets its token; and
+ * a session that cannot be handed out is stopped at once, or, when that cannot be confirmed,
+ * left as a trace the orphan sweep follows.
+ */
+import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../../../contract/equos/v1.js';
+import type { CreatedSession } from '../../../contract/token-server-api.js';
+import type { Preset } from '../config/presets.js';
+import type { SessionLimits } from '../config/settings.js';
+import { EquosApiError, mayHaveStarted } from '../equos/errors.js';
+import type { EquosGateway } from '../equos/gateway.js';
+import { forgetPending, type LedgerStore } from '../ledger/store.js';
+import type { Logger } from '../logger.js';
+import { ProblemError } from '../problems.js';
+import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
+import { admit, type AdmissionTicket } from './admission.js';
+import { ledgerStep } from './ledger-step.js';
+import type { StopSession } from './stop-session.js';
+import type { StopTokens } from './stop-tokens.js';
+
+/** A visitor's request, already parsed. */
+export interface CreateSessionInput {
+  /** [the default preset] */
+  presetName?: string | undefined;
+  participantName?: string | undefined;
+  /** Who is asking (a keyed hash of their network), for the limits. */
+  visitorKey: string;
+  origin: string | null;
+  /** Aborted when the browser that asked has gone: its session is then stopped, never handed out. */
+  callerGone?: AbortSignal;
+  /** For log lines. */
+  requestId?: string;
+}
+
+/** The browser left before its session could be handed over (the session was stopped). */
+export class CallerGoneError extends Error {
+  constructor() {
+    super('The browser went away before its session was handed over.');
+    this.name = 'CallerGoneError';
+  }
+}
+
+/** Creates sessions. */
+export type CreateSession = (input: CreateSessionInput) => Promise<CreatedSession>;
+
+/** What creating a session needs. */
+export interface CreateSessionDeps {
+  presets: readonly Preset[];
+  defaultPreset: string;
+  equos: EquosGateway;
+  store: LedgerStore;
+  stopSession: StopSession;
+  stopTokens: StopTokens;
+  limits: SessionLimits;
+  /** The `client` tag of this deployment's sessions. */
+  clientTag: string;
+  /** How often the browser should send heartbeats, in ms. */
+  heartbeatIntervalMs: number;
+  /**
+   * Told when a failed create may have left a session at Equos that the ledger does not
+   * know (the orphan sweeper then sweeps early).
+   */
+  onPossibleOrphan: () => void;
+  logger: Logger;
+  now: () => number;
+}
+
+const DEFAULT_VISITOR_NAME = 'Visitor';
+
+/**
+ * Creates the use case.
+ *
+ * @throws (from the returned function) ProblemError for refusals and a ledger that is down,
+ *   EquosApiError when Equos fails, CallerGoneError when the browser left
+ */
+export function createCreateSession(deps: CreateSessionDeps): CreateSession {
+  const { equos, store, logger, now } = deps;
+  const presets = new Map(deps.presets.map((preset) => [preset.name, preset]));
+
+  /**
+   * After a create that may have started a session the ledger does not know: its admission
+   * stays in the ledger as `unresolved` (no longer counted against the caps), the durable
+   * trace that the reaper of any instance follows once the create is surely over, even if
+   * this instance dies now. This instance also sweeps early.
+   */
+  async function possibleOrphan(ticket: AdmissionTicket): Promise<void> {
+    await store.markUnresolved(ticket.pending.id).catch(() => {});
+    deps.onPossibleOrphan();
+  }
+
+  return async function createSession(input) {
+    const presetName = input.presetName ?? deps.defaultPreset;
+    const preset = presets.get(presetName);
+    if (!preset) throw new ProblemError('unknown-preset', { detail: `No preset is named "${presetName.slice(0, 64)}".` });
+    const ticket = await ledgerStep(() =>
+      admit(store, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
+    );
+    const visitor = {
+      identity: newVisitorIdentity(),
+      name: (input.participantName && sanitiseDisplayName(input.participantName)) || DEFAULT_VISITOR_NAME,
+    };
+    let created: CreateEquosSessionResponse;
+    try {
+      // Deliberately not tied to the caller: aborting a create half-way could leave a session
+      // running at Equos that we never heard of. Let it finish, then stop it if the caller has gone.
+      created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
+    } catch (error) {
+      if (mayHaveStarted(error)) await possibleOrphan(ticket);
+      else await forgetPending(store, ticket.pending).catch(() => {});
+      throw error;
+    }
+    return handOut(created, preset, ticket, input);
+  };
+
+  /** Records the new session, then hands the browser what it needs, or stops it if it cannot. */
+  async function handOut(created: CreateEquosSessionResponse, preset: Preset, ticket: AdmissionTicket, input: CreateSessionInput): Promise<CreatedSession> {
+    const sessionId = typeof created?.session?.id === 'string' ? created.session.id : undefined;
+    const log = { request_id: input.requestId, session_id: sessionId, preset: preset.name };
+    const fail = async (reason: string, problem: Error): Promise<never> => {
+      logger.error('session.create.failed', { ...log, reason });
+      // Without an id, or with a stop Equos did not confirm, only the orphan sweep can end it.
+      const outcome = sessionId ? await deps.stopSession(sessionId, 'failed-create') : undefined;
+      if (outcome?.kind === 'stopped' || outcome?.kind === 'unknown') await forgetPending(store, ticket.pending).catch(() => {});
+      else await possibleOrphan(ticket);
+      throw problem;
+    };
+    if (!sessionId) return fail('no-session-id', new EquosApiError('invalid-response', 'Equos answered create without a session id'));
+    const body = toCreatedSession(created, preset, await deps.stopTokens.sign(sessionId), deps.heartbeatIntervalMs);
+    if (!body) return fail('incomplete-answer', new EquosApiError('invalid-response', 'Equos answered create without the fields a browser needs'));
+
+    const answeredAt = now();
+    const startedAt = billingStart(body.started_at, ticket.pending.createdAt, answeredAt);
+    try {
+      await store.activate(ticket.pending.id, {
+        ...ticket.pending,
+        id: sessionId,
+        createdAt: startedAt,
+        deadline: startedAt + body.max_duration_s * 1000,
+        lastHeartbeat: answeredAt,
+        state: 'running',
+      });
+    } catch {
+      // A session the ledger does not know could run (and bill) forever: never hand it out.
+      return fail('ledger-unavailable', new ProblemError('ledger-unavailable'));
+    }
+    if (input.callerGone?.aborted) {
+      // Nobody will read this answer, so nobody could ever stop the session: stop it now.
+      logger.warn('session.create.abandoned', log);
+      await deps.stopSession(sessionId, 'browser-gone');
+      throw new CallerGoneError();
+    }
+    logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s });
+    return body;
+  }
+}
+
+/**
+ * When Equos started billing: its own `startedAt`, trusted only between our admission and its
+ * answer (a skewed clock must not push the deadline later, nor a bogus date earlier).
+ */
+function billingStart(startedAt: string, admittedAt: number, answeredAt: number): number {
+  const reported = Date.parse(startedAt);
+  return Number.isFinite(reported) ? Math.min(answeredAt, Math.max(admittedAt, reported)) : admittedAt;
+}
+
+/** What Equos is asked for: everything from the preset, only the name from the visitor. */
+function toEquosRequest(preset: Preset, visitor: EquosParticipantIdentity, clientTag: string): CreateEquosSessionRequest {
+  return {
+    name: `${preset.displayName} (web widget)`,
+    client: clientTag,
+    ...(preset.agentId ? { agent: { id: preset.agentId } } : {}),
+    avatar: { id: preset.avatarId },
+    consumerIdentity: visitor,
+    maxDuration: preset.maxDurationS,
+  };
+}
+
+/** The browser's view of a created session, or `null` when Equos left out what it needs. */
+function toCreatedSession(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
+  const session = created?.session;
+  const serverUrl = session?.host?.serverUrl;
+  const token = created?.consumerAccessToken;
+  const avatarIdentity = session?.avatar?.identity;
+  if (typeof serverUrl !== 'string' || typeof token !== 'string' || typeof avatarIdentity !== 'string' || !token) {
+    return null;
+  }
+  const thumbnail = preset.thumbnailUrl ?? session.avatar.thumbnailUrl ?? undefined;
+  return {
+    server_url: serverUrl,
+    participant_token: token,
+    session_id: session.id,
+    stop_token: stopToken,
+    avatar_identity: avatarIdentity,
+    // The launcher already said "Talk to <display name>"; the panel must say the same name,
+    // not whatever the avatar is called internally in the Equos dashboard.
+    avatar_name: preset.displayName,
+    ...(thumbnail ? { avatar_thumbnail_url: thumbnail } : {}),
+    // Equos may clamp the duration to the organisation's limit; its figure wins.
+    max_duration_s: typeof session.maxDuration === 'number' && session.maxDuration > 0 ? session.maxDuration : preset.maxDurationS,
+    started_at: typeof session.startedAt === 'string' ? session.startedAt : new Date().toISOString(),
+    heartbeat_interval_s: heartbeatIntervalMs / 1000,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The composition root: the one place that builds a whole token server from its settings.
+ * The Node entry, the test harnesses, the test stack and the benchmarks all build theirs here,
+ * so every process has one Equos client (with the configured deadlines), one gateway with one
+ * retry policy, one stop, one reaper and one orphan sweeper, wired the same way.
+ *
+ * Runtime-neutral: nothing here imports Node. The ledger store is passed in (the Node entry
+ * opens SQLite or Redis); timers are not started here (reaping/scheduler.ts runs the passes
+ * on Node; a cron runtime calls them itself).
+ */
+import type { Hono } from 'hono';
+import type { Settings } from './config/settings.js';
+import { createEquosClient } from './equos/client.js';
+import { createEquosGateway } from './equos/gateway.js';
+import type { EquosClientLike } from './equos/sdk.js';
+import type { AppEnv } from './http/app-env.js';
+import { createApp } from './http/app.js';
+import type { StaticAssets } from './http/routes/static-files.js';
+import type { LedgerStore } from './ledger/store.js';
+import { createLogger, type Logger } from './logger.js';
+import { createOrphanSweeper } from './reaping/orphan-sweeper.js';
+import { createReaper } from './reaping/reaper.js';
+import type { BackgroundPasses } from './reaping/scheduler.js';
+import { createCreateSession } from './sessions/create-session.js';
+import { createRecordHeartbeat } from './sessions/heartbeat.js';
+import { createStopSession, type StopSession } from './sessions/stop-session.js';
+import { createStopTokens } from './sessions/stop-tokens.js';
+import { createVisitorKeys } from './visitors/client-address.js';
+
+/** What a token server is built with besides its settings. */
+export interface TokenServerDeps {
+  /** The session ledger (required: a token server that cannot track its sessions must not start any). */
+  store: LedgerStore;
+  /**
+   * The Equos client: an `@equos/node-sdk` instance (`Equos.client(key)`) or anything of its
+   * shape [our own client, from `settings.equos`].
+   */
+  equos?: EquosClientLike;
+  /** [JSON lines on the console, with the API key redacted] */
+  logger?: Logger;
+  /** The widget's files (and demo pages) [none: only the API is served]. */
+  assets?: StaticAssets;
+  /** Clock in ms [Date.now]. */
+  now?: () => number;
+}
+
+/** A token server: its HTTP app and its background passes. */
+export interface TokenServer extends BackgroundPasses {
+  /** The Hono app (mount it, or serve `fetch`). */
+  app: Hono<AppEnv>;
+  fetch: Hono<AppEnv>['fetch'];
+  /** One reaper pass: stops due sessions, follows the traces of dead creates; resolves with the sessions stopped. */
+  reapOnce(): Promise<number>;
+  /** One orphan sweep now; resolves with the orphans stopped (undefined when Equos could not be listed). */
+  sweepOnce(): Promise<number | undefined>;
+  /** Asks for an early orphan sweep, as a create whose outcome is unknown does (`sweepIfDue` runs it). */
+  requestSweep(): void;
+  /** The early orphan sweep asked for by a failed create or a start-up, if its time has come. */
+  sweepIfDue(): Promise<void>;
+  /** Forgets what the ledger no longer needs; resolves with how many entries went. */
+  housekeepOnce(): Promise<number>;
+  /** Stops one session (the same stop every route and pass uses). */
+  stopSession: StopSession;
+}
+
+/** A claim outlives the longest stop by this much. */
+const LEASE_MARGIN_MS = 2000;
+
+/**
+ * Builds a token server.
+ *
+ * @throws TypeError when the store is missing, when neither `settings.equos` nor `deps.equos`
+ *   says how to reach Equos, or when the settings are inconsistent
+ * @example
+ * const { settings } = readSettings(env);
+ * const server = createTokenServer(settings, { store: createMemoryStore() });
+ * export default { fetch: server.fetch };
+ */
+export function createTokenServer(settings: Settings, deps: TokenServerDeps): TokenServer {
+  const secrets = settings.equos ? [settings.equos.apiKey] : [];
+  const logger = deps.logger ?? createLogger({ secrets, level: settings.logLevel });
+  const now = deps.now ?? Date.now;
+  const { store } = deps;
+  if (!store) throw new TypeError('createTokenServer: pass deps.store, the session ledger (openLedgerStore(settings.ledger) on Node, createMemoryStore() in tests).');
+  const client = deps.equos ?? (settings.equos ? createEquosClient(settings.equos) : undefined);
+  if (!client) throw new TypeError('createTokenServer: set settings.equos ({ apiKey, endpoint }) or pass deps.equos (an Equos SDK client).');
+  if (!settings.presets.some((preset) => preset.name === settings.defaultPreset)) {
+    throw new TypeError(`createTokenServer: defaultPreset "${settings.defaultPreset}" is not one of the presets.`);
+  }
+
+  const equos = createEquosGateway(client.sessions, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
+  const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
+  // Older than any create still in flight (which will record its session itself).
+  const orphanMinAgeMs = settings.deadlines.create + settings.reaper.createSettleMs;
+  const stopSession = createStopSession({
+    equos,
+    store,
+    backoff: { baseMs: settings.reaper.retryBaseMs, maxMs: settings.reaper.retryMaxMs },
+    logger,
+    now,
+  });
+  const sweeper =
+    settings.reaper.orphanSweepMs > 0
+      ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag: settings.clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
+      : { sweepOnce: async () => 0, requestSweep() {}, sweepIfDue: async () => {} };
+  const reaper = createReaper({
+    store,
+    stopSession,
+    sweeper,
+    logger,
+    instanceId: settings.instanceId,
+    graceMs: settings.reaper.graceMs,
+    heartbeatTimeoutMs: settings.heartbeat.timeoutMs,
+    leaseMs,
+    // Made this long ago, a create is over (its deadline is shorter than the orphan age), and
+    // the session it may have started (by then at the latest) is old enough to be an orphan.
+    deadCreateAfterMs: 2 * orphanMinAgeMs,
+    now,
+  });
+  const stopTokens = createStopTokens(settings.sessionSecret);
+  const app = createApp({
+    presets: settings.presets,
+    allowedOrigins: settings.allowedOrigins,
+    demoPages: settings.demoPages,
+    assets: deps.assets ?? null,
+    trustedProxy: settings.trustedProxy,
+    visitorKey: createVisitorKeys(settings.sessionSecret),
+    stopTokens,
+    createSession: createCreateSession({
+      presets: settings.presets,
+      defaultPreset: settings.defaultPreset,
+      equos,
+      store,
+      stopSession,
+      stopTokens,
+      limits: settings.limits,
+      clientTag: settings.clientTag,
+      heartbeatIntervalMs: settings.heartbeat.intervalMs,
+      onPossibleOrphan: () => sweeper.requestSweep(),
+      logger,
+      now,
+    }),
+    stopSession,
+    recordHeartbeat: createRecordHeartbeat({ store, now }),
+    logger,
+  });
+  // A new instance sweeps soon for orphans a predecessor may have left without a trace (a
+  // ledger write lost with its machine).
+  sweeper.requestSweep();
+
+  return {
+    app,
+    fetch: app.fetch,
+    reapOnce: reaper.reapOnce,
+    sweepOnce: sweeper.sweepOnce,
+    requestSweep: sweeper.requestSweep,
+    sweepIfDue: sweeper.sweepIfDue,
+    async housekeepOnce() {
+      try {
+        const forgotten = await store.housekeeping(now());
+        if (forgotten > 0) logger.info('ledger.housekeeping', { forgotten });
+        return forgotten;
+      } catch (error) {
+        logger.warn('ledger.housekeeping.failed', { error: error instanceof Error ? error.message : String(error) });
+        return 0;
+      }
+    },
+    stopSession,
+  };
+}
