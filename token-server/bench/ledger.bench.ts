@@ -3,8 +3,9 @@
  * ledger and on one holding a busy week of history (stopped sessions are kept 7 days), so a
  * query that scans the history instead of using an index shows up as a slope.
  *
- * One "session" is every ledger step of a real one: two rate windows, the admission (with
- * both caps counted), the activation, a heartbeat and the stop. Sessions run one after the
+ * One "session" is every ledger step of a real one, through the session ledger as the use
+ * cases drive it: two rate windows, the admission (with both caps counted), the activation,
+ * a heartbeat and the stop. Sessions run one after the
  * other (the server's own order per request); the reaper's due-list query is timed beside.
  * The history is spread over many visitors, or is all one visitor's (a script at its rate
  * limit all week), who then also starts the measured sessions.
@@ -14,68 +15,76 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSettings } from '../src/config/settings.js';
 import { createRedisStore } from '../src/ledger/redis-store.js';
 import { createSqliteStore } from '../src/ledger/sqlite-store.js';
-import type { LedgerStore, SessionRecord } from '../src/ledger/store.js';
+import type { LedgerStore } from '../src/ledger/store.js';
+import { createSessionLedger, type SessionLedger } from '../src/sessions/session-ledger.js';
+import { ledgerPolicy } from '../src/token-server.js';
 import { startRedis } from '../test/redis-server.js';
 
 const history = Number(process.env.BENCH_LEDGER_HISTORY ?? 100_000);
 const measured = 2000;
-const limits = { perVisitor: 1e9, global: 1e9, pendingTtlMs: 60_000 };
+const caps = { perVisitor: 1e9, global: 1e9 };
+/** The default settings' policy: what the ledger's states mean in production. */
+const policy = ledgerPolicy(readSettings({}).settings);
 
 let sequence = 0;
 /** Whose sessions these are: one visitor's, or many visitors'. */
 let oneVisitor = false;
-function session(now: number): SessionRecord {
+function admission(now: number) {
   sequence += 1;
   return {
-    id: `ses_bench${sequence}`,
+    id: `pending-bench${sequence}`,
     preset: 'default',
     origin: 'https://bench.example',
     visitorKey: oneVisitor ? 'busy-visitor' : `visitor-${sequence % 5000}`,
     createdAt: now,
     deadline: now + 600_000,
-    lastHeartbeat: now,
-    stopAttempts: 0,
-    state: 'running',
-    nextAttemptAt: 0,
-    stoppedAt: null,
     reservedMinutes: 0,
   };
 }
 
-/** One visitor's session, start to stop, as the routes drive the ledger. */
-async function oneSession(store: LedgerStore): Promise<void> {
+/** Admits and activates one session; returns its id. */
+async function startOne(ledger: SessionLedger, admitting: ReturnType<typeof admission>): Promise<string> {
+  const now = admitting.createdAt;
+  const admitted = await ledger.admit(admitting, caps);
+  if (!admitted.admitted) throw new Error('not admitted');
+  const id = admitted.pending.id.replace('pending-', 'ses_');
+  await ledger.activate(admitted.pending, { id, createdAt: now, deadline: now + 600_000, lastHeartbeat: now });
+  return id;
+}
+
+/** One visitor's session, start to stop, as the use cases drive the ledger. */
+async function oneSession(store: LedgerStore, ledger: SessionLedger): Promise<void> {
   const now = Date.now();
-  const record = session(now);
-  await store.hit(`create:v:${record.visitorKey}`, 1e9, 60_000, now);
+  const admitting = admission(now);
+  await store.hit(`create:v:${admitting.visitorKey}`, 1e9, 60_000, now);
   await store.hit('create:site', 1e9, 60_000, now);
-  await store.admit({ ...record, id: `pending-${record.id}`, state: 'pending' }, limits);
-  await store.activate(`pending-${record.id}`, record);
-  await store.heartbeat(record.id, now + 1);
-  await store.markStopped(record.id, now + 2);
+  const id = await startOne(ledger, admitting);
+  await ledger.heartbeat(id, now + 1);
+  await ledger.settleStopped(id, now + 2);
 }
 
 /** Fills the ledger with `count` stopped sessions, some at a time. */
-async function fill(store: LedgerStore, count: number): Promise<void> {
+async function fill(ledger: SessionLedger, count: number): Promise<void> {
   for (let done = 0; done < count; done += 500) {
     await Promise.all(
       Array.from({ length: Math.min(500, count - done) }, async () => {
-        const record = session(Date.now() - 3 * 24 * 3600 * 1000);
-        await store.activate(`pending-${record.id}`, record);
-        await store.markStopped(record.id, record.createdAt + 60_000);
+        const createdAt = Date.now() - 3 * 24 * 3600 * 1000;
+        await ledger.settleStopped(await startOne(ledger, admission(createdAt)), createdAt + 60_000);
       }),
     );
   }
 }
 
-async function measure(store: LedgerStore) {
-  for (let index = 0; index < 200; index += 1) await oneSession(store); // warm up
+async function measure(store: LedgerStore, ledger: SessionLedger) {
+  for (let index = 0; index < 200; index += 1) await oneSession(store, ledger); // warm up
   const started = performance.now();
-  for (let index = 0; index < measured; index += 1) await oneSession(store);
+  for (let index = 0; index < measured; index += 1) await oneSession(store, ledger);
   const sessionUs = ((performance.now() - started) * 1000) / measured;
   const listStarted = performance.now();
-  for (let index = 0; index < 200; index += 1) await store.listDue({ now: Date.now(), graceMs: 30_000, heartbeatTimeoutMs: 90_000, limit: 100 });
+  for (let index = 0; index < 200; index += 1) await ledger.dueSessions(Date.now(), 100);
   const listDueUs = ((performance.now() - listStarted) * 1000) / 200;
   return { session_us: Math.round(sessionUs), sessions_per_s: Math.round(1e6 / sessionUs), list_due_us: Math.round(listDueUs) };
 }
@@ -83,21 +92,22 @@ async function measure(store: LedgerStore) {
 const redis = await startRedis();
 const rows: Record<string, Awaited<ReturnType<typeof measure>> & { history: number }> = {};
 try {
-  const stores: Array<[name: string, open: (fresh: number) => LedgerStore]> = [
+  const stores: Array<[name: string, open: (fresh: number) => LedgerStore | Promise<LedgerStore>]> = [
     ['sqlite', () => createSqliteStore(join(mkdtempSync(join(tmpdir(), 'ledger-bench-')), 'ledger.sqlite'))],
     ['redis', (fresh) => createRedisStore({ url: redis.url, prefix: `bench${fresh}:` })],
   ];
   let fresh = 0;
   for (const [name, open] of stores) {
     for (const [size, busy] of [[0, false], [history, false], [history, true]] as const) {
-      const store = open((fresh += 1));
+      const store = await open((fresh += 1));
+      const ledger = createSessionLedger(store, policy);
       oneVisitor = busy;
       try {
-        await fill(store, size);
+        await fill(ledger, size);
         // Let the fill's aftermath (Redis rehashing its key space, our garbage) pass: it is a
         // burst no real week has, and it would be measured as if history cost it.
         if (size > 0) await new Promise((resolve) => setTimeout(resolve, 5000));
-        rows[`${name}, ${size.toLocaleString('en')} stopped${busy ? ', one visitor' : ''}`] = { history: size, ...(await measure(store)) };
+        rows[`${name}, ${size.toLocaleString('en')} stopped${busy ? ', one visitor' : ''}`] = { history: size, ...(await measure(store, ledger)) };
       } finally {
         await store.close();
       }

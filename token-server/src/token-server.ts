@@ -23,6 +23,7 @@ import { createReaper } from './reaping/reaper.js';
 import type { BackgroundPasses } from './reaping/scheduler.js';
 import { createCreateSession } from './sessions/create-session.js';
 import { createRecordHeartbeat } from './sessions/heartbeat.js';
+import { createSessionLedger, type LedgerPolicy } from './sessions/session-ledger.js';
 import { createStopSession, type StopSession } from './sessions/stop-session.js';
 import { createStopTokens } from './sessions/stop-tokens.js';
 import { createVisitorKeys } from './visitors/client-address.js';
@@ -92,9 +93,10 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
   // Older than any create still in flight (which will record its session itself).
   const orphanMinAgeMs = settings.deadlines.create + settings.reaper.createSettleMs;
+  const ledger = createSessionLedger(store, ledgerPolicy(settings));
   const stopSession = createStopSession({
     equos,
-    store,
+    ledger,
     backoff: { baseMs: settings.reaper.retryBaseMs, maxMs: settings.reaper.retryMaxMs },
     logger,
     now,
@@ -103,20 +105,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
     settings.reaper.orphanSweepMs > 0
       ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag: settings.clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
       : { sweepOnce: async () => 0, requestSweep() {}, sweepIfDue: async () => {} };
-  const reaper = createReaper({
-    store,
-    stopSession,
-    sweeper,
-    logger,
-    instanceId: settings.instanceId,
-    graceMs: settings.reaper.graceMs,
-    heartbeatTimeoutMs: settings.heartbeat.timeoutMs,
-    leaseMs,
-    // Made this long ago, a create is over (its deadline is shorter than the orphan age), and
-    // the session it may have started (by then at the latest) is old enough to be an orphan.
-    deadCreateAfterMs: 2 * orphanMinAgeMs,
-    now,
-  });
+  const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: settings.instanceId, leaseMs, traceRetryMs: orphanMinAgeMs, now });
   const stopTokens = createStopTokens(settings.sessionSecret);
   const app = createApp({
     presets: settings.presets,
@@ -131,6 +120,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       defaultPreset: settings.defaultPreset,
       equos,
       store,
+      ledger,
       stopSession,
       stopTokens,
       limits: settings.limits,
@@ -141,7 +131,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       now,
     }),
     stopSession,
-    recordHeartbeat: createRecordHeartbeat({ store, now }),
+    recordHeartbeat: createRecordHeartbeat({ ledger, now }),
     logger,
   });
   // A new instance sweeps soon for orphans a predecessor may have left without a trace (a
@@ -166,5 +156,23 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       }
     },
     stopSession,
+  };
+}
+
+/**
+ * What the ledger's states mean under `settings` (sessions/session-ledger.ts holds the table).
+ * The Node entry also gives it to the store, to index a ledger an earlier version wrote.
+ */
+export function ledgerPolicy(settings: Settings): LedgerPolicy {
+  // Older than any create still in flight (which will record its session itself).
+  const orphanMinAgeMs = settings.deadlines.create + settings.reaper.createSettleMs;
+  return {
+    // A pending admission counts until its create is surely over.
+    pendingTtlMs: orphanMinAgeMs,
+    // Made this long ago, a create is over (its deadline is shorter than the orphan age), and
+    // the session it may have started (by then at the latest) is old enough to be an orphan.
+    deadCreateAfterMs: 2 * orphanMinAgeMs,
+    graceMs: settings.reaper.graceMs,
+    heartbeatTimeoutMs: settings.heartbeat.timeoutMs,
   };
 }

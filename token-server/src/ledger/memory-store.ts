@@ -1,69 +1,50 @@
 /** The ledger in memory: for tests and a single process that may forget on restart. */
-import { BUDGET_RETENTION_MS, budgetDay, isDue, isOpen, STALE_PENDING_MS, STALE_WINDOW_MS, STOPPED_RETENTION_MS, type AdmissionLimits, type Admission, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
-
-const unresolvedOrPending = (record: SessionRecord | undefined) => record?.state === 'pending' || record?.state === 'unresolved';
+import { BUDGET_RETENTION_MS, budgetDay, STALE_WINDOW_MS, type Admission, type LedgerEntry, type LedgerStore } from './store.js';
 
 /** Creates a memory ledger. */
 export function createMemoryStore(): LedgerStore {
-  const sessions = new Map<string, SessionRecord>();
+  const entries = new Map<string, LedgerEntry>();
   const claims = new Map<string, { owner: string; until: number }>();
   const windows = new Map<string, { start: number; count: number }>();
   const budget = new Map<string, number>();
-  const copy = (record: SessionRecord | undefined) => (record ? { ...record } : null);
-  const open = (now: number, ttl: number, visitorKey?: string) =>
-    [...sessions.values()].filter((record) => isOpen(record, now, ttl) && (visitorKey === undefined || record.visitorKey === visitorKey)).length;
+  const copy = (entry: LedgerEntry | undefined) => (entry ? { ...entry } : null);
+  const open = (now: number, visitorKey?: string) =>
+    [...entries.values()].filter((entry) => entry.openUntil > now && (visitorKey === undefined || entry.visitorKey === visitorKey)).length;
 
   return {
     kind: 'memory',
-    async admit(pending: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
-      if (open(pending.createdAt, limits.pendingTtlMs, pending.visitorKey) >= limits.perVisitor) return { admitted: false, reason: 'visitor-cap' };
-      if (open(pending.createdAt, limits.pendingTtlMs) >= limits.global) return { admitted: false, reason: 'global-cap' };
-      sessions.set(pending.id, { ...pending, state: 'pending' });
+    async insertWithinCaps(entry, caps, now): Promise<Admission> {
+      if (open(now, entry.visitorKey) >= caps.perVisitor) return { admitted: false, reason: 'visitor-cap' };
+      if (open(now) >= caps.global) return { admitted: false, reason: 'global-cap' };
+      entries.set(entry.id, { ...entry });
       return { admitted: true };
     },
-    async activate(pendingId, record) {
-      sessions.delete(pendingId);
-      sessions.set(record.id, { ...record });
-    },
-    async release(pendingId) {
-      return unresolvedOrPending(sessions.get(pendingId)) && sessions.delete(pendingId);
-    },
-    async markUnresolved(pendingId) {
-      const record = sessions.get(pendingId);
-      if (record?.state === 'pending') record.state = 'unresolved';
-    },
-    async listStalePending(before, limit) {
-      return [...sessions.values()]
-        .filter((record) => unresolvedOrPending(record) && record.createdAt < before)
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .slice(0, limit)
-        .map((record) => ({ ...record }));
+    async replace(id, entry) {
+      entries.delete(id);
+      entries.set(entry.id, { ...entry });
     },
     async get(id) {
-      return copy(sessions.get(id));
+      return copy(entries.get(id));
     },
-    async heartbeat(id, at): Promise<LedgerState | null> {
-      const record = sessions.get(id);
-      if (!record) return null;
-      if (record.state === 'running') record.lastHeartbeat = Math.max(record.lastHeartbeat, at);
-      return record.state;
+    async update(entry, states) {
+      const current = entries.get(entry.id);
+      if (!current || !states.includes(current.state)) return false;
+      entries.set(entry.id, { ...entry });
+      return true;
     },
-    async markStopped(id, at) {
-      const record = sessions.get(id);
-      if (!record || record.state === 'stopped') return null;
-      record.state = 'stopped';
-      record.stoppedAt = at;
-      return { ...record };
+    async remove(id, states) {
+      const current = entries.get(id);
+      return current !== undefined && states.includes(current.state) && entries.delete(id);
     },
-    async recordStopFailure(id, nextAttemptAt) {
-      const record = sessions.get(id);
-      if (!record || record.state === 'stopped') return;
-      record.state = 'stopping';
-      record.stopAttempts += 1;
-      record.nextAttemptAt = nextAttemptAt;
+    async listDue(now, states, limit) {
+      return [...entries.values()]
+        .filter((entry) => entry.dueAt !== null && entry.dueAt <= now && states.includes(entry.state))
+        .sort((a, b) => a.dueAt! - b.dueAt!)
+        .slice(0, limit)
+        .map((entry) => ({ ...entry }));
     },
-    async listDue(query: DueQuery) {
-      return [...sessions.values()].filter((record) => isDue(record, query)).slice(0, query.limit).map((record) => ({ ...record }));
+    async countOpen(now, visitorKey) {
+      return open(now, visitorKey);
     },
     async claim(id, owner, now, leaseMs) {
       const held = claims.get(id);
@@ -76,18 +57,12 @@ export function createMemoryStore(): LedgerStore {
     },
     async housekeeping(now) {
       let forgotten = 0;
-      for (const [id, record] of sessions) {
-        const stale = record.state === 'stopped' ? record.stoppedAt! + STOPPED_RETENTION_MS <= now : unresolvedOrPending(record) && record.createdAt + STALE_PENDING_MS <= now;
-        if (stale && sessions.delete(id)) forgotten += 1;
-      }
+      for (const [id, entry] of entries) if (entry.forgetAt !== null && entry.forgetAt <= now && entries.delete(id)) forgotten += 1;
       for (const [key, window] of windows) if (window.start + STALE_WINDOW_MS <= now && windows.delete(key)) forgotten += 1;
       for (const [id, claim] of claims) if (claim.until <= now) claims.delete(id);
       const oldestDay = budgetDay(now - BUDGET_RETENTION_MS);
       for (const day of budget.keys()) if (day < oldestDay) budget.delete(day);
       return forgotten;
-    },
-    async countOpen({ now, pendingTtlMs, visitorKey }) {
-      return open(now, pendingTtlMs, visitorKey);
     },
     async hit(key, limit, windowMs, now) {
       const start = now - (now % windowMs);

@@ -1,112 +1,92 @@
 /**
  * The ledger in Redis, for several token server instances behind a load balancer: every
- * instance sees every session, shares the rate limits, caps and budget, and the reaper's
- * claims make each due session stopped by one instance at a time. Every multi-key change is
- * one Lua script, so it is atomic.
+ * instance sees every entry, shares the rate limits, caps and budget, and claims make each
+ * due session stopped by one instance at a time. Every change of an entry is one Lua script,
+ * so it is atomic with its indexes.
  *
- * Keys (under `prefix`): `s:<id>` (hash: the record), `open` and `open:v:<visitor>` (sorted
- * sets: open sessions, scored by when they stop counting), `due:deadline`, `due:heartbeat`
- * (running sessions by deadline / last heartbeat), `due:retry` (failed stops by next
- * attempt), `pending` (pending and unresolved admissions by when they were made), `lease:<id>`,
- * `rate:<key>:<window>`, `budget:<day>`.
+ * Keys (under `prefix`): `e:<id>` (hash: the entry; expires at its `forgetAt`), `due` (sorted
+ * set by `dueAt`), `open` and `open:v:<visitor>` (sorted sets by `openUntil`), `lease:<id>`,
+ * `rate:<key>:<window>`, `budget:<day>`, `layout`.
  *
- * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the record
+ * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the entry
  * inside the script: right for one Redis (or a primary with replicas), not for Redis Cluster.
  */
 import { Redis } from 'ioredis';
-import { BUDGET_RETENTION_MS, STALE_PENDING_MS, STOPPED_RETENTION_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, type Admission, type IndexEntry, type LedgerEntry, type LedgerState, type LedgerStore } from './store.js';
 
-/** A score far in the future: "open until stopped". */
-const FOREVER = 9e15;
+/** The layout's version (the `layout` key): 2 keeps the indexes with the entries. */
+const LAYOUT = '2';
+
+/**
+ * Lua shared by the scripts. `unindex` takes an entry out of the indexes by its stored hash;
+ * `write` stores an entry (ARGV from `first`: dueAt, openUntil, forgetAt, then the hash's
+ * field-value pairs) and indexes it. KEYS[1] is always the entry, KEYS[2] `due`, KEYS[3] `open`.
+ */
+const HELPERS = `
+  local function unindex(key, id, visitorPrefix)
+    local visitor = redis.call('HGET', key, 'visitorKey')
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+    if visitor then redis.call('ZREM', visitorPrefix .. visitor, id) end
+  end
+  local function write(key, id, visitorPrefix, first)
+    local dueAt, openUntil, forgetAt = ARGV[first], tonumber(ARGV[first + 1]), ARGV[first + 2]
+    redis.call('DEL', key)
+    redis.call('HSET', key, unpack(ARGV, first + 3))
+    local visitor = redis.call('HGET', key, 'visitorKey')
+    if dueAt ~= '' then redis.call('ZADD', KEYS[2], dueAt, id) end
+    if openUntil > 0 then
+      redis.call('ZADD', KEYS[3], openUntil, id)
+      redis.call('ZADD', visitorPrefix .. visitor, openUntil, id)
+    end
+    if forgetAt ~= '' then redis.call('PEXPIREAT', key, forgetAt) end
+  end
+  local function allowed(state, list)
+    for candidate in string.gmatch(list, '[^,]+') do if candidate == state then return true end end
+    return false
+  end
+`;
 
 const SCRIPTS = {
-  admit: {
-    keys: 4, // open, open:v:<visitor>, s:<pending id>, pending
-    lua: `
-      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-      if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 'visitor-cap' end
-      if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 'global-cap' end
-      redis.call('ZADD', KEYS[1], ARGV[4], ARGV[5])
-      redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-      redis.call('ZADD', KEYS[4], ARGV[1], ARGV[5])
-      redis.call('HSET', KEYS[3], unpack(ARGV, 7))
-      redis.call('PEXPIREAT', KEYS[3], ARGV[6])
+  insertWithinCaps: {
+    keys: 4, // e:<id>, due, open, open:v:<visitor>
+    // ARGV: id, visitorPrefix, now, perVisitor, global, then write's (from 6)
+    lua: `${HELPERS}
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
+      redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[3])
+      if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return 'visitor-cap' end
+      if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return 'global-cap' end
+      write(KEYS[1], ARGV[1], ARGV[2], 6)
       return 'ok'`,
   },
-  activate: {
-    keys: 7, // open, open:v, s:<pending>, s:<id>, due:deadline, due:heartbeat, pending
-    lua: `
-      redis.call('ZREM', KEYS[7], ARGV[1])
-      redis.call('ZREM', KEYS[1], ARGV[1])
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      redis.call('DEL', KEYS[3])
-      redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2])
-      redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])
-      redis.call('HSET', KEYS[4], unpack(ARGV, 6))
-      redis.call('ZADD', KEYS[5], ARGV[3], ARGV[2])
-      redis.call('ZADD', KEYS[6], ARGV[4], ARGV[2])
+  replace: {
+    keys: 4, // e:<new id>, due, open, e:<old id>
+    // ARGV: new id, visitorPrefix, old id, then write's (from 4)
+    lua: `${HELPERS}
+      unindex(KEYS[4], ARGV[3], ARGV[2])
+      redis.call('DEL', KEYS[4])
+      unindex(KEYS[1], ARGV[1], ARGV[2])
+      write(KEYS[1], ARGV[1], ARGV[2], 4)
       return 'ok'`,
   },
-  heartbeat: {
-    keys: 2, // s:<id>, due:heartbeat
-    lua: `
+  update: {
+    keys: 3, // e:<id>, due, open
+    // ARGV: id, visitorPrefix, states, then write's (from 4)
+    lua: `${HELPERS}
       local state = redis.call('HGET', KEYS[1], 'state')
-      if not state then return false end
-      if state == 'running' then
-        local last = tonumber(redis.call('HGET', KEYS[1], 'lastHeartbeat'))
-        if tonumber(ARGV[1]) > last then
-          redis.call('HSET', KEYS[1], 'lastHeartbeat', ARGV[1])
-          redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-        end
-      end
-      return state`,
+      if not state or not allowed(state, ARGV[3]) then return 0 end
+      unindex(KEYS[1], ARGV[1], ARGV[2])
+      write(KEYS[1], ARGV[1], ARGV[2], 4)
+      return 1`,
   },
-  release: {
-    keys: 3, // s:<pending id>, open, pending
-    lua: `
-      redis.call('ZREM', KEYS[3], ARGV[1])
+  remove: {
+    keys: 3, // e:<id>, due, open
+    // ARGV: id, visitorPrefix, states
+    lua: `${HELPERS}
       local state = redis.call('HGET', KEYS[1], 'state')
-      if state ~= 'pending' and state ~= 'unresolved' then return 0 end
-      local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      redis.call('ZREM', ARGV[2] .. visitor, ARGV[1])
+      if not state or not allowed(state, ARGV[3]) then return 0 end
+      unindex(KEYS[1], ARGV[1], ARGV[2])
       redis.call('DEL', KEYS[1])
-      return 1`,
-  },
-  markUnresolved: {
-    keys: 2, // s:<pending id>, open
-    lua: `
-      if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
-      local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
-      redis.call('HSET', KEYS[1], 'state', 'unresolved')
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      redis.call('ZREM', ARGV[2] .. visitor, ARGV[1])
-      return 1`,
-  },
-  markStopped: {
-    keys: 5, // s:<id>, due:deadline, due:heartbeat, due:retry, open
-    lua: `
-      local state = redis.call('HGET', KEYS[1], 'state')
-      if not state or state == 'stopped' then return false end
-      local visitor = redis.call('HGET', KEYS[1], 'visitorKey')
-      redis.call('HSET', KEYS[1], 'state', 'stopped', 'stoppedAt', ARGV[1])
-      redis.call('PEXPIRE', KEYS[1], ARGV[3])
-      for i = 2, 4 do redis.call('ZREM', KEYS[i], ARGV[2]) end
-      redis.call('ZREM', KEYS[5], ARGV[2])
-      redis.call('ZREM', ARGV[4] .. visitor, ARGV[2])
-      return redis.call('HGETALL', KEYS[1])`,
-  },
-  recordStopFailure: {
-    keys: 4, // s:<id>, due:deadline, due:heartbeat, due:retry
-    lua: `
-      local state = redis.call('HGET', KEYS[1], 'state')
-      if not state or state == 'stopped' then return 0 end
-      redis.call('HSET', KEYS[1], 'state', 'stopping', 'nextAttemptAt', ARGV[1])
-      redis.call('HINCRBY', KEYS[1], 'stopAttempts', 1)
-      redis.call('ZREM', KEYS[2], ARGV[2])
-      redis.call('ZREM', KEYS[3], ARGV[2])
-      redis.call('ZADD', KEYS[4], ARGV[1], ARGV[2])
       return 1`,
   },
   claim: {
@@ -142,15 +122,19 @@ const SCRIPTS = {
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptedRedis = Redis & Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
 
-const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline', 'lastHeartbeat', 'stopAttempts', 'state', 'nextAttemptAt', 'stoppedAt', 'reservedMinutes'] as const;
+const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline', 'lastHeartbeat', 'stopAttempts', 'state', 'nextAttemptAt', 'stoppedAt', 'reservedMinutes', 'dueAt', 'openUntil', 'forgetAt'] as const;
 
-function toHash(record: SessionRecord): string[] {
-  return FIELDS.flatMap((field) => [field, record[field] === null ? '' : String(record[field])]);
+const text = (value: number | string | null) => (value === null ? '' : String(value));
+
+/** What `write` takes: the three indexes, then the hash. */
+function writeArgs(entry: LedgerEntry): string[] {
+  return [text(entry.dueAt), String(entry.openUntil), text(entry.forgetAt), ...FIELDS.flatMap((field) => [field, text(entry[field])])];
 }
 
-function fromHash(hash: Record<string, string>): SessionRecord | null {
+function fromHash(hash: Record<string, string>): LedgerEntry | null {
   if (!hash.id) return null;
   const number = (field: string) => Number(hash[field] ?? 0);
+  const optional = (field: string) => (hash[field] ? number(field) : null);
   return {
     id: hash.id,
     preset: hash.preset ?? '',
@@ -162,8 +146,11 @@ function fromHash(hash: Record<string, string>): SessionRecord | null {
     stopAttempts: number('stopAttempts'),
     state: (hash.state ?? 'running') as LedgerState,
     nextAttemptAt: number('nextAttemptAt'),
-    stoppedAt: hash.stoppedAt ? number('stoppedAt') : null,
+    stoppedAt: optional('stoppedAt'),
     reservedMinutes: number('reservedMinutes'),
+    dueAt: optional('dueAt'),
+    openUntil: number('openUntil'),
+    forgetAt: optional('forgetAt'),
   };
 }
 
@@ -173,116 +160,78 @@ export interface RedisStoreOptions {
   url: string;
   /** Key prefix, so a Redis can be shared [eqa:]. */
   prefix?: string;
+  /**
+   * Indexes the entries an earlier version wrote (layout 1: `s:<id>` hashes without indexes)
+   * when the store first connects [none: such entries are refused, saying so].
+   */
+  indexLegacy?: IndexEntry;
 }
 
+/** How many due ids are read per round trip while looking for entries in the asked states. */
+const DUE_PAGE = 200;
+
 /**
- * Connects the Redis ledger.
+ * Connects the Redis ledger; resolves once it is reachable and in the current layout.
  *
  * @example
- * const store = createRedisStore({ url: process.env.REDIS_URL! });
+ * const store = await createRedisStore({ url: process.env.REDIS_URL! });
  */
-export function createRedisStore(options: RedisStoreOptions): LedgerStore {
+export async function createRedisStore(options: RedisStoreOptions): Promise<LedgerStore> {
   const prefix = options.prefix ?? 'eqa:';
   const redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true }) as ScriptedRedis;
   // A Redis outage is reported by the failing calls; the client keeps reconnecting.
   redis.on('error', () => {});
   for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
   const key = {
-    session: (id: string) => `${prefix}s:${id}`,
+    entry: (id: string) => `${prefix}e:${id}`,
+    due: `${prefix}due`,
     open: `${prefix}open`,
-    visitor: (visitorKey: string) => `${prefix}open:v:${visitorKey}`,
-    pending: `${prefix}pending`,
-    deadline: `${prefix}due:deadline`,
-    heartbeat: `${prefix}due:heartbeat`,
-    retry: `${prefix}due:retry`,
+    visitorPrefix: `${prefix}open:v:`,
   };
-  /** The records of `ids`, in order (null where there is none), in one round trip. */
-  async function readRecords(ids: string[]): Promise<Array<SessionRecord | null>> {
+  /** The entries of `ids`, in order (null where there is none), in one round trip. */
+  async function readEntries(ids: string[]): Promise<Array<LedgerEntry | null>> {
     if (ids.length === 0) return [];
     const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(key.session(id));
+    for (const id of ids) pipeline.hgetall(key.entry(id));
     return ((await pipeline.exec()) ?? []).map(([, hash]) => fromHash(hash as Record<string, string>));
   }
-  const hashToRecord = (flat: unknown) => {
-    if (!Array.isArray(flat)) return null;
-    const hash: Record<string, string> = {};
-    for (let index = 0; index < flat.length; index += 2) hash[String(flat[index])] = String(flat[index + 1]);
-    return fromHash(hash);
-  };
 
-  return {
+  const store: LedgerStore = {
     kind: 'redis',
-    async admit(pending: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
-      const expiresAt = pending.createdAt + limits.pendingTtlMs;
-      const result = await redis.admit(
-        key.open,
-        key.visitor(pending.visitorKey),
-        key.session(pending.id),
-        key.pending,
-        pending.createdAt,
-        limits.perVisitor,
-        limits.global,
-        expiresAt,
-        pending.id,
-        // Kept past `expiresAt` (when it stops counting) so `listStalePending` can find it.
-        pending.createdAt + STALE_PENDING_MS,
-        ...toHash({ ...pending, state: 'pending' }),
-      );
+    async insertWithinCaps(entry, caps, now): Promise<Admission> {
+      const result = await redis.insertWithinCaps(key.entry(entry.id), key.due, key.open, key.visitorPrefix + entry.visitorKey, entry.id, key.visitorPrefix, now, caps.perVisitor, caps.global, ...writeArgs(entry));
       return result === 'ok' ? { admitted: true } : { admitted: false, reason: result as 'visitor-cap' | 'global-cap' };
     },
-    async activate(pendingId, record) {
-      await redis.activate(
-        key.open,
-        key.visitor(record.visitorKey),
-        key.session(pendingId),
-        key.session(record.id),
-        key.deadline,
-        key.heartbeat,
-        key.pending,
-        pendingId,
-        record.id,
-        record.deadline,
-        record.lastHeartbeat,
-        FOREVER,
-        ...toHash(record),
-      );
-    },
-    async release(pendingId) {
-      return (await redis.release(key.session(pendingId), key.open, key.pending, pendingId, key.visitor(''))) === 1;
-    },
-    async markUnresolved(pendingId) {
-      await redis.markUnresolved(key.session(pendingId), key.open, pendingId, key.visitor(''));
-    },
-    async listStalePending(before, limit) {
-      const ids = await redis.zrangebyscore(key.pending, '-inf', `(${before}`, 'LIMIT', 0, limit);
-      const records = await readRecords(ids);
-      // An entry whose record expired (or moved on) has nothing left to find: drop it.
-      const stale = (record: SessionRecord | null | undefined): record is SessionRecord => record?.state === 'pending' || record?.state === 'unresolved';
-      const gone = ids.filter((_, index) => !stale(records[index]));
-      if (gone.length > 0) await redis.zrem(key.pending, ...gone);
-      return records.filter(stale);
+    async replace(id, entry) {
+      await redis.replace(key.entry(entry.id), key.due, key.open, key.entry(id), entry.id, key.visitorPrefix, id, ...writeArgs(entry));
     },
     async get(id) {
-      return fromHash(await redis.hgetall(key.session(id)));
+      return fromHash(await redis.hgetall(key.entry(id)));
     },
-    async heartbeat(id, at) {
-      const state = await redis.heartbeat(key.session(id), key.heartbeat, at, id);
-      return (state as LedgerState | null) ?? null;
+    async update(entry, states) {
+      return (await redis.update(key.entry(entry.id), key.due, key.open, entry.id, key.visitorPrefix, states.join(','), ...writeArgs(entry))) === 1;
     },
-    async markStopped(id, at) {
-      return hashToRecord(await redis.markStopped(key.session(id), key.deadline, key.heartbeat, key.retry, key.open, at, id, STOPPED_RETENTION_MS, key.visitor('')));
+    async remove(id, states) {
+      return (await redis.remove(key.entry(id), key.due, key.open, id, key.visitorPrefix, states.join(','))) === 1;
     },
-    async recordStopFailure(id, nextAttemptAt) {
-      await redis.recordStopFailure(key.session(id), key.deadline, key.heartbeat, key.retry, nextAttemptAt, id);
+    async listDue(now, states, limit) {
+      // The index holds every due entry; read it page by page until enough are in `states`,
+      // so entries of other states at its head cannot starve the ones asked for.
+      const found: LedgerEntry[] = [];
+      for (let offset = 0; found.length < limit; offset += DUE_PAGE) {
+        const ids = await redis.zrangebyscore(key.due, '-inf', now, 'LIMIT', offset, DUE_PAGE);
+        const entries = await readEntries(ids);
+        // An id whose entry expired has nothing left to do: drop it from the index.
+        const gone = ids.filter((_, index) => entries[index] === null);
+        if (gone.length > 0) await redis.zrem(key.due, ...gone);
+        for (const entry of entries) if (entry && states.includes(entry.state) && found.length < limit) found.push(entry);
+        if (ids.length < DUE_PAGE) break;
+        offset -= gone.length;
+      }
+      return found;
     },
-    async listDue(query: DueQuery) {
-      const [pastDeadline, silent, retries] = await Promise.all([
-        redis.zrangebyscore(key.deadline, '-inf', query.now - query.graceMs, 'LIMIT', 0, query.limit),
-        redis.zrangebyscore(key.heartbeat, '-inf', query.now - query.heartbeatTimeoutMs, 'LIMIT', 0, query.limit),
-        redis.zrangebyscore(key.retry, '-inf', query.now, 'LIMIT', 0, query.limit),
-      ]);
-      const ids = [...new Set([...pastDeadline, ...silent, ...retries])].slice(0, query.limit);
-      return (await readRecords(ids)).filter((record): record is SessionRecord => record !== null && record.state !== 'stopped');
+    async countOpen(now, visitorKey) {
+      return redis.zcount(visitorKey === undefined ? key.open : key.visitorPrefix + visitorKey, `(${now}`, '+inf');
     },
     async claim(id, owner, _now, leaseMs) {
       return (await redis.claim(`${prefix}lease:${id}`, owner, Math.max(1, Math.round(leaseMs)))) === 1;
@@ -290,15 +239,11 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
     async releaseClaim(id, owner) {
       await redis.releaseClaim(`${prefix}lease:${id}`, owner);
     },
-    async housekeeping(now) {
-      // Every key here expires by itself: stopped and pending sessions, rate windows, budget
-      // days, leases. Running sessions stay until they stop. Only the index of pending
-      // admissions needs trimming (of those whose server died long ago).
-      await redis.zremrangebyscore(key.pending, '-inf', now - STALE_PENDING_MS);
+    async housekeeping() {
+      // Every key here expires by itself: entries at their forgetAt, rate windows, budget
+      // days, leases; `listDue` drops the ids of expired entries from the due index, and the
+      // open sets are trimmed on every admission.
       return 0;
-    },
-    async countOpen({ now, visitorKey }) {
-      return redis.zcount(visitorKey === undefined ? key.open : key.visitor(visitorKey), `(${now}`, '+inf');
     },
     async hit(rateKey, limit, windowMs, now) {
       const start = now - (now % windowMs);
@@ -316,4 +261,42 @@ export function createRedisStore(options: RedisStoreOptions): LedgerStore {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+
+  /**
+   * Brings the keys to the current layout once (the first instance to connect does it, under
+   * a lock). Layout 1 kept `s:<id>` hashes and per-purpose indexes: each hash is indexed by
+   * the policy and written as an entry; the old keys are deleted.
+   */
+  async function migrate(client: ScriptedRedis, keyPrefix: string, indexLegacy: IndexEntry | undefined): Promise<void> {
+    if ((await client.get(`${keyPrefix}layout`)) === LAYOUT) return;
+    const legacy: string[] = [];
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}s:*`, 'COUNT', 500);
+      legacy.push(...keys);
+      if ((cursor = next) === '0') break;
+    }
+    if (legacy.length === 0) {
+      await client.set(`${keyPrefix}layout`, LAYOUT);
+      return;
+    }
+    if (!indexLegacy) throw new Error('the Redis ledger holds entries of an earlier version; connect the token server (which indexes them) first.');
+    if ((await client.set(`${keyPrefix}migrating`, '1', 'PX', 60_000, 'NX')) !== 'OK') throw new Error('another instance is bringing the Redis ledger up to date; start again in a minute.');
+    for (const legacyKey of legacy) {
+      const old = fromHash(await client.hgetall(legacyKey));
+      if (old) await store.replace(old.id, indexLegacy(old));
+      await client.del(legacyKey);
+    }
+    // Layout 1's own indexes; its `open` sets had the same meaning and were rewritten above.
+    await client.del(`${keyPrefix}pending`, `${keyPrefix}due:deadline`, `${keyPrefix}due:heartbeat`, `${keyPrefix}due:retry`);
+    await client.set(`${keyPrefix}layout`, LAYOUT);
+    await client.del(`${keyPrefix}migrating`);
+  }
+
+  try {
+    await migrate(redis, prefix, options.indexLegacy);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return store;
 }

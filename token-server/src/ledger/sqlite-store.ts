@@ -1,12 +1,12 @@
 /**
  * The ledger in an SQLite file (the default): a real database with zero set-up, surviving
- * restarts and crashes (write-ahead log). For one instance; several
- * instances share a Redis store instead.
+ * restarts and crashes (write-ahead log). For one instance; several instances share a Redis
+ * store instead.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { BUDGET_RETENTION_MS, budgetDay, STOPPED_RETENTION_MS, STALE_PENDING_MS, STALE_WINDOW_MS, type Admission, type AdmissionLimits, type DueQuery, type LedgerState, type LedgerStore, type SessionRecord } from './store.js';
+import { BUDGET_RETENTION_MS, budgetDay, STALE_WINDOW_MS, type Admission, type IndexEntry, type LedgerEntry, type LedgerState, type LedgerStore } from './store.js';
 
 interface Row {
   id: string;
@@ -21,10 +21,16 @@ interface Row {
   next_attempt_at: number;
   stopped_at: number | null;
   reserved_minutes: number;
+  due_at: number | null;
+  open_until: number;
+  forget_at: number | null;
 }
 
+/** The layout's version (`PRAGMA user_version`): 2 keeps the indexes with the entries. */
+const LAYOUT = 2;
+
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS sessions (
+  CREATE TABLE IF NOT EXISTS entries (
     id TEXT PRIMARY KEY,
     preset TEXT NOT NULL,
     origin TEXT,
@@ -36,17 +42,33 @@ const SCHEMA = `
     state TEXT NOT NULL,
     next_attempt_at INTEGER NOT NULL DEFAULT 0,
     stopped_at INTEGER,
-    reserved_minutes REAL NOT NULL DEFAULT 0
+    reserved_minutes REAL NOT NULL DEFAULT 0,
+    due_at INTEGER,
+    open_until INTEGER NOT NULL,
+    forget_at INTEGER
   );
+  -- Each query seeks its own index: a week of stopped sessions (open_until 0, due_at NULL)
+  -- is never read by an admission or a reaper pass.
+  CREATE INDEX IF NOT EXISTS entries_due ON entries (due_at) WHERE due_at IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS entries_open ON entries (open_until);
+  CREATE INDEX IF NOT EXISTS entries_visitor_open ON entries (visitor_key, open_until);
+  CREATE INDEX IF NOT EXISTS entries_forget ON entries (forget_at) WHERE forget_at IS NOT NULL;
   -- Claims of the reaper (also on orphans the ledger never recorded).
   CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
-  CREATE INDEX IF NOT EXISTS sessions_open ON sessions (state, deadline, last_heartbeat);
-  CREATE INDEX IF NOT EXISTS sessions_visitor ON sessions (visitor_key, state);
   CREATE TABLE IF NOT EXISTS rate_windows (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS budget (day TEXT PRIMARY KEY, minutes REAL NOT NULL);
 `;
 
-const toRecord = (row: Row): SessionRecord => ({
+const COLUMNS = 'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, forget_at';
+const VALUES = '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @forgetAt';
+
+/** `column = @field` for every column but the id. */
+const ASSIGNMENTS = COLUMNS.split(', ')
+  .slice(1)
+  .map((column, index) => `${column} = ${VALUES.split(', ')[index + 1]}`)
+  .join(', ');
+
+const toEntry = (row: Row): LedgerEntry => ({
   id: row.id,
   preset: row.preset,
   origin: row.origin,
@@ -59,15 +81,30 @@ const toRecord = (row: Row): SessionRecord => ({
   nextAttemptAt: row.next_attempt_at,
   stoppedAt: row.stopped_at,
   reservedMinutes: row.reserved_minutes,
+  dueAt: row.due_at,
+  openUntil: row.open_until,
+  forgetAt: row.forget_at,
 });
+
+/** `?, ?, …` for a list of values. */
+const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+/** Options of `createSqliteStore`. */
+export interface SqliteStoreOptions {
+  /**
+   * Indexes the entries of a ledger file written by an earlier version (layout 1, which kept
+   * no indexes) as it is opened [none: such a file is refused, saying so].
+   */
+  indexLegacy?: IndexEntry;
+}
 
 /**
  * Opens (and creates if needed) the ledger at `path` (`:memory:` for a throwaway one).
  *
  * @example
- * const store = createSqliteStore('data/ledger.sqlite');
+ * const store = createSqliteStore('data/ledger.sqlite', { indexLegacy: (fields) => indexed(fields, policy) });
  */
-export function createSqliteStore(path: string): LedgerStore {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): LedgerStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -75,7 +112,7 @@ export function createSqliteStore(path: string): LedgerStore {
   // commit. A power cut can lose the last few; the orphan sweep stops those sessions.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  migrate(db, options.indexLegacy);
   // Every statement is compiled once, on first use.
   const statements = new Map<string, Database.Statement>();
   const sql = (text: string): Database.Statement => {
@@ -84,85 +121,59 @@ export function createSqliteStore(path: string): LedgerStore {
     return statement;
   };
 
-  const insert = sql(`INSERT INTO sessions (id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes)
-    VALUES (@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes)`);
-  const openCount = (visitor: boolean) =>
-    // `state IN (…)` lets SQLite seek the open rows in an index, rather than read every stopped
-    // session of the last 7 days (of the site, or of one busy visitor) on each admission.
-    sql(
-      `SELECT COUNT(*) AS n FROM sessions WHERE ${visitor ? 'visitor_key = @visitorKey AND ' : ''}state IN ('running', 'stopping', 'pending') AND (state != 'pending' OR created_at > @expired)`,
-    );
-  const countAll = openCount(false);
-  const countVisitor = openCount(true);
-  const selectOne = sql('SELECT * FROM sessions WHERE id = ?');
-  const admit = db.transaction((pending: SessionRecord, limits: AdmissionLimits): Admission => {
-    const expired = pending.createdAt - limits.pendingTtlMs;
-    if ((countVisitor.get({ expired, visitorKey: pending.visitorKey }) as { n: number }).n >= limits.perVisitor) return { admitted: false, reason: 'visitor-cap' };
-    if ((countAll.get({ expired }) as { n: number }).n >= limits.global) return { admitted: false, reason: 'global-cap' };
-    insert.run({ ...pending, state: 'pending' });
+  const insert = sql(`INSERT INTO entries (${COLUMNS}) VALUES (${VALUES})`);
+  const countAll = sql('SELECT COUNT(*) AS n FROM entries WHERE open_until > @now');
+  const countVisitor = sql('SELECT COUNT(*) AS n FROM entries WHERE visitor_key = @visitorKey AND open_until > @now');
+  const selectOne = sql('SELECT * FROM entries WHERE id = ?');
+  const count = (now: number, visitorKey?: string) => ((visitorKey === undefined ? countAll.get({ now }) : countVisitor.get({ now, visitorKey })) as { n: number }).n;
+  const insertWithinCaps = db.transaction((entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Admission => {
+    if (count(now, entry.visitorKey) >= caps.perVisitor) return { admitted: false, reason: 'visitor-cap' };
+    if (count(now) >= caps.global) return { admitted: false, reason: 'global-cap' };
+    insert.run(entry);
     return { admitted: true };
   });
-  const activate = db.transaction((pendingId: string, record: SessionRecord) => {
-    sql('DELETE FROM sessions WHERE id = ?').run(pendingId);
-    insert.run(record);
+  const replace = db.transaction((id: string, entry: LedgerEntry) => {
+    sql('DELETE FROM entries WHERE id = ?').run(id);
+    insert.run(entry);
   });
   const claim = sql(
     `INSERT INTO leases (id, owner, until) VALUES (@id, @owner, @until)
      ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.owner = excluded.owner OR leases.until <= @now`,
   );
   const housekeeping = db.transaction((now: number): number => {
-    const sessions = sql(`DELETE FROM sessions WHERE (state = 'stopped' AND stopped_at <= ?) OR (state IN ('pending', 'unresolved') AND created_at <= ?)`).run(now - STOPPED_RETENTION_MS, now - STALE_PENDING_MS);
+    const entries = sql('DELETE FROM entries WHERE forget_at <= ?').run(now);
     const windows = sql('DELETE FROM rate_windows WHERE window_start <= ?').run(now - STALE_WINDOW_MS);
     sql('DELETE FROM leases WHERE until <= ?').run(now);
     sql('DELETE FROM budget WHERE day < ?').run(budgetDay(now - BUDGET_RETENTION_MS));
-    return sessions.changes + windows.changes;
+    return entries.changes + windows.changes;
   });
 
   return {
     kind: 'sqlite',
-    async admit(pending, limits) {
-      return admit(pending, limits);
+    async insertWithinCaps(entry, caps, now) {
+      return insertWithinCaps(entry, caps, now);
     },
-    async activate(pendingId, record) {
-      activate(pendingId, record);
-    },
-    async release(pendingId) {
-      return sql(`DELETE FROM sessions WHERE id = ? AND state IN ('pending', 'unresolved')`).run(pendingId).changes === 1;
-    },
-    async markUnresolved(pendingId) {
-      sql(`UPDATE sessions SET state = 'unresolved' WHERE id = ? AND state = 'pending'`).run(pendingId);
-    },
-    async listStalePending(before, limit) {
-      return (sql(`SELECT * FROM sessions WHERE state IN ('pending', 'unresolved') AND created_at < ? ORDER BY created_at LIMIT ?`).all(before, limit) as Row[]).map(toRecord);
+    async replace(id, entry) {
+      replace(id, entry);
     },
     async get(id) {
       const row = selectOne.get(id) as Row | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toEntry(row) : null;
     },
-    async heartbeat(id, at) {
-      // One statement: the state of any known session, the heartbeat noted for running ones.
-      const row = sql(
-        `UPDATE sessions SET last_heartbeat = CASE WHEN state = 'running' THEN MAX(last_heartbeat, @at) ELSE last_heartbeat END
-         WHERE id = @id RETURNING state`,
-      ).get({ id, at }) as { state: LedgerState } | undefined;
-      return row?.state ?? null;
+    async update(entry, states) {
+      const guard = states.map((_, index) => `@s${index}`).join(', ');
+      const bound = Object.fromEntries(states.map((state, index) => [`s${index}`, state]));
+      return sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...entry, ...bound }).changes === 1;
     },
-    async markStopped(id, at) {
-      const row = sql(`UPDATE sessions SET state = 'stopped', stopped_at = ? WHERE id = ? AND state != 'stopped' RETURNING *`).get(at, id) as Row | undefined;
-      return row ? toRecord(row) : null;
+    async remove(id, states) {
+      return sql(`DELETE FROM entries WHERE id = ? AND state IN (${placeholders(states.length)})`).run(id, ...states).changes === 1;
     },
-    async recordStopFailure(id, nextAttemptAt) {
-      sql(`UPDATE sessions SET state = 'stopping', stop_attempts = stop_attempts + 1, next_attempt_at = ? WHERE id = ? AND state != 'stopped'`).run(nextAttemptAt, id);
+    async listDue(now, states, limit) {
+      const rows = sql(`SELECT * FROM entries WHERE due_at <= ? AND state IN (${placeholders(states.length)}) ORDER BY due_at LIMIT ?`).all(now, ...states, limit) as Row[];
+      return rows.map(toEntry);
     },
-    async listDue(query: DueQuery) {
-      const rows = sql(
-          `SELECT * FROM sessions WHERE
-             (state = 'running' AND (deadline + @graceMs <= @now OR last_heartbeat + @heartbeatTimeoutMs <= @now))
-             OR (state = 'stopping' AND next_attempt_at <= @now)
-           ORDER BY deadline LIMIT @limit`,
-        )
-        .all(query) as Row[];
-      return rows.map(toRecord);
+    async countOpen(now, visitorKey) {
+      return count(now, visitorKey);
     },
     async claim(id, owner, now, leaseMs) {
       return claim.run({ id, owner, until: now + leaseMs, now }).changes === 1;
@@ -173,20 +184,15 @@ export function createSqliteStore(path: string): LedgerStore {
     async housekeeping(now) {
       return housekeeping(now);
     },
-    async countOpen({ now, pendingTtlMs, visitorKey }) {
-      const expired = now - pendingTtlMs;
-      const row = (visitorKey === undefined ? countAll.get({ expired }) : countVisitor.get({ expired, visitorKey })) as { n: number };
-      return row.n;
-    },
     async hit(key, limit, windowMs, now) {
       const start = now - (now % windowMs);
       // One statement: a new window starts the count again, the current one adds to it.
-      const { count } = sql(
+      const { count: hits } = sql(
         `INSERT INTO rate_windows (key, window_start, count) VALUES (@key, @start, 1)
          ON CONFLICT(key) DO UPDATE SET count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END, window_start = excluded.window_start
          RETURNING count`,
       ).get({ key, start }) as { count: number };
-      return { allowed: count <= limit, retryAfterMs: start + windowMs - now };
+      return { allowed: hits <= limit, retryAfterMs: start + windowMs - now };
     },
     async addBudget(day, minutes) {
       return (sql('INSERT INTO budget (day, minutes) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET minutes = minutes + excluded.minutes RETURNING minutes').get(day, minutes) as { minutes: number }).minutes;
@@ -198,4 +204,30 @@ export function createSqliteStore(path: string): LedgerStore {
       db.close();
     },
   };
+}
+
+/**
+ * Brings the file to the current layout, in one transaction. Layout 1 (a `sessions` table,
+ * no indexes) is read row by row, indexed by the policy, and written to `entries`.
+ */
+function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === LAYOUT) {
+    db.exec(SCHEMA);
+    return;
+  }
+  if (version > LAYOUT) throw new Error(`the ledger file has layout ${version}, newer than this version reads (${LAYOUT}); upgrade the token server.`);
+  const legacy = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
+  if (legacy && !indexLegacy) throw new Error('the ledger file is from an earlier version; open it with the token server (which indexes it) before using it here.');
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    if (legacy) {
+      const insert = db.prepare(`INSERT OR REPLACE INTO entries (${COLUMNS}) VALUES (${VALUES})`);
+      for (const row of db.prepare('SELECT * FROM sessions').all() as Array<Omit<Row, 'due_at' | 'open_until' | 'forget_at'>>) {
+        insert.run(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, forget_at: null })));
+      }
+      db.exec('DROP TABLE sessions');
+    }
+    db.pragma(`user_version = ${LAYOUT}`);
+  })();
 }

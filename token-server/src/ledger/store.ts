@@ -1,35 +1,32 @@
 /**
- * The session ledger: every paid session the token server starts, recorded before the
- * browser gets its token and kept until Equos confirms the stop, so that no session can be
- * forgotten, whatever happens to the tab, the network or this server. It also holds the
- * counters that protect the site's credits (rates, caps, the daily budget), so that every
- * instance of a deployment shares them.
+ * The ledger's storage: entries (the sessions the token server started, and the admissions
+ * that came before them) and the counters that protect the site's credits (rates and the
+ * daily budget), shared by every instance of a deployment.
  *
- * Three stores implement it: memory (tests, one process), SQLite (the default: a real file,
- * zero set-up) and Redis (several instances). All pass `describeStoreContract`.
+ * A store keeps what it is given and answers a few queries over three indexes every entry
+ * carries: `dueAt` (when the reaper must look at it), `openUntil` (until when it counts
+ * against the caps) and `forgetAt` (when it may be deleted). It knows nothing of what the
+ * states mean: the policy that sets those indexes lives once, in ../sessions/session-ledger.ts.
+ * So a new store (Postgres, a Durable Object) implements these verbs and passes
+ * `describeStoreContract` (./testing/store-contract.ts), and the policy holds for it as is.
+ *
+ * Memory (tests, one process), SQLite (the default: a real file, zero set-up) and Redis
+ * (several instances) implement it.
  */
 
-/** Where a session is in its life. */
-export type LedgerState =
-  /** Admitted, Equos not yet answered (counts against caps; expires if the server dies here). */
-  | 'pending'
-  /**
-   * The create failed in a way that may still have started a session (a timeout, a dropped
-   * connection, a 5xx): counts against no cap (the visitor is not to blame), kept as the
-   * trace the reaper follows to sweep for its orphan.
-   */
-  | 'unresolved'
-  | 'running'
-  /** A stop was tried and failed; the reaper retries it. */
-  | 'stopping'
-  | 'stopped';
+/** Where an entry is in its life (../sessions/session-ledger.ts says what each state means). */
+export type LedgerState = 'pending' | 'unresolved' | 'running' | 'stopping' | 'stopped';
 
-/** One session as the ledger keeps it. Times are ms since the epoch. */
-export interface SessionRecord {
+/** Every state. */
+export const LEDGER_STATES: readonly LedgerState[] = ['pending', 'unresolved', 'running', 'stopping', 'stopped'];
+
+/** One entry. Times are ms since the epoch. */
+export interface LedgerEntry {
+  /** The Equos session's id, or `pending-<uuid>` for an admission Equos has not answered yet. */
   id: string;
   preset: string;
   origin: string | null;
-  /** A keyed hash of the visitor's address (never the address itself). */
+  /** A keyed hash of the visitor's network (never the address itself). */
   visitorKey: string;
   createdAt: number;
   /** When its maximum duration ends. */
@@ -37,78 +34,58 @@ export interface SessionRecord {
   lastHeartbeat: number;
   stopAttempts: number;
   state: LedgerState;
-  /** When a failed stop is tried again. */
+  /** When an unconfirmed stop is tried again. */
   nextAttemptAt: number;
   stoppedAt: number | null;
   /** Minutes reserved from the daily budget (refunded down to the real duration at the stop). */
   reservedMinutes: number;
+  /** When the reaper must look at it; null: never. */
+  dueAt: number | null;
+  /** It counts against the caps while `openUntil > now`; 0: not at all. */
+  openUntil: number;
+  /** When it may be deleted; null: not while it may still bill. */
+  forgetAt: number | null;
 }
 
-/** What makes a session due for the reaper. */
-export interface DueQuery {
-  now: number;
-  /** Stop sessions this long after their deadline (Equos should have ended them by then). */
-  graceMs: number;
-  /** Stop sessions whose browser has been silent this long. */
-  heartbeatTimeoutMs: number;
-  limit: number;
-}
+/** An entry without its indexes. */
+export type EntryFields = Omit<LedgerEntry, 'dueAt' | 'openUntil' | 'forgetAt'>;
 
-/** The outcome of an admission. */
-export type Admission =
-  | { admitted: true }
-  | { admitted: false; reason: 'visitor-cap' | 'global-cap' };
+/**
+ * Sets an entry's indexes (the policy's `indexed`): what a store needs to bring entries
+ * written by an earlier version, which kept no indexes, into its layout.
+ */
+export type IndexEntry = (fields: EntryFields) => LedgerEntry;
 
-/** Caps checked, atomically, when a session is admitted. */
-export interface AdmissionLimits {
-  perVisitor: number;
-  global: number;
-  /** A pending admission that was never activated stops counting after this long. */
-  pendingTtlMs: number;
-}
+/** The outcome of an insert within the caps. */
+export type Admission = { admitted: true } | { admitted: false; reason: 'visitor-cap' | 'global-cap' };
 
-/** The sessions half of the ledger. */
-export interface SessionStore {
+/** The entries half of the ledger. Every method is atomic on its own. */
+export interface EntryStore {
   /**
-   * Admits a session if the caps allow, recording it as `pending` under `pendingId`, in one
-   * atomic step (two instances cannot both take the last place).
+   * Inserts `entry` if, at `now`, fewer than `caps.perVisitor` open entries have its
+   * `visitorKey` and fewer than `caps.global` are open in all, in one atomic step (two
+   * instances cannot both take the last place).
    */
-  admit(pending: SessionRecord, limits: AdmissionLimits): Promise<Admission>;
-  /** Turns a pending admission into the running session Equos created (its id replaces the pending one). */
-  activate(pendingId: string, record: SessionRecord): Promise<void>;
-  /** Forgets a pending or unresolved admission; true when this call did (first time). */
-  release(pendingId: string): Promise<boolean>;
-  /** Turns a pending admission `unresolved`: its create may have started a session we never heard of. */
-  markUnresolved(pendingId: string): Promise<void>;
+  insertWithinCaps(entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Promise<Admission>;
+  /** Replaces entry `id` with `entry` (which may have another id), in one step. */
+  replace(id: string, entry: LedgerEntry): Promise<void>;
+  get(id: string): Promise<LedgerEntry | null>;
+  /** Writes `entry` over the stored entry of its id if that one is in one of `states`; whether it did. */
+  update(entry: LedgerEntry, states: readonly LedgerState[]): Promise<boolean>;
+  /** Deletes entry `id` if it is in one of `states`; whether this call did. */
+  remove(id: string, states: readonly LedgerState[]): Promise<boolean>;
+  /** Entries in one of `states` with `dueAt <= now`, soonest due first, at most `limit`. */
+  listDue(now: number, states: readonly LedgerState[], limit: number): Promise<LedgerEntry[]>;
+  /** Entries open at `now` (`openUntil > now`), overall or of one visitor. */
+  countOpen(now: number, visitorKey?: string): Promise<number>;
   /**
-   * Pending and unresolved admissions made before `before`, oldest first. A create that old
-   * is over, so each is one whose outcome we never learnt (its server died between admitting
-   * the visitor and recording Equos' answer, or the create failed that way): if Equos started
-   * that session, it is an orphan.
-   */
-  listStalePending(before: number, limit: number): Promise<SessionRecord[]>;
-  get(id: string): Promise<SessionRecord | null>;
-  /** Notes a browser heartbeat; returns the session's state, or null when unknown. */
-  heartbeat(id: string, at: number): Promise<LedgerState | null>;
-  /** Marks a session stopped; returns the record when this call stopped it (first time), else null. */
-  markStopped(id: string, at: number): Promise<SessionRecord | null>;
-  /** Counts a failed stop and schedules the next attempt. */
-  recordStopFailure(id: string, nextAttemptAt: number): Promise<void>;
-  /** Sessions to stop now: past deadline + grace, silent too long, or a failed stop to retry. */
-  listDue(query: DueQuery): Promise<SessionRecord[]>;
-  /**
-   * Claims a session for `owner` for `leaseMs` from `now`, so that with several instances
-   * each due session is stopped by one of them at a time. Returns whether the claim is held
-   * (re-claiming one's own claim extends it).
+   * Claims `id` (an entry's, or any Equos session's) for `owner` for `leaseMs` from `now`, so
+   * that with several instances each is worked on by one of them at a time. Returns whether
+   * the claim is held (re-claiming one's own claim extends it).
    */
   claim(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
-  /**
-   * Gives up `owner`'s claim once its stop attempt is over, so that after a crash or a failed
-   * attempt the next instance need not wait for the lease to lapse. Another owner's claim is left alone.
-   */
+  /** Gives up `owner`'s claim (another owner's claim is left alone). */
   releaseClaim(id: string, owner: string): Promise<void>;
-  /** Sessions not stopped (pending ones only until they expire), overall or for one visitor. */
-  countOpen(query: { now: number; pendingTtlMs: number; visitorKey?: string }): Promise<number>;
 }
 
 /** The counters half of the ledger. */
@@ -123,67 +100,26 @@ export interface LimitStore {
   budgetUsed(day: string): Promise<number>;
 }
 
-/** Stopped sessions stay readable this long (idempotent stops, audits), then are forgotten. */
-export const STOPPED_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** A pending or unresolved admission this old belongs to a create long over (kept till then for `listStalePending`). */
-export const STALE_PENDING_MS = 3600 * 1000;
 /** Rate windows (at most a minute long) this old are over. */
 export const STALE_WINDOW_MS = 3600 * 1000;
-/** Daily budget totals stay readable this long, then are forgotten. */
+/** Daily budget totals stay readable this long after their last change, then are forgotten. */
 export const BUDGET_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** A ledger backend. */
-export interface LedgerStore extends SessionStore, LimitStore {
+export interface LedgerStore extends EntryStore, LimitStore {
   /** Which backend, for logs. */
   readonly kind: 'memory' | 'sqlite' | 'redis';
   /**
-   * Forgets what no longer matters at `now`, so the ledger does not grow forever: sessions
-   * stopped more than `STOPPED_RETENTION_MS` ago, pending admissions long expired, past rate
-   * windows, budget days older than `BUDGET_RETENTION_MS`. Returns how many sessions and rate
-   * windows went (Redis expires its keys itself: 0).
+   * Deletes what no longer matters at `now`, so the ledger does not grow forever: entries
+   * whose `forgetAt` has passed, past rate windows, lapsed claims, budget days older than
+   * `BUDGET_RETENTION_MS`. Returns how many entries and rate windows went (Redis expires its
+   * keys itself: 0).
    */
   housekeeping(now: number): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Whether `record` is due under `query` (shared by the stores that filter in code). */
-export function isDue(record: SessionRecord, query: Omit<DueQuery, 'limit'>): boolean {
-  if (record.state !== 'running' && record.state !== 'stopping') return false;
-  if (record.state === 'stopping') return record.nextAttemptAt <= query.now;
-  return record.deadline + query.graceMs <= query.now || record.lastHeartbeat + query.heartbeatTimeoutMs <= query.now;
-}
-
-/** Whether `record` counts against the caps at `now`. */
-export function isOpen(record: SessionRecord, now: number, pendingTtlMs: number): boolean {
-  if (record.state === 'stopped' || record.state === 'unresolved') return false;
-  return record.state !== 'pending' || record.createdAt + pendingTtlMs > now;
-}
-
 /** The UTC day of `ms`, the budget's key (`YYYY-MM-DD`, so days sort as strings). */
 export function budgetDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-/**
- * Forgets a pending admission whose session never started, or whose orphan has been looked
- * for, and gives back its budget reservation (once, even if several instances do this).
- */
-export async function forgetPending(store: LedgerStore, pending: SessionRecord): Promise<void> {
-  if ((await store.release(pending.id)) && pending.reservedMinutes > 0) await store.addBudget(budgetDay(pending.createdAt), -pending.reservedMinutes);
-}
-
-/**
- * Records that a session has ended (Equos confirmed the stop, or does not know the session)
- * and gives back the part of its budget reservation it did not use. Every stop path ends
- * here, so none can leave minutes reserved. Returns the record when this call stopped it.
- */
-export async function settleStopped(store: LedgerStore, id: string, at: number): Promise<SessionRecord | null> {
-  const stopped = await store.markStopped(id, at);
-  if (stopped && stopped.reservedMinutes > 0) {
-    const usedMinutes = Math.max(0, Math.min(stopped.reservedMinutes, (at - stopped.createdAt) / 60_000));
-    const refund = stopped.reservedMinutes - usedMinutes;
-    // A refund that fails only makes the budget stricter; the stop itself is recorded.
-    if (refund > 0) await store.addBudget(budgetDay(stopped.createdAt), -refund).catch(() => {});
-  }
-  return stopped;
 }

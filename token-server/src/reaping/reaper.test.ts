@@ -11,10 +11,11 @@ import { TEST_API_KEY, testSettings } from '../../test/harness.js';
 import { createEquosClient } from '../equos/client.js';
 import { createMemoryStore } from '../ledger/memory-store.js';
 import { createSqliteStore } from '../ledger/sqlite-store.js';
-import { budgetDay, type LedgerStore } from '../ledger/store.js';
-import { record } from '../ledger/testing/store-contract.js';
+import { budgetDay, type LedgerEntry, type LedgerStore } from '../ledger/store.js';
+import { entry } from '../ledger/testing/store-contract.js';
 import { silentLogger } from '../logger.js';
-import { createTokenServer } from '../token-server.js';
+import { createSessionLedger, indexed } from '../sessions/session-ledger.js';
+import { createTokenServer, ledgerPolicy } from '../token-server.js';
 import { startScheduler } from './scheduler.js';
 
 let equos: RunningEquosApiDouble;
@@ -26,8 +27,8 @@ afterAll(() => equos.close());
 beforeEach(() => equos.faults.clear());
 
 
-/** Creates a session at the double and records it in `store` as running. */
-async function running(store: LedgerStore, patch: Parameters<typeof record>[1] = {}) {
+/** Creates a session at the double and records it in `store` as running (indexed by the reapers' policy). */
+async function running(store: LedgerStore, patch: Partial<LedgerEntry> = {}) {
   const { session } = await createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url }).sessions.create({
     name: 'reaper test',
     client: 'reaper-tests',
@@ -35,8 +36,14 @@ async function running(store: LedgerStore, patch: Parameters<typeof record>[1] =
     maxDuration: 60,
   });
   const now = Date.now();
-  await store.activate(`p-${session.id}`, record(session.id, { createdAt: now, deadline: now + 60_000, lastHeartbeat: now, visitorKey: session.id, ...patch }));
+  await write(store, { createdAt: now, deadline: now + 60_000, lastHeartbeat: now, visitorKey: session.id, ...patch, id: session.id });
   return session.id;
+}
+
+/** Writes an entry with the fields of `patch`, indexed as the reapers below index entries. */
+async function write(store: LedgerStore, patch: Partial<LedgerEntry> & { id: string }, options: ReaperTestOptions = {}) {
+  const fields = entry(patch.id, patch);
+  await store.insertWithinCaps(indexed(fields, ledgerPolicy(settingsFor(options))), { perVisitor: 1000, global: 1000 }, fields.createdAt);
 }
 
 const ended = (id: string) => equos.state.sessions.get(id)!.session.endedAt !== null;
@@ -53,21 +60,22 @@ interface ReaperTestOptions {
  * A token server on `store`: grace 1 s, silence 5 s, one stop attempt per pass (500 ms
  * deadline) and a 50 ms first backoff.
  */
-function reaper(store: LedgerStore, options: ReaperTestOptions = {}) {
+function settingsFor(options: ReaperTestOptions) {
   const base = testSettings(equos.url);
   const minAgeMs = options.orphans?.minAgeMs ?? 60_000;
-  const server = createTokenServer(
-    {
-      ...base,
-      instanceId: options.instanceId ?? 'test',
-      clientTag: options.orphans?.clientTag ?? 'reaper-tests',
-      heartbeat: { intervalMs: 1000, timeoutMs: 5000 },
-      deadlines: { ...base.deadlines, create: minAgeMs / 2, stop: 500 },
-      equosRetry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 20 },
-      reaper: { ...base.reaper, intervalMs: options.intervalMs ?? 60_000, graceMs: 1000, retryBaseMs: 50, orphanSweepMs: options.orphans ? 600_000 : 0, createSettleMs: minAgeMs / 2 },
-    },
-    { store, logger: silentLogger },
-  );
+  return {
+    ...base,
+    instanceId: options.instanceId ?? 'test',
+    clientTag: options.orphans?.clientTag ?? 'reaper-tests',
+    heartbeat: { intervalMs: 1000, timeoutMs: 5000 },
+    deadlines: { ...base.deadlines, create: minAgeMs / 2, stop: 500 },
+    equosRetry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 20 },
+    reaper: { ...base.reaper, intervalMs: options.intervalMs ?? 60_000, graceMs: 1000, retryBaseMs: 50, orphanSweepMs: options.orphans ? 600_000 : 0, createSettleMs: minAgeMs / 2 },
+  };
+}
+
+function reaper(store: LedgerStore, options: ReaperTestOptions = {}) {
+  const server = createTokenServer(settingsFor(options), { store, logger: silentLogger });
   const scheduler = options.intervalMs ? startScheduler(server, { intervalMs: options.intervalMs, orphanSweepMs: 0 }) : undefined;
   return {
     runOnce: () => server.reapOnce(),
@@ -116,7 +124,7 @@ describe('reaper', () => {
   it('treats a session Equos does not know as stopped', async () => {
     const store = createMemoryStore();
     const now = Date.now();
-    await store.activate('p-x', record('ses_ghost', { createdAt: now - 100_000, deadline: now - 50_000, lastHeartbeat: now }));
+    await write(store, { id: 'ses_ghost', createdAt: now - 100_000, deadline: now - 50_000, lastHeartbeat: now });
     const reap = reaper(store);
     expect(await reap.runOnce()).toBe(1);
     await reap.stop();
@@ -153,7 +161,7 @@ describe('reaper', () => {
     const store = createMemoryStore();
     const ids = [];
     for (let index = 0; index < 4; index += 1) ids.push(await running(store, { deadline: Date.now() - 5000 }));
-    const stale = await store.listDue({ now: Date.now(), graceMs: 1000, heartbeatTimeoutMs: 5000, limit: 100 });
+    const stale = await store.listDue(Date.now(), ['running', 'stopping'], 100);
     const a = reaper(store, { instanceId: 'a' });
     expect(await a.runOnce()).toBe(4);
     // b listed the same sessions a moment before a stopped them.
@@ -214,7 +222,8 @@ describe('reaper', () => {
     const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
     const listCalls = () => equos.state.callsTo('list').length;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const reap = reaper(store, { intervalMs: 50, orphans: { clientTag: 'dead-tag', minAgeMs: 300 } });
+    const deadTag = { intervalMs: 50, orphans: { clientTag: 'dead-tag', minAgeMs: 300 } };
+    const reap = reaper(store, deadTag);
     try {
       await sleep(1000); // past the start-up sweeps
       const before = listCalls();
@@ -222,7 +231,8 @@ describe('reaper', () => {
       // and that instance died before recording it.
       const admittedAt = Date.now();
       await store.addBudget(budgetDay(admittedAt), 5);
-      await store.admit(record('pending-dead', { state: 'pending', createdAt: admittedAt, visitorKey: 'dead', reservedMinutes: 5 }), { perVisitor: 5, global: 100, pendingTtlMs: 60_000 });
+      const admitted = await createSessionLedger(store, ledgerPolicy(settingsFor(deadTag))).admit({ id: 'pending-dead', preset: 'default', origin: null, visitorKey: 'dead', createdAt: admittedAt, deadline: admittedAt + 300_000, reservedMinutes: 5 }, { perVisitor: 5, global: 100 });
+      expect(admitted.admitted).toBe(true);
       const orphan = (await client.sessions.create({ name: 'its server died', client: 'dead-tag', avatar: { id: 'a' } })).session.id;
       await sleep(400);
       expect([ended(orphan), listCalls() - before], 'not while its create might still be in flight').toEqual([false, 0]);

@@ -11,27 +11,26 @@
  * time. It owns no timer: `reapOnce()` is one pass, run by the scheduler on Node or by a
  * cron trigger elsewhere.
  */
-import { forgetPending, isDue, type LedgerStore, type SessionRecord } from '../ledger/store.js';
+import type { LedgerEntry, LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
-import type { StopCause, StopSession } from '../sessions/stop-session.js';
+import type { SessionLedger } from '../sessions/session-ledger.js';
+import type { StopSession } from '../sessions/stop-session.js';
 import type { OrphanSweeper } from './orphan-sweeper.js';
 
 /** Options of `createReaper`. */
 export interface ReaperOptions {
+  /** For claims. */
   store: LedgerStore;
+  ledger: SessionLedger;
   stopSession: StopSession;
   sweeper: OrphanSweeper;
   logger: Logger;
   /** This instance's name in claims. */
   instanceId: string;
-  /** Stop sessions this long after their deadline, in ms. */
-  graceMs: number;
-  /** Stop sessions whose browser has been silent this long, in ms. */
-  heartbeatTimeoutMs: number;
   /** How long a claim holds if its owner dies mid-stop, in ms (longer than one stop can take). */
   leaseMs: number;
-  /** A create this long after its admission is over, and the session it may have started old enough to be an orphan, in ms. */
-  deadCreateAfterMs: number;
+  /** A trace whose orphan sweep could not run is looked at again this much later, in ms. */
+  traceRetryMs: number;
   /** Sessions stopped in parallel [8]. */
   concurrency?: number;
   now: () => number;
@@ -49,20 +48,20 @@ const BATCH = 100;
  * Creates the reaper; it does nothing until called.
  *
  * @example
- * const reaper = createReaper({ store, stopSession, sweeper, logger, instanceId: 'web-1', … });
+ * const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: 'web-1', leaseMs, traceRetryMs, now });
  * await reaper.reapOnce();
  */
 export function createReaper(options: ReaperOptions): Reaper {
-  const { store, logger, instanceId, graceMs, heartbeatTimeoutMs, leaseMs, concurrency = 8, now } = options;
+  const { store, ledger, logger, instanceId, leaseMs, concurrency = 8, now } = options;
 
-  async function stopOne(listed: SessionRecord): Promise<boolean> {
+  async function stopOne(listed: LedgerEntry): Promise<boolean> {
     if (!(await store.claim(listed.id, instanceId, now(), leaseMs))) return false;
     try {
       // Read again under the claim: another instance may have stopped it, or failed and
       // scheduled a retry, since the list was made.
-      const record = await store.get(listed.id);
-      if (!record || !isDue(record, { now: now(), graceMs, heartbeatTimeoutMs })) return false;
-      const cause: StopCause = record.state === 'stopping' ? 'retry' : record.deadline + graceMs <= now() ? 'deadline' : 'heartbeat';
+      const record = await ledger.get(listed.id);
+      const cause = record && ledger.dueCause(record, now());
+      if (!record || !cause) return false;
       const outcome = await options.stopSession(record.id, cause);
       return outcome.kind === 'stopped' || outcome.kind === 'unknown';
     } finally {
@@ -72,14 +71,19 @@ export function createReaper(options: ReaperOptions): Reaper {
 
   /** Traces of creates whose outcome was never learnt and that are surely over: sweep for their orphans, then forget them. */
   async function followDeadCreates(): Promise<void> {
-    const dead = await store.listStalePending(now() - options.deadCreateAfterMs, BATCH);
-    if (dead.length === 0 || (await options.sweeper.sweepOnce()) === undefined) return;
-    for (const pending of dead) await forgetPending(store, pending);
+    const dead = await ledger.dueTraces(now(), BATCH);
+    if (dead.length === 0) return;
+    if ((await options.sweeper.sweepOnce()) === undefined) {
+      // Equos could not be listed: look again later rather than on every pass.
+      for (const trace of dead) await ledger.postponeTrace(trace, now() + options.traceRetryMs);
+      return;
+    }
+    for (const pending of dead) await ledger.forget(pending);
     logger.info('reaper.dead-creates.swept', { count: dead.length });
   }
 
   async function stopDue(): Promise<number> {
-    const due = await store.listDue({ now: now(), graceMs, heartbeatTimeoutMs, limit: BATCH });
+    const due = await ledger.dueSessions(now(), BATCH);
     let stopped = 0;
     let next = 0;
     // A pool, not batches: one slow stop must not hold back the sessions behind it.

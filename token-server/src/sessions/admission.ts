@@ -7,18 +7,16 @@
  * All counters live in the ledger store, so every instance of a deployment shares them.
  */
 import type { SessionLimits } from '../config/settings.js';
-import { budgetDay, type LedgerStore, type SessionRecord } from '../ledger/store.js';
+import { budgetDay, type LedgerEntry, type LedgerStore } from '../ledger/store.js';
 import { ProblemError } from '../problems.js';
-
-/** A pending admission stops counting after this long (longer than any create). */
-export const PENDING_TTL_MS = 60_000;
+import type { SessionLedger } from './session-ledger.js';
 
 /**
- * An admitted session-to-be, to activate or forget (`forgetPending`): the pending record as the ledger holds
- * it (its `createdAt` is the admission, before Equos was asked, so no later than the start).
+ * An admitted session-to-be, to activate or forget: the pending entry as the ledger holds it
+ * (its `createdAt` is the admission, before Equos was asked, so no later than the start).
  */
 export interface AdmissionTicket {
-  pending: SessionRecord;
+  pending: LedgerEntry;
 }
 
 /**
@@ -28,6 +26,7 @@ export interface AdmissionTicket {
  */
 export async function admit(
   store: LedgerStore,
+  ledger: SessionLedger,
   limits: SessionLimits,
   request: { visitorKey: string; preset: string; origin: string | null; maxDurationS: number; now: number },
 ): Promise<AdmissionTicket> {
@@ -48,29 +47,25 @@ export async function admit(
     }
   }
 
-  const pendingId = `pending-${crypto.randomUUID()}`;
-  const pending: SessionRecord = {
-    id: pendingId,
-    preset: request.preset,
-    origin: request.origin,
-    visitorKey: request.visitorKey,
-    createdAt: now,
-    deadline: now + request.maxDurationS * 1000,
-    lastHeartbeat: now,
-    stopAttempts: 0,
-    state: 'pending',
-    nextAttemptAt: 0,
-    stoppedAt: null,
-    reservedMinutes,
-  };
-  const admission = await store.admit(pending, { perVisitor: limits.perVisitor, global: limits.concurrent, pendingTtlMs: PENDING_TTL_MS });
+  const admission = await ledger.admit(
+    {
+      id: `pending-${crypto.randomUUID()}`,
+      preset: request.preset,
+      origin: request.origin,
+      visitorKey: request.visitorKey,
+      createdAt: now,
+      deadline: now + request.maxDurationS * 1000,
+      reservedMinutes,
+    },
+    { perVisitor: limits.perVisitor, global: limits.concurrent },
+  );
   if (!admission.admitted) {
     if (reservedMinutes) await store.addBudget(budgetDay(now), -reservedMinutes);
     throw admission.reason === 'visitor-cap'
       ? limited('too-many-sessions', 30_000, `A visitor may have at most ${limits.perVisitor} open sessions.`)
       : limited('capacity-reached', 30_000, 'The most concurrent sessions allowed are running.');
   }
-  return { pending };
+  return { pending: admission.pending };
 }
 
 function limited(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {

@@ -11,12 +11,13 @@ import type { Preset } from '../config/presets.js';
 import type { SessionLimits } from '../config/settings.js';
 import { EquosApiError, mayHaveStarted } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
-import { forgetPending, type LedgerStore } from '../ledger/store.js';
+import type { LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
 import { admit, type AdmissionTicket } from './admission.js';
 import { ledgerStep } from './ledger-step.js';
+import type { SessionLedger } from './session-ledger.js';
 import type { StopSession } from './stop-session.js';
 import type { StopTokens } from './stop-tokens.js';
 
@@ -50,7 +51,9 @@ export interface CreateSessionDeps {
   presets: readonly Preset[];
   defaultPreset: string;
   equos: EquosGateway;
+  /** The ledger's counters (rates, budget). */
   store: LedgerStore;
+  ledger: SessionLedger;
   stopSession: StopSession;
   stopTokens: StopTokens;
   limits: SessionLimits;
@@ -76,7 +79,7 @@ const DEFAULT_VISITOR_NAME = 'Visitor';
  *   EquosApiError when Equos fails, CallerGoneError when the browser left
  */
 export function createCreateSession(deps: CreateSessionDeps): CreateSession {
-  const { equos, store, logger, now } = deps;
+  const { equos, store, ledger, logger, now } = deps;
   const presets = new Map(deps.presets.map((preset) => [preset.name, preset]));
 
   /**
@@ -86,7 +89,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
    * this instance dies now. This instance also sweeps early.
    */
   async function possibleOrphan(ticket: AdmissionTicket): Promise<void> {
-    await store.markUnresolved(ticket.pending.id).catch(() => {});
+    await ledger.markUnresolved(ticket.pending.id).catch(() => {});
     deps.onPossibleOrphan();
   }
 
@@ -95,7 +98,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     const preset = presets.get(presetName);
     if (!preset) throw new ProblemError('unknown-preset', { detail: `No preset is named "${presetName.slice(0, 64)}".` });
     const ticket = await ledgerStep(() =>
-      admit(store, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
+      admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
     );
     const visitor = {
       identity: newVisitorIdentity(),
@@ -108,7 +111,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
     } catch (error) {
       if (mayHaveStarted(error)) await possibleOrphan(ticket);
-      else await forgetPending(store, ticket.pending).catch(() => {});
+      else await ledger.forget(ticket.pending).catch(() => {});
       throw error;
     }
     return handOut(created, preset, ticket, input);
@@ -122,7 +125,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       logger.error('session.create.failed', { ...log, reason });
       // Without an id, or with a stop Equos did not confirm, only the orphan sweep can end it.
       const outcome = sessionId ? await deps.stopSession(sessionId, 'failed-create') : undefined;
-      if (outcome?.kind === 'stopped' || outcome?.kind === 'unknown') await forgetPending(store, ticket.pending).catch(() => {});
+      if (outcome?.kind === 'stopped' || outcome?.kind === 'unknown') await ledger.forget(ticket.pending).catch(() => {});
       else await possibleOrphan(ticket);
       throw problem;
     };
@@ -133,14 +136,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     const answeredAt = now();
     const startedAt = billingStart(body.started_at, ticket.pending.createdAt, answeredAt);
     try {
-      await store.activate(ticket.pending.id, {
-        ...ticket.pending,
-        id: sessionId,
-        createdAt: startedAt,
-        deadline: startedAt + body.max_duration_s * 1000,
-        lastHeartbeat: answeredAt,
-        state: 'running',
-      });
+      await ledger.activate(ticket.pending, { id: sessionId, createdAt: startedAt, deadline: startedAt + body.max_duration_s * 1000, lastHeartbeat: answeredAt });
     } catch {
       // A session the ledger does not know could run (and bill) forever: never hand it out.
       return fail('ledger-unavailable', new ProblemError('ledger-unavailable'));

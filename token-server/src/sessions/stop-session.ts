@@ -10,7 +10,7 @@
 import type { EquosApiError } from '../equos/errors.js';
 import { isUnknownSession, toEquosApiError } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
-import { settleStopped, type LedgerStore } from '../ledger/store.js';
+import type { SessionLedger } from './session-ledger.js';
 import type { Logger } from '../logger.js';
 
 /** Why a session is being stopped (in logs, and later in metrics). */
@@ -47,7 +47,7 @@ export type StopSession = (id: string, cause: StopCause) => Promise<StopOutcome>
 /** What the stop needs. */
 export interface StopSessionDeps {
   equos: EquosGateway;
-  store: LedgerStore;
+  ledger: SessionLedger;
   /** Waits between unconfirmed stops of one session, in ms: the first, doubling up to the cap. */
   backoff: { baseMs: number; maxMs: number };
   logger: Logger;
@@ -58,16 +58,16 @@ export interface StopSessionDeps {
  * Creates the stop.
  *
  * @example
- * const stopSession = createStopSession({ equos, store, backoff: { baseMs: 2000, maxMs: 300_000 }, logger, now: Date.now });
+ * const stopSession = createStopSession({ equos, ledger, backoff: { baseMs: 2000, maxMs: 300_000 }, logger, now: Date.now });
  * const outcome = await stopSession(id, 'visitor');
  */
 export function createStopSession(deps: StopSessionDeps): StopSession {
-  const { equos, store, backoff, logger, now } = deps;
+  const { equos, ledger, backoff, logger, now } = deps;
 
   /** Records the end; a ledger that cannot be written now only makes the reaper try again later (Equos' stop is idempotent). */
   async function settle(id: string, cause: StopCause, endedAt: string | null, unknownAtEquos: boolean): Promise<void> {
     const at = now();
-    const record = await settleStopped(store, id, at).catch(() => null);
+    const record = await ledger.settleStopped(id, at).catch(() => null);
     logger.info('session.stopped', {
       session_id: id,
       cause,
@@ -91,13 +91,12 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
       return { kind: 'unknown' };
     }
     try {
-      const record = await store.get(id);
+      const record = await ledger.get(id);
       // Stopped before, on Equos' word: this failure is a repeat's, not a session left running.
       if (record?.state === 'stopped') return { kind: 'stopped', endedAt: new Date(record.stoppedAt ?? now()).toISOString() };
-      if (record) {
-        const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** record.stopAttempts);
-        const retryAt = now() + delay;
-        await store.recordStopFailure(id, retryAt);
+      const delay = record ? Math.min(backoff.maxMs, backoff.baseMs * 2 ** record.stopAttempts) : 0;
+      const retryAt = now() + delay;
+      if (record && (await ledger.recordStopFailure(record, retryAt))) {
         logger.warn('session.stop.failed', { session_id: id, cause, attempts: record.stopAttempts + 1, retry_in_ms: delay, error: failure.message });
         return { kind: 'deferred', retryAt, error: failure };
       }

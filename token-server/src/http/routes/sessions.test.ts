@@ -357,7 +357,7 @@ describe('when Equos fails', () => {
     await stack.createSession();
     expect(possibleOrphans()).toBe(3);
     // Each of the three left its admission in the ledger, for the reaper to follow up.
-    const traces = (await stack.store.listStalePending(Date.now() + 1, 100)).filter((trace) => trace.createdAt >= startedAt);
+    const traces = (await stack.store.listDue(Date.now() + 10_000_000, ['pending', 'unresolved'], 100)).filter((trace) => trace.createdAt >= startedAt);
     expect(traces.map((trace) => trace.state)).toEqual(['unresolved', 'unresolved', 'unresolved']);
   });
 

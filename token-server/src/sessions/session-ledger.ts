@@ -1,0 +1,164 @@
+/**
+ * The ledger as the use cases see it: every change an entry goes through, and the one policy
+ * that says what each state means. The store underneath (../ledger/) only keeps entries and
+ * their indexes; this is the only place that sets them:
+ *
+ * | state        | what it is                                                        | counts against caps   | due for the reaper                          | forgotten              |
+ * |--------------|-------------------------------------------------------------------|-----------------------|---------------------------------------------|------------------------|
+ * | `pending`    | admitted, Equos not answered yet                                  | for `pendingTtlMs`    | `deadCreateAfterMs` after admission (a dead server's create) | after `TRACE_RETENTION_MS` |
+ * | `unresolved` | the create failed in a way that may still have started a session | no (not the visitor's fault) | as pending                          | as pending             |
+ * | `running`    | Equos runs it; the browser has its token                          | until stopped         | at deadline + grace, or heartbeat + timeout | never                  |
+ * | `stopping`   | a stop was not confirmed                                          | until stopped         | at the next attempt                         | never                  |
+ * | `stopped`    | Equos confirmed the end (or did not know it)                      | no                    | never                                       | after `STOPPED_RETENTION_MS` |
+ *
+ * Budget reservations are given back here too, so no path can leave minutes reserved.
+ */
+import { budgetDay, type Admission, type EntryFields, type LedgerEntry, type LedgerState, type LedgerStore } from '../ledger/store.js';
+
+/** The times that give the states their meaning, in ms (from the settings). */
+export interface LedgerPolicy {
+  /** A pending admission counts against the caps this long: longer than any create. */
+  pendingTtlMs: number;
+  /**
+   * A pending or unresolved admission this old belongs to a create that is surely over, and
+   * the session it may have started is old enough to be an orphan: the reaper has the orphan
+   * sweeper look for it, then forgets the admission.
+   */
+  deadCreateAfterMs: number;
+  /** Stop a session this long after its deadline (Equos should have ended it by then). */
+  graceMs: number;
+  /** Stop a session whose browser has been silent this long. */
+  heartbeatTimeoutMs: number;
+}
+
+/** Stopped sessions stay readable this long (idempotent stops, audits), then are forgotten. */
+export const STOPPED_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** A pending or unresolved admission is kept this long at most (its follow-up is long over). */
+export const TRACE_RETENTION_MS = 3600 * 1000;
+/** A score far in the future: "open until stopped". */
+const OPEN_UNTIL_STOPPED = 9e15;
+
+/** The indexes of `fields` in its state: the whole policy, in one place. */
+export function indexed(fields: EntryFields, policy: LedgerPolicy): LedgerEntry {
+  const trace = { dueAt: fields.createdAt + policy.deadCreateAfterMs, forgetAt: fields.createdAt + TRACE_RETENTION_MS };
+  switch (fields.state) {
+    case 'pending':
+      return { ...fields, ...trace, openUntil: fields.createdAt + policy.pendingTtlMs };
+    case 'unresolved':
+      return { ...fields, ...trace, openUntil: 0 };
+    case 'running':
+      return { ...fields, dueAt: Math.min(fields.deadline + policy.graceMs, fields.lastHeartbeat + policy.heartbeatTimeoutMs), openUntil: OPEN_UNTIL_STOPPED, forgetAt: null };
+    case 'stopping':
+      return { ...fields, dueAt: fields.nextAttemptAt, openUntil: OPEN_UNTIL_STOPPED, forgetAt: null };
+    case 'stopped':
+      return { ...fields, dueAt: null, openUntil: 0, forgetAt: (fields.stoppedAt ?? fields.createdAt) + STOPPED_RETENTION_MS };
+    default: {
+      const unknown: never = fields.state;
+      throw new TypeError(`unknown ledger state ${String(unknown)}`);
+    }
+  }
+}
+
+const ADMISSIONS: readonly LedgerState[] = ['pending', 'unresolved'];
+const SESSIONS: readonly LedgerState[] = ['running', 'stopping'];
+const NOT_STOPPED: readonly LedgerState[] = ['pending', 'unresolved', 'running', 'stopping'];
+
+/** Why the reaper acts on a due session. */
+export type DueCause = 'deadline' | 'heartbeat' | 'retry';
+
+/** The ledger's verbs. */
+export interface SessionLedger {
+  /** Records an admission as pending, if the caps allow (atomically); admitted, it comes back as the ledger holds it. */
+  admit(
+    admission: Pick<LedgerEntry, 'id' | 'preset' | 'origin' | 'visitorKey' | 'createdAt' | 'deadline' | 'reservedMinutes'>,
+    caps: { perVisitor: number; global: number },
+  ): Promise<(Admission & { admitted: false }) | { admitted: true; pending: LedgerEntry }>;
+  /** Turns a pending admission into the running session Equos created (its id replaces the pending one). */
+  activate(pending: LedgerEntry, session: Pick<LedgerEntry, 'id' | 'createdAt' | 'deadline' | 'lastHeartbeat'>): Promise<void>;
+  /** A pending admission whose create may have started a session we never heard of. */
+  markUnresolved(pendingId: string): Promise<void>;
+  /**
+   * Forgets a pending or unresolved admission (its session never started, or its orphan has
+   * been looked for) and gives back its budget, once even if several instances do this.
+   */
+  forget(pending: LedgerEntry): Promise<void>;
+  get(id: string): Promise<LedgerEntry | null>;
+  /** Notes a heartbeat of a running session; returns the entry's state, or null when unknown. */
+  heartbeat(id: string, at: number): Promise<LedgerState | null>;
+  /**
+   * Records that a session has ended (Equos confirmed, or does not know it) and gives back the
+   * part of its budget it did not use. Returns the entry when this call stopped it.
+   */
+  settleStopped(id: string, at: number): Promise<LedgerEntry | null>;
+  /** Counts an unconfirmed stop of `entry` (as read) and schedules the next attempt; whether it did. */
+  recordStopFailure(entry: LedgerEntry, retryAt: number): Promise<boolean>;
+  /** Sessions to stop at `now`, soonest first. */
+  dueSessions(now: number, limit: number): Promise<LedgerEntry[]>;
+  /** Admissions whose create is surely over without us learning its outcome, oldest first. */
+  dueTraces(now: number, limit: number): Promise<LedgerEntry[]>;
+  /** Looks at a trace again at `at` (its orphan sweep could not run now). */
+  postponeTrace(entry: LedgerEntry, at: number): Promise<void>;
+  /** Whether `entry` (as just read) is due at `now`, and why. */
+  dueCause(entry: LedgerEntry, now: number): DueCause | null;
+}
+
+/**
+ * The ledger on `store` under `policy`.
+ *
+ * @example
+ * const ledger = createSessionLedger(store, { pendingTtlMs: 20_000, deadCreateAfterMs: 40_000, graceMs: 30_000, heartbeatTimeoutMs: 90_000 });
+ */
+export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy): SessionLedger {
+  const entry = (fields: EntryFields) => indexed(fields, policy);
+  return {
+    async admit(admission, caps) {
+      const pending = entry({ ...admission, lastHeartbeat: admission.createdAt, stopAttempts: 0, state: 'pending', nextAttemptAt: 0, stoppedAt: null });
+      const result = await store.insertWithinCaps(pending, caps, admission.createdAt);
+      return result.admitted ? { admitted: true, pending } : result;
+    },
+    activate(pending, session) {
+      return store.replace(pending.id, entry({ ...pending, ...session, state: 'running' }));
+    },
+    async markUnresolved(pendingId) {
+      const pending = await store.get(pendingId);
+      if (pending?.state === 'pending') await store.update(entry({ ...pending, state: 'unresolved' }), ['pending']);
+    },
+    async forget(pending) {
+      if ((await store.remove(pending.id, ADMISSIONS)) && pending.reservedMinutes > 0) await store.addBudget(budgetDay(pending.createdAt), -pending.reservedMinutes);
+    },
+    get: (id) => store.get(id),
+    async heartbeat(id, at) {
+      const current = await store.get(id);
+      if (!current) return null;
+      if (current.state === 'running' && at > current.lastHeartbeat) await store.update(entry({ ...current, lastHeartbeat: at }), ['running']);
+      return current.state;
+    },
+    async settleStopped(id, at) {
+      const current = await store.get(id);
+      if (!current || current.state === 'stopped') return null;
+      const stopped = entry({ ...current, state: 'stopped', stoppedAt: at });
+      if (!(await store.update(stopped, NOT_STOPPED))) return null;
+      if (stopped.reservedMinutes > 0) {
+        const usedMinutes = Math.max(0, Math.min(stopped.reservedMinutes, (at - stopped.createdAt) / 60_000));
+        const refund = stopped.reservedMinutes - usedMinutes;
+        // A refund that fails only makes the budget stricter; the stop itself is recorded.
+        if (refund > 0) await store.addBudget(budgetDay(stopped.createdAt), -refund).catch(() => {});
+      }
+      return stopped;
+    },
+    recordStopFailure(current, retryAt) {
+      if (!SESSIONS.includes(current.state)) return Promise.resolve(false);
+      return store.update(entry({ ...current, state: 'stopping', stopAttempts: current.stopAttempts + 1, nextAttemptAt: retryAt }), SESSIONS);
+    },
+    dueSessions: (now, limit) => store.listDue(now, SESSIONS, limit),
+    dueTraces: (now, limit) => store.listDue(now, ADMISSIONS, limit),
+    async postponeTrace(trace, at) {
+      await store.update({ ...entry(trace), dueAt: at }, [trace.state]);
+    },
+    dueCause(current, now) {
+      if (current.dueAt === null || current.dueAt > now || !SESSIONS.includes(current.state)) return null;
+      if (current.state === 'stopping') return 'retry';
+      return current.deadline + policy.graceMs <= now ? 'deadline' : 'heartbeat';
+    },
+  };
+}
