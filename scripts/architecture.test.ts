@@ -85,6 +85,19 @@ describe('architecture', () => {
     expect(inputs.some((input) => input.endsWith(part))).toBe(true);
   });
 
+  it('keeps the element a thin shell, and what each call state allows in its table, not in the views', () => {
+    const element = readFileSync(join(ROOT, 'widget/src/equos-avatar.element.ts'), 'utf8');
+    expect(element.split('\n').length).toBeLessThanOrEqual(300);
+    const shells = ['widget/src/equos-avatar.element.ts', ...sourcesIn('widget/src/view'), ...sourcesIn('widget/src/controllers')].filter((file) => !file.endsWith('.test.ts'));
+    const comparisons = shells.flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .filter((line) => /\.name\s*[!=]==\s*'/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(comparisons).toEqual([]);
+  });
+
   it('imports livekit-client in one product file: the widget’s RTC adapter', () => {
     const product = [...sourcesIn('widget/src'), ...sourcesIn('token-server/src')].filter((file) => !/\.test\.ts$/.test(file));
     const importers = product.filter((file) => importsOf(file).some((target) => target === 'livekit-client' || target.startsWith('livekit-client/')));

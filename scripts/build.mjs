@@ -19,7 +19,7 @@ const root = new URL('..', import.meta.url).pathname;
 const dist = process.env.BUILD_OUT_DIR ?? join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const budget = JSON.parse(readFileSync(join(root, 'widget/size-budget.json'), 'utf8'));
-const target = ['chrome90', 'firefox90', 'safari15', 'edge90'];
+const target = ['chrome91', 'firefox90', 'safari15', 'edge91'];
 const common = { bundle: true, minify: true, write: false, target, legalComments: 'linked', logLevel: 'warning', metafile: true };
 
 /**
@@ -55,9 +55,10 @@ for (const file of readdirSync(dist)) if (file.startsWith('equos-avatar')) rmSyn
 
 const live = await build({
   ...common,
-  entryPoints: [join(root, 'widget/src/live.ts')],
+  entryPoints: [join(root, 'widget/src/live/live.ts')],
   format: 'esm',
   outfile: join(dist, 'live.js'),
+  plugins: [minifyLitCss],
   alias: {
     'webrtc-adapter': join(root, 'widget/src/internal/no-webrtc-adapter.ts'),
     // livekit-client ships its TypeScript sources; compiled for the browsers above they keep

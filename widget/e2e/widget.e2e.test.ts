@@ -45,9 +45,9 @@ const part = (page: Page, name: string) => page.waitForSelector(`pierce/[part~="
 /** The widget's state (and session id) as seen from the page. */
 const widget = (page: Page) =>
   page.evaluate(() => {
-    const element = document.querySelector('equos-avatar') as HTMLElement & { state: { name: string; session?: { sessionId: string } } };
+    const element = document.querySelector('equos-avatar') as HTMLElement & { state: { name: string; session?: { session_id: string } } };
     const text = (name: string) => element.shadowRoot!.querySelector(`[part~="${name}"]`)?.textContent?.trim();
-    return { state: element.state.name, sessionId: element.state.session?.sessionId, status: text('status'), message: text('message') };
+    return { state: element.state.name, sessionId: element.state.session?.session_id, status: text('status'), message: text('message') };
   });
 
 async function until<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {

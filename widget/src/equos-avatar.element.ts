@@ -3,7 +3,7 @@
  * panel) with the avatar's live video and voice, a microphone toggle with its level, and
  * hang-up. Everything lives in its shadow root.
  *
- * @event equos-state-change - `{ from, to, reason }` on every state change
+ * @event equos-state-change - `{ from, to, reason }` on every state change of the call
  * @event equos-session-start - `{ sessionId }` when a paid session starts
  * @event equos-session-end - `{ sessionId, durationS, reason }` once a session is stopped
  * @event equos-error - `{ code, message }` when something fails
@@ -29,32 +29,22 @@
  * @cssproperty --equos-avatar-surface, --equos-avatar-text, --equos-avatar-muted, --equos-avatar-danger, --equos-avatar-shadow
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { CallController } from './call/call-controller.js';
+import { loadLiveModule, widgetFileUrl } from './call/live-loader.js';
+import type { LiveModule } from './call/live-port.js';
+import { sessionOf, type CallState } from './call/machine.js';
+import { traitsOf } from './call/state-table.js';
+import { FocusController } from './controllers/focus-controller.js';
+import { LauncherReadyController } from './controllers/launcher-ready-controller.js';
+import { LocaleController } from './controllers/locale-controller.js';
+import { PresetsController } from './controllers/presets-controller.js';
 import { styles } from './equos-avatar.styles.js';
-import {
-  EquosErrorEvent,
-  EquosRequestStartEvent,
-  EquosSessionEndEvent,
-  EquosSessionStartEvent,
-  EquosStateChangeEvent,
-  EquosToggleEvent,
-} from './events.js';
-import { languageOf, loadStrings, stringsIfLoaded } from './i18n/localize.js';
-import type { Strings } from './i18n/strings.js';
-import { readConfig, type WidgetConfig } from './internal/config.js';
-import { releaseAudio, unlockAudio } from './internal/audio-unlock.js';
-import { loadLiveModule, widgetFileUrl } from './live-loader.js';
-import { capabilities, INITIAL_STATE, sessionOf, type SessionState } from './session/machine.js';
-import { fetchPresets, type PresetInfo } from './session/presets.js';
-import type { LiveModule, SessionPort } from './session/session-port.js';
+import { EquosRequestStartEvent, EquosToggleEvent } from './events.js';
+import { unlockAudio } from './internal/audio-unlock.js';
+import { readConfig, WIDGET_DEFAULTS, type WidgetConfig } from './internal/config.js';
 import { describe } from './view/describe.js';
 import { renderLauncher } from './view/launcher.js';
 import { renderPanel } from './view/panel.js';
-
-const DEFAULT_AVATAR_TIMEOUT_S = 25;
-/** The launcher waits this long at most for the avatar's name and the page's language. */
-const LAUNCHER_READY_TIMEOUT_MS = 1500;
-/** The countdown shows in a session's last this many seconds. */
-const COUNTDOWN_S = 60;
 
 export class EquosAvatarElement extends LitElement {
   static override styles = styles;
@@ -69,7 +59,6 @@ export class EquosAvatarElement extends LitElement {
     theme: { type: String },
     locale: { type: String },
     avatarTimeout: { type: Number, attribute: 'avatar-timeout' },
-    _preset: { state: true },
   };
 
   /** The token server's URL (required). */
@@ -92,32 +81,30 @@ export class EquosAvatarElement extends LitElement {
   declare locale: string | null;
   /** Seconds to wait for the avatar to join before giving up [25]. */
   declare avatarTimeout: number | null;
-  declare private _preset: PresetInfo | undefined;
 
-  /** How the conversation file is loaded; tests and custom builds may replace it. @internal */
+  /** How the second file is loaded; tests and custom builds may replace it. @internal */
   liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#config.server);
 
-  #config: WidgetConfig = readConfig({ server: null, position: null, mode: null, theme: null });
+  #config: WidgetConfig = this.#readConfig();
   #warned = false;
-  /** The conversation, once its file has loaded. */
-  #session: SessionPort | undefined;
-  #live: Promise<LiveModule> | undefined;
-  /** The state shown before the conversation file has loaded. */
-  #pending: SessionState = INITIAL_STATE;
-  /** A start clicked while the conversation file was still loading. */
-  #queuedStart = false;
-  /** The token server's preset list (it does not depend on `preset`), and how to cancel its fetch. */
-  #presets: { server: string; list: Promise<PresetInfo[]>; abort: AbortController } | undefined;
-  #focusNext: 'panel' | 'launcher' | undefined;
-  #language = 'en';
-  /** The launcher shows once the name and language are known (no placeholder flash). */
-  #presetSettled = false;
-  #readyTimer: ReturnType<typeof setTimeout> | undefined;
-  #launcherReady = false;
-  #meterFrame = 0;
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  /** Waits for the last minute, then starts `#ticker`. */
-  #tickerDelay: ReturnType<typeof setTimeout> | undefined;
+  readonly #locale = new LocaleController(this, { locale: () => this.locale, locate: (file) => widgetFileUrl(file, this.#config.server) });
+  readonly #presets = new PresetsController(this, { server: () => this.#config.server, preset: () => this.preset });
+  readonly #call: CallController = new CallController(this, {
+    load: () => this.liveLoader(),
+    server: () => this.#config.server,
+    preset: () => this.preset ?? undefined,
+    participantName: () => this.visitorName ?? undefined,
+    avatarJoinTimeoutMs: () => this.#config.avatarTimeoutMs,
+    onScreen: () => this.opened,
+    microphoneButton: () => this.#part('mic-button'),
+    say: (cause): string => this.#locale.strings.errors[cause](this.#avatarName(this.#call.state)),
+  });
+  readonly #launcher = new LauncherReadyController(this, () => (this.#presets.settled || !this.#config.server) && this.#locale.ready);
+  readonly #focus = new FocusController(this, {
+    panel: () => (this.#isOpen() ? this.#part('panel') : null),
+    launcher: () => this.#part('launcher'),
+    preferred: () => traitsOf(this.state).focus,
+  });
 
   constructor() {
     super();
@@ -126,133 +113,69 @@ export class EquosAvatarElement extends LitElement {
     this.opened = false;
   }
 
-  /** The conversation's current state. */
-  get state(): SessionState {
-    return this.#session?.state ?? this.#pending;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#readyTimer ??= setTimeout(() => this.#markLauncherReady(true), LAUNCHER_READY_TIMEOUT_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#presets?.abort.abort();
-    this.#presets = undefined;
-    clearTimeout(this.#readyTimer);
-    this.#readyTimer = undefined;
-    cancelAnimationFrame(this.#meterFrame);
-    this.#stopTicker();
+  /** The call's current state. */
+  get state(): CallState {
+    return this.#call.state;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('position') || changed.has('mode') || changed.has('theme')) {
-      this.#config = readConfig({ server: this.server, position: this.position, mode: this.mode, theme: this.theme });
+    if (changed.has('server') || changed.has('position') || changed.has('mode') || changed.has('theme') || changed.has('avatarTimeout')) {
+      this.#config = this.#readConfig();
       if (this.#config.problems.length && !this.#warned) {
         this.#warned = true;
         console.warn(`<equos-avatar>: ${this.#config.problems.join(' ')}`);
       }
     }
-    if ((changed.has('server') || changed.has('preset')) && this.#config.server) void this.#loadPreset(this.#config.server);
-    const language = languageOf(this.locale, document.documentElement.lang, navigator.language);
-    if (language !== this.#language || changed.has('locale')) {
-      this.#language = language;
-      if (!stringsIfLoaded(language)) {
-        void loadStrings(language, (file) => widgetFileUrl(file, this.#config.server)).then(() => this.requestUpdate(), () => {});
-      }
-    }
-    this.#markLauncherReady(false);
-  }
-
-  protected override updated(): void {
-    const focus = this.#focusNext;
-    this.#focusNext = undefined;
-    if (focus === 'panel') {
-      // The control the visitor most likely wants next.
-      const target = ['start-button', 'mic-button', 'minimize-button'].map((name) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`)).find(Boolean);
-      target?.focus();
-    } else if (focus === 'launcher') {
-      this.renderRoot.querySelector<HTMLElement>('[part~="launcher"]')?.focus();
-    }
-    this.#runMeter();
-    this.#runTicker();
   }
 
   // — public methods —
 
-  /** Opens the panel (it does not start a conversation). */
+  /** Opens the panel (it does not start a call). */
   open(): void {
     this.#setOpen(true, false);
   }
 
-  /** Closes (minimises) the panel; a conversation goes on. */
+  /** Closes (minimises) the panel; a call goes on. */
   close(): void {
     this.#setOpen(false, false);
   }
 
-  /** Opens the panel and starts a conversation. Best called from a click (for sound on iOS). */
+  /** Opens the panel and starts a call. Best called from a click (for sound on iOS). */
   start(): void {
     this.#setOpen(true, false);
-    if (this.#queuedStart || !capabilities(this.state).canStart) return;
-    if (!this.dispatchEvent(new EquosRequestStartEvent())) return;
+    if (!traitsOf(this.state).start || !this.dispatchEvent(new EquosRequestStartEvent())) return;
     // Inside the visitor's click: the only moment browsers let us unlock sound.
-    const unlocked = unlockAudio(this.renderRoot);
-    if (this.#session) {
-      this.#session.start(unlocked);
-      return;
-    }
-    this.#queuedStart = true;
-    this.requestUpdate();
-    this.#loadLive().then(
-      (session) => {
-        if (!this.#queuedStart) return releaseAudio(unlocked);
-        this.#queuedStart = false;
-        session.start(unlocked);
-      },
-      () => {
-        releaseAudio(unlocked);
-        if (!this.#queuedStart) return;
-        this.#queuedStart = false;
-        this.#setPending({ name: 'error', cause: 'load-failed' });
-      },
-    );
+    this.#call.start(unlockAudio(this.renderRoot));
   }
 
-  /** Ends the conversation (hang-up). */
+  /** Ends the call (hang-up). */
   stop(): void {
-    if (this.#queuedStart) {
-      this.#queuedStart = false;
-      this.requestUpdate();
-    }
-    this.#session?.hangUp();
+    this.#call.hangUp();
   }
 
   /** Mutes or unmutes the visitor's microphone. */
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    await this.#session?.setMicrophoneEnabled(enabled);
+    await this.#call.runner?.setMicrophoneEnabled(enabled);
   }
 
   // — rendering —
 
   override render() {
     const config = this.#config;
-    const strings = this.#strings();
-    const session = this.#session;
-    const state: SessionState = this.#queuedStart ? { name: 'starting' } : this.state;
+    const strings = this.#locale.strings;
+    const runner = this.#call.runner;
+    const state = this.state;
     const name = this.#avatarName(state);
-    const thumbnail = sessionOf(state)?.avatarThumbnailUrl ?? this._preset?.thumbnailUrl;
-    const description = describe(state, strings, name);
+    const thumbnail = sessionOf(state)?.avatar_thumbnail_url ?? this.#presets.preset?.thumbnail_url;
     const floating = config.mode === 'floating';
-    const { inCall } = capabilities(state);
-    const deadline = session?.deadline;
-    const secondsLeft = deadline !== undefined && state.name === 'live' ? (deadline - Date.now()) / 1000 : undefined;
+    const { inCall } = traitsOf(state);
     const root = ['root', `root--${floating ? 'floating' : 'inline'}`, config.theme === 'light' ? '' : `root--${config.theme}`];
     if (config.position === 'bottom-left') root.push('root--left');
     if (this.opened) root.push('root--open');
+    const description = describe(state, strings, name);
 
     return html`<div class=${root.join(' ')} part="base">
-      ${floating && this.#launcherReady
+      ${floating && this.#launcher.ready
         ? renderLauncher({
             label: inCall && !this.opened ? strings.backToConversation(name) : strings.talkTo(name),
             thumbnail,
@@ -260,7 +183,7 @@ export class EquosAvatarElement extends LitElement {
             live: inCall && !this.opened,
             showLabel: !this.opened,
             onToggle: () => this.#setOpen(!this.opened, true),
-            onIntent: () => void this.#loadLive().catch(() => {}),
+            onIntent: () => void this.#call.prepare().catch(() => {}),
           })
         : nothing}
       ${renderPanel({
@@ -269,18 +192,18 @@ export class EquosAvatarElement extends LitElement {
         thumbnail,
         state,
         description,
-        open: this.opened || !floating,
+        open: this.#isOpen(),
         floating,
-        video: session?.videoElement ?? null,
-        microphoneEnabled: session?.microphoneEnabled ?? true,
-        audioBlocked: session?.audioBlocked ?? false,
-        secondsLeft: secondsLeft !== undefined && secondsLeft <= COUNTDOWN_S ? secondsLeft : undefined,
+        video: runner?.videoElement ?? null,
+        microphoneEnabled: runner?.microphoneEnabled ?? true,
+        audioBlocked: runner?.audioBlocked ?? false,
+        secondsLeft: runner?.secondsLeft,
         problem: config.server ? undefined : config.problems.join(' '),
         onStart: () => this.start(),
         onHangUp: () => this.stop(),
         onMinimize: () => this.#setOpen(false, true),
-        onToggleMicrophone: () => void this.setMicrophoneEnabled(!(session?.microphoneEnabled ?? true)),
-        onResumeAudio: () => session?.resumeAudio(),
+        onToggleMicrophone: () => void this.setMicrophoneEnabled(!(runner?.microphoneEnabled ?? true)),
+        onResumeAudio: () => runner?.resumeAudio(),
         onKeydown: (event) => {
           if (event.key === 'Escape' && floating) {
             event.stopPropagation();
@@ -297,135 +220,25 @@ export class EquosAvatarElement extends LitElement {
   #setOpen(open: boolean, fromUser: boolean): void {
     if (open === this.opened) return;
     this.opened = open;
-    if (open) void this.#loadLive().catch(() => {});
-    if (fromUser) this.#focusNext = open ? 'panel' : 'launcher';
+    if (open) void this.#call.prepare().catch(() => {});
+    if (fromUser) this.#focus.request(open ? 'panel' : 'launcher');
     this.dispatchEvent(new EquosToggleEvent(open));
   }
 
-  /** Loads the conversation file once (again after a failure) and creates the conversation. */
-  #loadLive(): Promise<SessionPort> {
-    this.#live ??= this.liveLoader();
-    return this.#live.then(
-      (module) => {
-        this.#session ??= module.createSession(this, {
-          server: () => this.#config.server,
-          preset: () => this.preset ?? undefined,
-          participantName: () => this.visitorName ?? undefined,
-          avatarJoinTimeoutMs: () => (this.avatarTimeout && this.avatarTimeout > 0 ? this.avatarTimeout : DEFAULT_AVATAR_TIMEOUT_S) * 1000,
-          onTransition: (from, to) => this.#onTransition(from, to),
-        });
-        return this.#session;
-      },
-      (error: unknown) => {
-        this.#live = undefined;
-        throw error;
-      },
-    );
+  #readConfig(): WidgetConfig {
+    return readConfig({ server: this.server ?? null, position: this.position ?? null, mode: this.mode ?? null, theme: this.theme ?? null, avatarTimeout: this.avatarTimeout ?? null });
   }
 
-  /** Changes the state shown before the conversation file has loaded. */
-  #setPending(to: SessionState): void {
-    const from = this.#pending;
-    this.#pending = to;
-    this.requestUpdate();
-    this.#onTransition(from, to);
+  #isOpen(): boolean {
+    return this.opened || this.#config.mode !== 'floating';
   }
 
-  /** Picks the preset to show from the server's list, fetched once per server. */
-  async #loadPreset(server: URL): Promise<void> {
-    if (this.#presets?.server !== server.href) {
-      this.#presets?.abort.abort();
-      const abort = new AbortController();
-      this.#presets = { server: server.href, list: fetchPresets(server, abort.signal), abort };
-    }
-    const { list, abort } = this.#presets;
-    try {
-      const presets = await list;
-      if (abort.signal.aborted) return;
-      this._preset = presets.find((preset) => preset.name === (this.preset ?? '').trim().toLowerCase()) ?? presets[0];
-    } catch {
-      // The launcher works without a name or picture; starting reports real errors.
-      // A failed list is fetched again on the next change.
-      if (this.#presets?.list === list) this.#presets = undefined;
-    }
-    if (!abort.signal.aborted) {
-      this.#presetSettled = true;
-      this.requestUpdate();
-    }
-  }
-
-  #onTransition(from: SessionState, to: SessionState): void {
-    const reason = to.name === 'error' ? to.cause : to.name === 'ended' ? to.reason : undefined;
-    // Changes within a state (the avatar speaking, a reconnection) are not state changes.
-    if (from.name !== to.name) this.dispatchEvent(new EquosStateChangeEvent({ from: from.name, to: to.name, ...(reason ? { reason } : {}) }));
-    if (from.name === 'starting' && to.name === 'connecting') this.dispatchEvent(new EquosSessionStartEvent({ sessionId: to.session.sessionId }));
-    if (from.name === 'ending' && (to.name === 'ended' || to.name === 'error')) {
-      this.dispatchEvent(
-        new EquosSessionEndEvent({
-          sessionId: from.session.sessionId,
-          durationS: Math.max(0, Math.round((Date.now() - from.session.startedAt) / 1000)),
-          reason: to.name === 'ended' ? to.reason : to.cause,
-        }),
-      );
-    }
-    if (to.name === 'error') {
-      this.dispatchEvent(new EquosErrorEvent({ code: to.cause, message: this.#strings().errors[to.cause](this.#avatarName(to)) }));
-    }
+  #part(name: string): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
   }
 
   /** The avatar's name as shown: the `name` attribute, the session's, the preset's, or a default. */
-  #avatarName(state: SessionState): string {
-    return this.name || sessionOf(state)?.avatarName || this._preset?.displayName || 'Assistant';
-  }
-
-  /** The strings of the widget's language, English until they have loaded. */
-  #strings(): Strings {
-    return stringsIfLoaded(this.#language) ?? stringsIfLoaded('en')!;
-  }
-
-  /** Shows the launcher once the avatar's name and the language are known, or after a while regardless. */
-  #markLauncherReady(timedOut: boolean): void {
-    if (this.#launcherReady) return;
-    const settled = (this.#presetSettled || !this.#config.server) && stringsIfLoaded(this.#language) !== undefined;
-    if (!settled && !timedOut) return;
-    this.#launcherReady = true;
-    clearTimeout(this.#readyTimer);
-    this.requestUpdate();
-  }
-
-  /** Animates the microphone meter while a call is on screen. */
-  #runMeter(): void {
-    cancelAnimationFrame(this.#meterFrame);
-    if (!this.#session || !capabilities(this.state).inCall || !this.opened) return;
-    const button = this.renderRoot.querySelector<HTMLElement>('[part~="mic-button"]');
-    const frame = () => {
-      button?.style.setProperty('--_level', (this.#session?.microphoneLevel() ?? 0).toFixed(2));
-      this.#meterFrame = requestAnimationFrame(frame);
-    };
-    this.#meterFrame = requestAnimationFrame(frame);
-  }
-
-  /** Re-renders every second in the last minute, for the countdown. */
-  #runTicker(): void {
-    const deadline = this.state.name === 'live' ? this.#session?.deadline : undefined;
-    if (deadline === undefined) return this.#stopTicker();
-    if (this.#ticker || this.#tickerDelay) return;
-    const tick = () => {
-      this.#tickerDelay = undefined;
-      this.#ticker = setInterval(() => this.requestUpdate(), 1000);
-    };
-    const wait = deadline - COUNTDOWN_S * 1000 - Date.now();
-    if (wait <= 0) return tick();
-    this.#tickerDelay = setTimeout(() => {
-      tick();
-      this.requestUpdate();
-    }, wait);
-  }
-
-  #stopTicker(): void {
-    clearTimeout(this.#tickerDelay);
-    this.#tickerDelay = undefined;
-    clearInterval(this.#ticker);
-    this.#ticker = undefined;
+  #avatarName(state: CallState): string {
+    return this.name || sessionOf(state)?.avatar_name || this.#presets.preset?.display_name || WIDGET_DEFAULTS.avatarName;
   }
 }

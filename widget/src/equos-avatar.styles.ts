@@ -2,6 +2,10 @@
  * Styles of `<equos-avatar>`. Public custom properties (`--equos-avatar-*`) are read once
  * into private ones (`--_*`) that the rules use. `:host { all: initial }` stops inherited
  * page styles (fonts, colours, line heights, text transforms) from reaching inside.
+ *
+ * What only a running call shows (the avatar's video, the speaking and time badges, the live
+ * dots, the microphone's level) is styled in ./live/call.styles.ts, which arrives with the
+ * call's file.
  */
 import { css } from 'lit';
 
@@ -124,17 +128,6 @@ export const styles = css`
     object-fit: cover;
     border: 3px solid var(--_accent);
   }
-  .launcher__live {
-    position: absolute;
-    top: 1px;
-    right: 1px;
-    width: 16px;
-    height: 16px;
-    border-radius: 50%;
-    background: #22c55e;
-    border: 3px solid var(--_surface);
-    animation: pulse 1.6s ease-in-out infinite;
-  }
 
   /* Panel */
   .panel {
@@ -206,15 +199,8 @@ export const styles = css`
     border-radius: 50%;
     background: currentColor;
   }
-  .status--live .status__dot {
-    background: #22c55e;
-  }
   .status--error .status__dot {
     background: var(--_danger);
-  }
-  .status--warn .status__dot {
-    background: #f59e0b;
-    animation: pulse 1s ease-in-out infinite;
   }
   .icon-button {
     display: grid;
@@ -237,11 +223,6 @@ export const styles = css`
     place-items: center;
     overflow: hidden;
     background: var(--_stage);
-  }
-  .stage video {
-    width: 100%;
-    height: 100%;
-    object-fit: cover;
   }
   .stage__poster {
     width: 45%;
@@ -267,44 +248,6 @@ export const styles = css`
   }
   .stage__message--error {
     border-left: 4px solid var(--_danger);
-  }
-  .badge {
-    position: absolute;
-    top: 12px;
-    display: flex;
-    align-items: center;
-    gap: 6px;
-    padding: 5px 10px;
-    border-radius: 999px;
-    background: rgb(0 0 0 / 0.55);
-    color: #fff;
-    font-size: 12px;
-    font-weight: 600;
-  }
-  .badge--speaking {
-    left: 12px;
-  }
-  .badge--time {
-    right: 12px;
-  }
-  .bars {
-    display: flex;
-    align-items: flex-end;
-    gap: 2px;
-    height: 12px;
-  }
-  .bars span {
-    width: 3px;
-    height: 100%;
-    border-radius: 2px;
-    background: #fff;
-    animation: bar 0.9s ease-in-out infinite;
-  }
-  .bars span:nth-child(2) {
-    animation-delay: -0.3s;
-  }
-  .bars span:nth-child(3) {
-    animation-delay: -0.6s;
   }
   .intro {
     padding: 0 24px;
@@ -343,11 +286,6 @@ export const styles = css`
     height: 56px;
     border-radius: 50%;
     background: var(--_line);
-  }
-  .round--mic {
-    --_level: 0;
-    box-shadow: 0 0 0 calc(var(--_level) * 10px) color-mix(in srgb, var(--_accent) 35%, transparent);
-    transition: box-shadow 80ms linear;
   }
   .round--mic[aria-pressed='false'] {
     background: var(--_text);
@@ -391,24 +329,10 @@ export const styles = css`
       transform: translateY(12px);
     }
   }
-  @keyframes pulse {
-    50% {
-      opacity: 0.45;
-    }
-  }
   @keyframes breathe {
     50% {
       transform: scale(0.96);
       opacity: 0.75;
-    }
-  }
-  @keyframes bar {
-    0%,
-    100% {
-      transform: scaleY(0.3);
-    }
-    50% {
-      transform: scaleY(1);
     }
   }
   @media (prefers-reduced-motion: reduce) {

@@ -2,7 +2,7 @@
  * The events `<equos-avatar>` fires, all prefixed `equos-`, bubbling and composed (they
  * cross shadow boundaries, so a page or a framework wrapper can listen anywhere above).
  */
-import type { EndReason, ErrorCause, StateName } from './session/machine.js';
+import type { EndReason, ErrorCause, StateName } from './call/machine.js';
 
 /** Base of every widget event: typed `detail`, bubbling, composed. */
 class EquosEvent<T> extends Event {

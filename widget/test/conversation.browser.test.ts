@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { equosCalls, equosFault } from '../../sandbox/testing/sandbox-commands.js';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
+import { machineCanMove } from './machine-moves.js';
+import type { StateName } from '../src/call/machine.js';
 import { fakeLive, messageOf, mount, part, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
 
 /** Mounts an open widget, starts a conversation, and returns it with its adapter once connected. */
@@ -20,7 +22,7 @@ async function started(attributes: Record<string, string> = {}) {
   part(element, 'start-button')!.click();
   await until(() => live.adapters[0]?.connected !== undefined, 'the adapter to connect');
   const adapter = live.adapters[0]!;
-  return { element, adapter, events, sessionId: element.state.name === 'connecting' ? element.state.session.sessionId : '' };
+  return { element, adapter, events, sessionId: element.state.name === 'connecting' ? element.state.session.session_id : '' };
 }
 
 async function emit(element: EquosAvatarElement, adapter: FakeAdapter, ...events: Parameters<FakeAdapter['emit']>[0][]) {
@@ -149,12 +151,12 @@ describe('<equos-avatar>: a conversation', () => {
     const { element, adapter } = await started();
     await emit(element, adapter, { type: 'connected', avatarPresent: true });
     const session = element.state.name === 'live' ? element.state.session : undefined;
-    expect(session!.heartbeatIntervalS).to.equal(1);
+    expect(session!.heartbeat_interval_s).to.equal(1);
     // The session is stopped elsewhere (another tab, the site's back office).
-    const stopped = await fetch(`${await tokenServerUrl()}/api/sessions/${session!.sessionId}/stop`, {
+    const stopped = await fetch(`${await tokenServerUrl()}/api/sessions/${session!.session_id}/stop`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
-      body: session!.stopToken,
+      body: session!.stop_token,
     });
     expect(stopped.status).to.equal(200);
     await until(() => element.state.name === 'ended', 'the heartbeat to notice', 4000);
@@ -168,6 +170,37 @@ describe('<equos-avatar>: a conversation', () => {
     expect(part(element, 'countdown')!.textContent).to.match(/^0:2\d left$/);
     element.stop();
   });
+
+  it('reports a conversation file that fails to load through the state machine, and keeps the error until a retry', async () => {
+    const live = fakeLive();
+    let loads = 0;
+    const flaky = { adapters: live.adapters, load: () => (++loads === 1 ? Promise.reject(new TypeError('Failed to fetch')) : live.load()) };
+    const element = await mount({}, flaky);
+    const changes: Array<{ from: StateName; to: StateName }> = [];
+    element.addEventListener('equos-state-change', (event) => changes.push({ from: event.detail.from, to: event.detail.to }));
+    element.start();
+    await until(() => element.state.name === 'error', 'the load failure');
+    expect(element.state).to.deep.equal({ name: 'error', cause: 'load-failed' });
+
+    // The file loads later (the visitor hovers the launcher): the error stays, silently.
+    part(element, 'launcher')!.dispatchEvent(new PointerEvent('pointerenter'));
+    await until(() => loads === 2, 'the second load');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await element.updateComplete;
+    expect(element.state.name).to.equal('error');
+    expect(part(element, 'start-button')!.textContent!.trim()).to.equal('Try again');
+
+    part(element, 'start-button')!.click();
+    await until(() => live.adapters[0]?.connected !== undefined, 'the retry to connect');
+    expect(changes.map(({ from, to }) => `${from}→${to}`)).to.deep.equal(['idle→starting', 'starting→error', 'error→starting', 'starting→connecting']);
+    for (const [index, change] of changes.entries()) {
+      expect(machineCanMove(change.from, change.to), `${change.from}→${change.to} is a move the machine makes`).to.equal(true);
+      if (index > 0) expect(change.from).to.equal(changes[index - 1]!.to);
+    }
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+  });
+
 
   it('explains token server failures: unknown preset, Equos failing, unreachable server', async () => {
     const unknown = await mount({ open: '', preset: 'ghost' });

@@ -5,9 +5,9 @@
  */
 import '../src/equos-avatar.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
+import type { LiveModule } from '../src/call/live-port.js';
+import { CallRunner } from '../src/live/call-runner.js';
 import type { RtcAdapter, RtcConnectOptions, RtcEvent } from '../src/rtc/rtc-adapter.js';
-import { SessionController } from '../src/session/session-controller.js';
-import type { LiveModule } from '../src/session/session-port.js';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 
 /** A real-time adapter the test drives: it records calls and emits what the test says. */
@@ -43,8 +43,8 @@ export class FakeAdapter implements RtcAdapter {
 export function fakeLive(): { load: () => Promise<LiveModule>; adapters: FakeAdapter[] } {
   const adapters: FakeAdapter[] = [];
   const module: LiveModule = {
-    createSession: (host, options) =>
-      new SessionController(host, {
+    createRunner: (host, call, options) =>
+      new CallRunner(host, call, {
         ...options,
         createAdapter: () => {
           const adapter = new FakeAdapter();

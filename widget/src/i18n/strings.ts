@@ -2,7 +2,7 @@
  * Every sentence the widget shows or announces. A locale implements this interface, so a
  * missing key is a compile error rather than an English word in a French page.
  */
-import type { EndReason, ErrorCause } from '../session/machine.js';
+import type { EndReason, ErrorCause } from '../call/machine.js';
 
 /** The widget's words in one language. */
 export interface Strings {

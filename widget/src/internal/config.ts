@@ -17,7 +17,19 @@ export interface RawConfig {
   position: string | null;
   mode: string | null;
   theme: string | null;
+  avatarTimeout: number | null;
 }
+
+/** The element's defaults, once. */
+export const WIDGET_DEFAULTS = {
+  position: 'bottom-right',
+  mode: 'floating',
+  theme: 'auto',
+  /** Seconds to wait for the avatar to join before giving up. */
+  avatarTimeoutS: 25,
+  /** The avatar's name when neither the element, the session nor the preset names it. */
+  avatarName: 'Assistant',
+} as const;
 
 /** A checked configuration. */
 export interface WidgetConfig {
@@ -26,6 +38,8 @@ export interface WidgetConfig {
   position: Position;
   mode: Mode;
   theme: Theme;
+  /** How long to wait for the avatar to join, in ms. */
+  avatarTimeoutMs: number;
   /** What is wrong, in words for the site owner. */
   problems: string[];
 }
@@ -59,9 +73,10 @@ export function readConfig(raw: RawConfig, base: string = document.baseURI): Wid
   }
   return {
     server,
-    position: oneOf(raw.position, ['bottom-right', 'bottom-left'] as const, 'bottom-right', 'position', problems),
-    mode: oneOf(raw.mode, ['floating', 'inline'] as const, 'floating', 'mode', problems),
-    theme: oneOf(raw.theme, ['light', 'dark', 'auto'] as const, 'auto', 'theme', problems),
+    position: oneOf(raw.position, ['bottom-right', 'bottom-left'] as const, WIDGET_DEFAULTS.position, 'position', problems),
+    mode: oneOf(raw.mode, ['floating', 'inline'] as const, WIDGET_DEFAULTS.mode, 'mode', problems),
+    theme: oneOf(raw.theme, ['light', 'dark', 'auto'] as const, WIDGET_DEFAULTS.theme, 'theme', problems),
+    avatarTimeoutMs: (raw.avatarTimeout && raw.avatarTimeout > 0 ? raw.avatarTimeout : WIDGET_DEFAULTS.avatarTimeoutS) * 1000,
     problems,
   };
 }

@@ -3,7 +3,7 @@
  * LiveKit room, finds the avatar by the identity Equos gave it, plays its video and voice,
  * publishes the visitor's microphone, and reports what happens as `RtcEvent`s.
  *
- * Part of the widget's second file (see ../live.ts).
+ * Part of the widget's second file (see ../live/live.ts).
  */
 import {
   DisconnectReason,

@@ -1,20 +1,17 @@
 /**
- * The contract between the session controller and the real-time library: the controller
- * speaks in `RtcEvent`s, so it can be tested with a fake and livekit-client stays in one file.
+ * The contract between the call runner and the real-time library: the runner speaks in
+ * `RtcEvent`s, so it can be tested with a fake and livekit-client stays in one file.
  */
+import type { CallEvent } from '../call/machine.js';
+
+/** The room's events that move the call: the machine's own events, so the two cannot drift apart. */
+export type RoomCallEvent = Extract<CallEvent, { type: 'connected' | 'avatar-joined' | 'avatar-left' | 'avatar-speaking' | 'reconnecting' | 'reconnected' | 'disconnected' }>;
 
 /** What happens in the room, in the widget's terms. */
 export type RtcEvent =
-  | { type: 'connected'; avatarPresent: boolean }
-  | { type: 'avatar-joined' }
-  | { type: 'avatar-left' }
+  | RoomCallEvent
   /** The avatar's video element, once its camera track is subscribed. */
   | { type: 'avatar-video'; element: HTMLVideoElement }
-  | { type: 'avatar-speaking'; speaking: boolean }
-  | { type: 'reconnecting' }
-  | { type: 'reconnected' }
-  /** The connection ended on its own; `byServer` when the server closed the room or removed us. */
-  | { type: 'disconnected'; byServer: boolean }
   /** The browser refused to play the avatar's audio until the visitor interacts again. */
   | { type: 'audio-blocked'; blocked: boolean };
 

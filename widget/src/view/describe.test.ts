@@ -3,27 +3,12 @@ import { describe as suite, expect, it } from 'vitest';
 import { en } from '../i18n/en.js';
 import fr from '../i18n/fr.js';
 import { languageOf, loadStrings, stringsIfLoaded, SUPPORTED_LOCALES } from '../i18n/localize.js';
-import type { EndReason, ErrorCause, SessionInfo, SessionState } from '../session/machine.js';
 import { describe } from './describe.js';
+import { EXAMPLE_SESSION as session, EXAMPLE_STATES } from '../../test/call-examples.js';
+import type { CallState } from '../call/machine.js';
 
-const session = { sessionId: 's', avatarName: 'Ava' } as SessionInfo;
-const reasons: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left'];
-const causes: ErrorCause[] = [
-  'misconfigured', 'microphone-denied', 'microphone-unavailable', 'server-unreachable', 'origin-not-allowed', 'unknown-preset',
-  'equos-failed', 'busy', 'load-failed', 'unsupported-browser', 'avatar-timeout', 'connection-lost',
-];
-const states: SessionState[] = [
-  { name: 'idle' },
-  { name: 'starting' },
-  { name: 'connecting', session },
-  { name: 'waiting-for-avatar', session },
-  { name: 'live', session, reconnecting: false, avatarSpeaking: false },
-  { name: 'live', session, reconnecting: false, avatarSpeaking: true },
-  { name: 'live', session, reconnecting: true, avatarSpeaking: false },
-  { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } },
-  ...reasons.map((reason): SessionState => ({ name: 'ended', reason, durationS: 125 })),
-  ...causes.map((cause): SessionState => ({ name: 'error', cause })),
-];
+// One `ending` per outcome would say the same words: keep the states that read differently.
+const states: CallState[] = EXAMPLE_STATES.filter((state) => !(state.name === 'ending' && state.outcome.type === 'error'));
 
 suite('describe', () => {
   it('gives every state its own words (English)', () => {
@@ -39,7 +24,7 @@ suite('describe', () => {
     [{ name: 'ended', reason: 'hangup', durationS: 125 }, 'Conversation ended · 2:05', 'idle'],
     [{ name: 'error', cause: 'microphone-denied' }, 'Microphone access is blocked. Allow it from the icon in your browser’s address bar, then try again.', 'error'],
     [{ name: 'error', cause: 'avatar-timeout' }, 'Ava could not join, so the conversation was ended. Please try again.', 'error'],
-  ] as Array<[SessionState, string, string]>)('announces %j as %j', (state, announcement, tone) => {
+  ] as Array<[CallState, string, string]>)('announces %j as %j', (state, announcement, tone) => {
     expect(describe(state, en, 'Ava')).toMatchObject({ announcement, tone });
   });
 

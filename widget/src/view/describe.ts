@@ -3,7 +3,7 @@
  * video, and the sentence announced to screen readers. Pure, so every state's words can be
  * checked without rendering.
  */
-import type { SessionState } from '../session/machine.js';
+import type { CallState } from '../call/machine.js';
 import { clock, type Strings } from '../i18n/strings.js';
 
 /** How a state reads. */
@@ -13,17 +13,19 @@ export interface Description {
   tone: 'idle' | 'busy' | 'live' | 'warn' | 'error';
   /** A longer message shown over the stage, if the state needs one. */
   message?: string;
+  /** The avatar is speaking (a badge shows it). */
+  speaking?: boolean;
   /** What a screen reader hears when the state changes (the message, else the status). */
   announcement: string;
 }
 
 /** Describes `state` for the avatar called `name`. */
-export function describe(state: SessionState, strings: Strings, name: string): Description {
+export function describe(state: CallState, strings: Strings, name: string): Description {
   const described = describeState(state, strings, name);
   return { ...described, announcement: described.message ?? described.status };
 }
 
-function describeState(state: SessionState, strings: Strings, name: string): Omit<Description, 'announcement'> {
+function describeState(state: CallState, strings: Strings, name: string): Omit<Description, 'announcement'> {
   switch (state.name) {
     case 'idle':
       return { status: strings.status.idle, tone: 'idle' };
@@ -35,7 +37,7 @@ function describeState(state: SessionState, strings: Strings, name: string): Omi
       return { status: strings.status.waiting(name), tone: 'busy' };
     case 'live':
       if (state.reconnecting) return { status: strings.status.reconnecting, tone: 'warn', message: strings.status.reconnecting };
-      return { status: state.avatarSpeaking ? strings.status.speaking(name) : strings.status.listening, tone: 'live' };
+      return state.avatarSpeaking ? { status: strings.status.speaking(name), tone: 'live', speaking: true } : { status: strings.status.listening, tone: 'live' };
     case 'ending':
       return { status: strings.status.ending, tone: 'busy' };
     case 'ended': {

@@ -3,7 +3,8 @@
  * live video, or its picture with a message), and the controls of the current state.
  */
 import { html, nothing } from 'lit';
-import { capabilities, type SessionState } from '../session/machine.js';
+import type { CallState } from '../call/machine.js';
+import { traitsOf } from '../call/state-table.js';
 import type { Strings } from '../i18n/strings.js';
 import { clock } from '../i18n/strings.js';
 import type { Description } from './describe.js';
@@ -14,7 +15,7 @@ export interface PanelView {
   strings: Strings;
   name: string;
   thumbnail?: string | undefined;
-  state: SessionState;
+  state: CallState;
   description: Description;
   open: boolean;
   floating: boolean;
@@ -40,6 +41,7 @@ export function renderPanel(view: PanelView) {
     class="panel"
     part="panel"
     role="dialog"
+    tabindex="-1"
     aria-label=${strings.dialogLabel(view.name)}
     ?hidden=${view.floating && !view.open}
     @keydown=${view.onKeydown}
@@ -65,19 +67,20 @@ export function renderPanel(view: PanelView) {
 
 function renderStage(view: PanelView) {
   const { state, strings, description } = view;
-  const showVideo = view.video && (state.name === 'live' || state.name === 'waiting-for-avatar');
+  const traits = traitsOf(state);
+  const showVideo = view.video && traits.video;
   if (showVideo) view.video!.setAttribute('part', 'video');
   return html`
     ${showVideo
       ? view.video
       : view.thumbnail
-        ? html`<img class="stage__poster ${capabilities(state).busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
+        ? html`<img class="stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
         : nothing}
-    ${state.name === 'idle' ? html`<div class="intro"><p>${strings.intro(view.name)}</p></div>` : nothing}
-    ${state.name === 'live' && state.avatarSpeaking
+    ${traits.intro ? html`<div class="intro"><p>${strings.intro(view.name)}</p></div>` : nothing}
+    ${description.speaking
       ? html`<span class="badge badge--speaking" aria-hidden="true"><span class="bars"><span></span><span></span><span></span></span></span>`
       : nothing}
-    ${view.secondsLeft !== undefined ? html`<span class="badge badge--time" part="countdown">${strings.timeLeft(clock(view.secondsLeft))}</span>` : nothing}
+    ${view.secondsLeft !== undefined && traits.countdown ? html`<span class="badge badge--time" part="countdown">${strings.timeLeft(clock(view.secondsLeft))}</span>` : nothing}
     ${view.problem
       ? html`<p class="stage__message stage__message--error" part="message">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
       : description.message
@@ -87,13 +90,10 @@ function renderStage(view: PanelView) {
 }
 
 function renderControls(view: PanelView) {
-  const { state, strings } = view;
-  const { canStart, canHangUp } = capabilities(state);
+  const { strings } = view;
+  const { start, canHangUp, microphone } = traitsOf(view.state);
   if (view.problem) return nothing;
-  if (canStart) {
-    const label = state.name === 'idle' ? strings.start : state.name === 'error' ? strings.tryAgain : strings.startAgain;
-    return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${label}</button>`;
-  }
+  if (start) return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${strings[start]}</button>`;
   return html`
     ${view.audioBlocked
       ? html`<button class="round" part="sound-button" type="button" aria-label=${strings.tapForSound(view.name)} @click=${view.onResumeAudio}>${soundIcon}</button>`
@@ -104,7 +104,7 @@ function renderControls(view: PanelView) {
       type="button"
       aria-pressed=${view.microphoneEnabled ? 'true' : 'false'}
       aria-label=${strings.microphone}
-      ?disabled=${state.name === 'starting'}
+      ?disabled=${!microphone}
       @click=${view.onToggleMicrophone}
     >
       ${view.microphoneEnabled ? microphoneIcon : microphoneOffIcon}

@@ -3,9 +3,9 @@
  * from wherever the widget's script came from, or else from the token server, which serves
  * both.
  */
-import { embedScriptUrl } from './internal/embed-script.js';
-import { serverUrl } from './internal/server-url.js';
-import type { LiveModule } from './session/session-port.js';
+import { embedScriptUrl } from '../internal/embed-script.js';
+import { serverUrl } from '../internal/server-url.js';
+import type { LiveModule } from './live-port.js';
 
 /** The second file's name, content-hashed; set by the build (scripts/build.mjs). */
 declare const __EQUOS_LIVE_CHUNK__: string | undefined;

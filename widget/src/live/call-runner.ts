@@ -1,20 +1,28 @@
 /**
- * Owns one widget's conversation: the state machine, the attempt in flight (a new start
- * makes older results stale), the microphone, the real-time adapter and the timers, and the
- * guarantee that a paid session is always stopped: on hang-up, when the page goes away (by
- * beacon), and when the element leaves the DOM.
+ * What one widget's call does, in the second file: the attempt in flight (a new start makes
+ * older results stale), the token server, the microphone, the real-time adapter and the
+ * timers, and the guarantee that a paid session is always stopped: on hang-up, when the page
+ * goes away (by beacon), and when the element leaves the DOM.
+ *
+ * It holds no state of the call: it reads the call controller's and sends it events
+ * (../call/live-port.ts), and carries out what each state it enters implies.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { createLevelMeter, type LevelMeter } from '../internal/level-meter.js';
+import type { CallOptions, CallPort, CallRunner as CallRunnerPort } from '../call/live-port.js';
+import { sessionOf, type CallSession, type CallState } from '../call/machine.js';
+import { traitsOf } from '../call/state-table.js';
 import { releaseAudio, type UnlockedAudio } from '../internal/audio-unlock.js';
 import type { RtcAdapter, RtcEvent } from '../rtc/rtc-adapter.js';
-import { capabilities, INITIAL_STATE, sessionOf, transition, type ErrorCause, type SessionEvent, type SessionInfo, type SessionState } from './machine.js';
-import { microphonePermission, openMicrophone, MicrophoneError } from './microphone.js';
-import type { SessionHostOptions, SessionPort } from './session-port.js';
-import { TokenClient, TokenServerError } from './token-client.js';
+import { adoptCallStyles } from './call.styles.js';
+import { causeOf } from './call-error.js';
+import { CountdownController } from './countdown-controller.js';
+import { createLevelMeter, type LevelMeter } from './level-meter.js';
+import { LevelMeterController } from './level-meter-controller.js';
+import { microphonePermission, openMicrophone } from './microphone.js';
+import { TokenClient } from './token-client.js';
 
-/** What the controller needs: its element's options, and how to reach the room. */
-export interface SessionControllerOptions extends SessionHostOptions {
+/** What the runner needs: its element's options, and how to reach the room. */
+export interface CallRunnerOptions extends CallOptions {
   /** Creates the real-time adapter (livekit-client; a fake in component tests). */
   createAdapter(): RtcAdapter;
 }
@@ -22,17 +30,16 @@ export interface SessionControllerOptions extends SessionHostOptions {
 /** Ends the session this long before Equos would, so the visitor hears why. */
 const DEADLINE_MARGIN_MS = 2000;
 
-/** The conversation of one `<equos-avatar>`. */
-export class SessionController implements ReactiveController, SessionPort {
-  state: SessionState = INITIAL_STATE;
+/** The side effects of one `<equos-avatar>`'s call. */
+export class CallRunner implements ReactiveController, CallRunnerPort {
   /** The avatar's video, once subscribed. */
   videoElement: HTMLVideoElement | null = null;
   microphoneEnabled = true;
   audioBlocked = false;
-  /** When the session will be ended for its maximum duration (local clock, ms). */
   deadline: number | undefined;
   readonly #host: ReactiveControllerHost & HTMLElement;
-  readonly #options: SessionControllerOptions;
+  readonly #call: CallPort;
+  readonly #options: CallRunnerOptions;
   #attempt = 0;
   #abort: AbortController | undefined;
   #adapter: RtcAdapter | undefined;
@@ -41,11 +48,27 @@ export class SessionController implements ReactiveController, SessionPort {
   #audio: UnlockedAudio | undefined;
   #meter: LevelMeter | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #countdown: CountdownController;
 
-  constructor(host: ReactiveControllerHost & HTMLElement, options: SessionControllerOptions) {
+  constructor(host: ReactiveControllerHost & HTMLElement, call: CallPort, options: CallRunnerOptions) {
     this.#host = host;
+    this.#call = call;
     this.#options = options;
+    // Lit calls hostConnected at once when the element is already on the page (it is: the
+    // runner is made on intent).
     host.addController(this);
+    // What only a call shows arrives with the call: its styles, the countdown, the microphone's meter.
+    if (host.shadowRoot) adoptCallStyles(host.shadowRoot);
+    this.#countdown = new CountdownController(host, () => (traitsOf(call.state).countdown ? this.deadline : undefined));
+    new LevelMeterController(host, {
+      active: () => traitsOf(call.state).inCall && options.onScreen(),
+      level: () => (this.microphoneEnabled ? (this.#meter?.level() ?? 0) : 0),
+      target: () => options.microphoneButton(),
+    });
+  }
+
+  get secondsLeft(): number | undefined {
+    return this.#countdown.secondsLeft;
   }
 
   hostConnected(): void {
@@ -54,32 +77,18 @@ export class SessionController implements ReactiveController, SessionPort {
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.#onPageHide);
-    // Removing the element ends its conversation (and its bill); moving it (removed and
-    // re-inserted in the same task) does not.
+    // Removing the element ends its call (and its bill); moving it (removed and re-inserted
+    // in the same task) does not.
     queueMicrotask(() => {
       if (!this.#host.isConnected) this.#leavePage();
     });
   }
 
-  /** The microphone's level, 0…1. */
-  microphoneLevel(): number {
-    return this.microphoneEnabled ? (this.#meter?.level() ?? 0) : 0;
-  }
-
-  /**
-   * Starts a conversation with the audio the visitor's click unlocked (browsers only play
-   * sound that a gesture started).
-   */
   start(unlocked: UnlockedAudio): void {
-    if (!capabilities(this.state).canStart) {
-      releaseAudio(unlocked);
-      return;
-    }
-    this.#dispatch({ type: 'start' });
     const server = this.#options.server();
-    if (!server) {
+    if (this.#call.state.name !== 'starting' || !server) {
       releaseAudio(unlocked);
-      this.#dispatch({ type: 'start-failed', cause: 'misconfigured' });
+      if (this.#call.state.name === 'starting') this.#call.dispatch({ type: 'start-failed', cause: 'misconfigured' });
       return;
     }
     const attempt = ++this.#attempt;
@@ -88,13 +97,17 @@ export class SessionController implements ReactiveController, SessionPort {
     void this.#run(attempt, this.#abort.signal, new TokenClient(server));
   }
 
-  /** Hangs up (or cancels a start). */
-  hangUp(): void {
-    if (this.state.name === 'starting') this.#abandonAttempt();
-    this.#dispatch({ type: 'hangup' });
+  entered(from: CallState, to: CallState): void {
+    if (to.name === 'waiting-for-avatar') {
+      this.#later(() => this.#call.dispatch({ type: 'avatar-timeout' }), this.#options.avatarJoinTimeoutMs());
+    } else if (to.name === 'ending') {
+      void this.#finish(to.session, to.outcome.type === 'ended' && to.outcome.reason === 'page-left');
+    } else if ((to.name === 'idle' || to.name === 'error') && from.name === 'starting') {
+      // A hang-up or a failure while starting: whatever the attempt still does is stale.
+      this.#abandonAttempt();
+    }
   }
 
-  /** Mutes or unmutes the visitor. */
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     this.microphoneEnabled = enabled;
     if (this.#microphone) this.#microphone.enabled = enabled;
@@ -102,7 +115,6 @@ export class SessionController implements ReactiveController, SessionPort {
     await this.#adapter?.setMicrophoneEnabled(enabled).catch(() => {});
   }
 
-  /** Plays the avatar's audio after the browser refused to autoplay it (call from a click). */
   resumeAudio(): void {
     void this.#adapter?.resumeAudio().catch(() => {});
     void this.#audio?.element.play().catch(() => {});
@@ -110,17 +122,17 @@ export class SessionController implements ReactiveController, SessionPort {
 
   async #run(attempt: number, signal: AbortSignal, client: TokenClient): Promise<void> {
     const current = () => attempt === this.#attempt && !signal.aborted;
-    let session: SessionInfo | undefined;
+    let session: CallSession | undefined;
     let microphone: MediaStreamTrack | undefined;
     try {
       const microphonePromise = openMicrophone().then((track) => (microphone = track));
       // While the visitor decides on the permission prompt nothing is billed yet; once the
-      // browser grants without asking, all three run in parallel.
+      // browser grants without asking, both run in parallel.
       if ((await microphonePermission()) !== 'granted') await microphonePromise;
       const created = client
         .createSession({ preset: this.#options.preset(), participantName: this.#options.participantName() }, signal)
         .then((info) => (session = info));
-      // Wait for all three even when one fails, so that a session created meanwhile is known
+      // Wait for both even when one fails, so that a session created meanwhile is known
       // (and stopped) rather than left running.
       const results = await Promise.allSettled([microphonePromise, created]);
       const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -128,7 +140,7 @@ export class SessionController implements ReactiveController, SessionPort {
       if (!current()) throw new Error('stale');
       this.#microphone = microphone;
       this.#meter = createLevelMeter(microphone, this.#audio?.context);
-      this.#dispatch({ type: 'session-created', session: session! });
+      this.#call.dispatch({ type: 'session-created', session: session! });
       this.#setDeadline(session!);
       this.#startHeartbeats(client, session!, attempt);
       const adapter = this.#options.createAdapter();
@@ -137,27 +149,27 @@ export class SessionController implements ReactiveController, SessionPort {
         if (attempt === this.#attempt) this.#onRtcEvent(event);
       });
       await adapter.connect({
-        serverUrl: session!.serverUrl,
-        token: session!.participantToken,
-        avatarIdentity: session!.avatarIdentity,
+        serverUrl: session!.server_url,
+        token: session!.participant_token,
+        avatarIdentity: session!.avatar_identity,
         ...(microphone ? { microphone } : {}),
         audioElement: this.#audio!.element,
       });
     } catch (error) {
       if (!current()) {
         // A newer attempt (or a hang-up) replaced this one: what it paid for must not leak.
-        if (session && !sessionOf(this.state)) void client.stopSession(session);
+        if (session && !sessionOf(this.#call.state)) void client.stopSession(session);
         if (microphone !== this.#microphone) microphone?.stop();
         return;
       }
-      if (sessionOf(this.state)) {
+      if (sessionOf(this.#call.state)) {
         // Joining the room failed after the session was created.
-        this.#dispatch({ type: 'disconnected', byServer: false });
+        this.#call.dispatch({ type: 'disconnected', byServer: false });
         return;
       }
       if (session) void client.stopSession(session);
       microphone?.stop();
-      this.#dispatch({ type: 'start-failed', cause: causeOf(error) });
+      this.#call.dispatch({ type: 'start-failed', cause: causeOf(error) });
     }
   }
 
@@ -172,48 +184,26 @@ export class SessionController implements ReactiveController, SessionPort {
         this.#host.requestUpdate();
         return;
       default:
-        this.#dispatch(event);
-    }
-  }
-
-  #dispatch(event: SessionEvent): void {
-    const from = this.state;
-    const to = transition(from, event);
-    if (to === from) return;
-    this.state = to;
-    this.#enter(from, to);
-    this.#host.requestUpdate();
-    this.#options.onTransition(from, to);
-  }
-
-  /** Side effects of entering a state. */
-  #enter(from: SessionState, to: SessionState): void {
-    if (to.name === 'waiting-for-avatar') {
-      this.#later(() => this.#dispatch({ type: 'avatar-timeout' }), this.#options.avatarJoinTimeoutMs());
-    } else if (to.name === 'ending') {
-      void this.#finish(to.session, to.outcome.type === 'ended' && to.outcome.reason === 'page-left');
-    } else if ((to.name === 'idle' || to.name === 'error') && from.name === 'starting') {
-      this.#release();
+        this.#call.dispatch(event);
     }
   }
 
   /** Leaves the room, stops the session (retrying), releases everything, then reports `stopped`. */
-  async #finish(session: SessionInfo, beaconSent: boolean): Promise<void> {
+  async #finish(session: CallSession, beaconSent: boolean): Promise<void> {
     const adapter = this.#adapter;
     this.#abandonAttempt();
     await adapter?.disconnect().catch(() => {});
     const server = this.#options.server();
     if (!beaconSent && server) await new TokenClient(server).stopSession(session);
-    this.#dispatch({ type: 'stopped', at: Date.now() });
+    this.#call.dispatch({ type: 'stopped', at: Date.now() });
   }
 
   /** The page (or the element) is going away: stop by beacon now, it may be the last chance. */
   #leavePage(): void {
-    const session = sessionOf(this.state);
+    const session = sessionOf(this.#call.state);
     const server = this.#options.server();
     if (session && server) new TokenClient(server).beaconStop(session);
-    if (this.state.name === 'starting') this.#abandonAttempt();
-    this.#dispatch({ type: 'page-left' });
+    this.#call.dispatch({ type: 'page-left' });
   }
 
   readonly #onPageHide = (): void => this.#leavePage();
@@ -223,10 +213,6 @@ export class SessionController implements ReactiveController, SessionPort {
     this.#attempt += 1;
     this.#abort?.abort();
     this.#abort = undefined;
-    this.#release();
-  }
-
-  #release(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     void this.#adapter?.disconnect().catch(() => {});
@@ -245,22 +231,22 @@ export class SessionController implements ReactiveController, SessionPort {
     this.#timers.clear();
   }
 
-  /** Heartbeats while the session runs; a server that says it ended closes the conversation. */
-  #startHeartbeats(client: TokenClient, session: SessionInfo, attempt: number): void {
+  /** Heartbeats while the session runs; a server that says it ended closes the call. */
+  #startHeartbeats(client: TokenClient, session: CallSession, attempt: number): void {
     const beat = async () => {
       if (attempt !== this.#attempt) return;
       if ((await client.heartbeat(session)) === 'ended' && attempt === this.#attempt) {
-        this.#dispatch({ type: 'disconnected', byServer: true });
+        this.#call.dispatch({ type: 'disconnected', byServer: true });
         return;
       }
-      this.#later(beat, session.heartbeatIntervalS * 1000);
+      this.#later(beat, session.heartbeat_interval_s * 1000);
     };
-    this.#later(beat, session.heartbeatIntervalS * 1000);
+    this.#later(beat, session.heartbeat_interval_s * 1000);
   }
 
-  #setDeadline(session: SessionInfo): void {
-    this.deadline = Date.now() + session.maxDurationS * 1000 - DEADLINE_MARGIN_MS;
-    this.#later(() => this.#dispatch({ type: 'max-duration' }), this.deadline - Date.now());
+  #setDeadline(session: CallSession): void {
+    this.deadline = Date.now() + session.max_duration_s * 1000 - DEADLINE_MARGIN_MS;
+    this.#later(() => this.#call.dispatch({ type: 'max-duration' }), this.deadline - Date.now());
   }
 
   #later(run: () => void, ms: number): void {
@@ -270,9 +256,4 @@ export class SessionController implements ReactiveController, SessionPort {
     }, Math.max(0, ms));
     this.#timers.add(timer);
   }
-}
-
-function causeOf(error: unknown): ErrorCause {
-  if (error instanceof TokenServerError || error instanceof MicrophoneError) return error.errorCause;
-  return 'equos-failed';
 }

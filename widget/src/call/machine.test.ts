@@ -1,19 +1,20 @@
-/** The session lifecycle as (state, event) → state tables. */
+/** The call's lifecycle as (state, event) → state tables, and what each state allows. */
 import { describe, expect, it } from 'vitest';
-import { capabilities, INITIAL_STATE, sessionOf, transition, type SessionEvent, type SessionInfo, type SessionState } from './machine.js';
+import { INITIAL_STATE, sessionOf, transition, type CallEvent, type CallSession, type CallState, type StateName } from './machine.js';
+import { STATE_TABLE, traitsOf } from './state-table.js';
 
-const session: SessionInfo = {
-  sessionId: 'ses_1',
-  stopToken: 'v1.x',
-  serverUrl: 'ws://x',
-  participantToken: 't',
-  avatarIdentity: 'ava',
-  avatarName: 'Ava',
-  maxDurationS: 600,
-  startedAt: 1_000_000,
-  heartbeatIntervalS: 20,
+const session: CallSession = {
+  session_id: 'ses_1',
+  stop_token: 'v1.x',
+  server_url: 'ws://x',
+  participant_token: 't',
+  avatar_identity: 'ava',
+  avatar_name: 'Ava',
+  max_duration_s: 600,
+  started_at: new Date(1_000_000).toISOString(),
+  heartbeat_interval_s: 20,
 };
-const live = (patch: Partial<Extract<SessionState, { name: 'live' }>> = {}): SessionState => ({
+const live = (patch: Partial<Extract<CallState, { name: 'live' }>> = {}): CallState => ({
   name: 'live',
   session,
   reconnecting: false,
@@ -21,7 +22,7 @@ const live = (patch: Partial<Extract<SessionState, { name: 'live' }>> = {}): Ses
   ...patch,
 });
 
-const table: Array<[SessionState, SessionEvent, SessionState]> = [
+const table: Array<[CallState, CallEvent, CallState]> = [
   // Starting.
   [INITIAL_STATE, { type: 'start' }, { name: 'starting' }],
   [{ name: 'ended', reason: 'hangup', durationS: 3 }, { type: 'start' }, { name: 'starting' }],
@@ -51,7 +52,7 @@ const table: Array<[SessionState, SessionEvent, SessionState]> = [
   [{ name: 'ended', reason: 'hangup', durationS: 1 }, { type: 'reset' }, INITIAL_STATE],
 ];
 
-describe('session machine', () => {
+describe('call machine', () => {
   it.each(table)('%j + %j → %j', (state, event, expected) => {
     expect(transition(state, event)).toEqual(expected);
   });
@@ -67,16 +68,30 @@ describe('session machine', () => {
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'hangup' }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-left' }],
     [{ name: 'ended', reason: 'hangup', durationS: 1 }, { type: 'stopped', at: 0 }],
-  ] as Array<[SessionState, SessionEvent]>)('leaves %j unchanged (same object) on %j: late results are ignored', (state, event) => {
+  ] as Array<[CallState, CallEvent]>)('leaves %j unchanged (same object) on %j: late results are ignored', (state, event) => {
     expect(transition(state, event)).toBe(state);
   });
 
-  it('derives what the UI may do from the state alone', () => {
-    expect(capabilities(INITIAL_STATE)).toEqual({ canStart: true, canHangUp: false, inCall: false, busy: false });
-    expect(capabilities({ name: 'starting' })).toMatchObject({ canStart: false, canHangUp: true, busy: true });
-    expect(capabilities(live())).toMatchObject({ canStart: false, canHangUp: true, inCall: true, busy: false });
-    expect(capabilities({ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } })).toMatchObject({ canHangUp: false, busy: true });
+  it('derives what the UI may do from the state alone, from one row per state', () => {
+    expect(traitsOf(INITIAL_STATE)).toMatchObject({ start: 'start', canHangUp: false, inCall: false, busy: false });
+    expect(traitsOf({ name: 'starting' })).toMatchObject({ start: null, canHangUp: true, busy: true, microphone: false });
+    expect(traitsOf(live())).toMatchObject({ start: null, canHangUp: true, inCall: true, busy: false, video: true, countdown: true });
+    expect(traitsOf({ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } })).toMatchObject({ start: null, canHangUp: false, busy: true });
+    expect(traitsOf({ name: 'error', cause: 'busy' }).start).toBe('tryAgain');
+    expect(traitsOf({ name: 'ended', reason: 'hangup', durationS: 1 }).start).toBe('startAgain');
     expect(sessionOf(live())).toBe(session);
     expect(sessionOf({ name: 'error', cause: 'busy' })).toBeUndefined();
+  });
+
+  it('has a row for every state, each keeping focus somewhere it can go', () => {
+    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'live', 'ending', 'ended', 'error'];
+    expect(Object.keys(STATE_TABLE).sort()).toEqual([...states].sort());
+    for (const name of states) {
+      const row = STATE_TABLE[name];
+      expect(row.focus.length, name).toBeGreaterThan(0);
+      // A state that offers a start has nothing to hang up, and the other way round.
+      expect(row.start !== null && row.canHangUp, name).toBe(false);
+      if (row.start) expect(row.focus[0], name).toBe('start-button');
+    }
   });
 });

@@ -1,27 +1,17 @@
 /**
- * The lifecycle of one conversation, as one pure state machine: every state the widget can
- * be in, every event that moves it, and nothing else (no DOM, no LiveKit, no timers). The
- * session controller feeds it events and carries out what the states imply.
+ * The lifecycle of one call (a visitor's conversation in one `<equos-avatar>`), as one pure
+ * state machine: every state the widget can be in, every event that moves it, and nothing
+ * else (no DOM, no LiveKit, no timers). The call controller (./call-controller.ts) is the one
+ * holder of the state and the only caller of `transition`; the call runner of the second file
+ * feeds it events and carries out what the states imply.
  *
  *   idle → starting → connecting → waiting-for-avatar → live → ending → ended
  *                                                   ↘ error (with a cause) ↙
  */
+import type { CreatedSession } from '../../../contract/token-server-api.js';
 
-/** What the token server told us about the session (the parts the widget uses). */
-export interface SessionInfo {
-  sessionId: string;
-  stopToken: string;
-  serverUrl: string;
-  participantToken: string;
-  avatarIdentity: string;
-  avatarName: string;
-  avatarThumbnailUrl?: string;
-  maxDurationS: number;
-  /** When the session started, in ms since the epoch (the token server's clock). */
-  startedAt: number;
-  /** How often to tell the token server the visitor is still here, in seconds. */
-  heartbeatIntervalS: number;
-}
+/** The paid session a call holds: the token server's answer, as the contract reads it. */
+export type CallSession = CreatedSession;
 
 /** Why a session ended normally. */
 export type EndReason =
@@ -52,13 +42,13 @@ export type ErrorCause =
   | 'connection-lost';
 
 /** Every state, each holding only the fields valid in it. */
-export type SessionState =
+export type CallState =
   | { name: 'idle' }
   | { name: 'starting' }
-  | { name: 'connecting'; session: SessionInfo }
-  | { name: 'waiting-for-avatar'; session: SessionInfo }
-  | { name: 'live'; session: SessionInfo; reconnecting: boolean; avatarSpeaking: boolean }
-  | { name: 'ending'; session: SessionInfo; outcome: Outcome }
+  | { name: 'connecting'; session: CallSession }
+  | { name: 'waiting-for-avatar'; session: CallSession }
+  | { name: 'live'; session: CallSession; reconnecting: boolean; avatarSpeaking: boolean }
+  | { name: 'ending'; session: CallSession; outcome: Outcome }
   | { name: 'ended'; reason: EndReason; durationS: number }
   | { name: 'error'; cause: ErrorCause };
 
@@ -66,13 +56,13 @@ export type SessionState =
 export type Outcome = { type: 'ended'; reason: EndReason } | { type: 'error'; cause: ErrorCause };
 
 /** The name of a state. */
-export type StateName = SessionState['name'];
+export type StateName = CallState['name'];
 
 /** Everything that can happen. */
-export type SessionEvent =
+export type CallEvent =
   | { type: 'start' }
   /** The token server created the session (and the microphone and media code are ready). */
-  | { type: 'session-created'; session: SessionInfo }
+  | { type: 'session-created'; session: CallSession }
   | { type: 'start-failed'; cause: ErrorCause }
   /** Joined the LiveKit room. */
   | { type: 'connected'; avatarPresent: boolean }
@@ -92,7 +82,7 @@ export type SessionEvent =
   | { type: 'reset' };
 
 /** The state before anything happened. */
-export const INITIAL_STATE: SessionState = { name: 'idle' };
+export const INITIAL_STATE: CallState = { name: 'idle' };
 
 /**
  * The next state. Events that mean nothing in a state leave it unchanged (the same object),
@@ -101,7 +91,7 @@ export const INITIAL_STATE: SessionState = { name: 'idle' };
  * @example
  * transition({ name: 'idle' }, { type: 'start' }) // { name: 'starting' }
  */
-export function transition(state: SessionState, event: SessionEvent): SessionState {
+export function transition(state: CallState, event: CallEvent): CallState {
   switch (state.name) {
     case 'idle':
     case 'ended':
@@ -140,7 +130,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
     case 'ending':
       if (event.type !== 'stopped') return state;
       return state.outcome.type === 'ended'
-        ? { name: 'ended', reason: state.outcome.reason, durationS: Math.max(0, Math.round((event.at - state.session.startedAt) / 1000)) }
+        ? { name: 'ended', reason: state.outcome.reason, durationS: durationS(state.session, event.at) }
         : { name: 'error', cause: state.outcome.cause };
     default: {
       const unreachable: never = state;
@@ -150,7 +140,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
 }
 
 /** Events that end a session in any connected state. */
-function endOnCommonEvents(state: Extract<SessionState, { session: SessionInfo }>, event: SessionEvent): SessionState {
+function endOnCommonEvents(state: Extract<CallState, { session: CallSession }>, event: CallEvent): CallState {
   switch (event.type) {
     case 'hangup':
       return ending(state.session, ended('hangup'));
@@ -163,23 +153,17 @@ function endOnCommonEvents(state: Extract<SessionState, { session: SessionInfo }
   }
 }
 
-const live = (session: SessionInfo): SessionState => ({ name: 'live', session, reconnecting: false, avatarSpeaking: false });
-const ending = (session: SessionInfo, outcome: Outcome): SessionState => ({ name: 'ending', session, outcome });
+const live = (session: CallSession): CallState => ({ name: 'live', session, reconnecting: false, avatarSpeaking: false });
+const ending = (session: CallSession, outcome: Outcome): CallState => ({ name: 'ending', session, outcome });
 const ended = (reason: EndReason): Outcome => ({ type: 'ended', reason });
 const failure = (cause: ErrorCause): Outcome => ({ type: 'error', cause });
 
 /** The session a state holds, if any (the paid resource that must be stopped). */
-export function sessionOf(state: SessionState): SessionInfo | undefined {
+export function sessionOf(state: CallState): CallSession | undefined {
   return 'session' in state ? state.session : undefined;
 }
 
-/** Flags the UI derives from a state, computed in one place. */
-export function capabilities(state: SessionState): { canStart: boolean; canHangUp: boolean; inCall: boolean; busy: boolean } {
-  const inCall = state.name === 'connecting' || state.name === 'waiting-for-avatar' || state.name === 'live';
-  return {
-    canStart: state.name === 'idle' || state.name === 'ended' || state.name === 'error',
-    canHangUp: inCall || state.name === 'starting',
-    inCall,
-    busy: state.name === 'starting' || state.name === 'connecting' || state.name === 'waiting-for-avatar' || state.name === 'ending',
-  };
+/** How long `session` has run at `at` (ms since the epoch), in whole seconds. */
+export function durationS(session: CallSession, at: number): number {
+  return Math.max(0, Math.round((at - Date.parse(session.started_at)) / 1000));
 }

@@ -1,19 +1,13 @@
 /**
- * The widget's side of the token server's session API: create a session, stop it (with
- * retries, and by beacon when the page is going away). Failures become `ErrorCause`s.
+ * The widget's side of the token server's session API (contract/token-server-api.ts): create
+ * a session, send heartbeats, stop it (with retries, and by beacon when the page is going
+ * away). Failures become `ErrorCause`s.
  */
+import type { ProblemCode } from '../../../contract/problems.js';
+import { readCreatedSession } from '../../../contract/token-server-api.js';
+import type { CallSession, ErrorCause } from '../call/machine.js';
 import { serverUrl } from '../internal/server-url.js';
-import type { ErrorCause, SessionInfo } from './machine.js';
-
-/** A failure the UI can explain. */
-export class TokenServerError extends Error {
-  readonly errorCause: ErrorCause;
-  constructor(errorCause: ErrorCause, message: string) {
-    super(message);
-    this.name = 'TokenServerError';
-    this.errorCause = errorCause;
-  }
-}
+import { CallError } from './call-error.js';
 
 const STOP_RETRY_DELAYS_MS = [400, 1200, 3000];
 
@@ -32,8 +26,8 @@ export class TokenClient {
   }
 
   /** Starts a paid session. */
-  async createSession(request: { preset?: string; participantName?: string }, signal?: AbortSignal): Promise<SessionInfo> {
-    const body = (await this.#json('api/sessions', {
+  async createSession(request: { preset?: string | undefined; participantName?: string | undefined }, signal?: AbortSignal): Promise<CallSession> {
+    const body = await this.#json('api/sessions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -41,35 +35,24 @@ export class TokenClient {
         ...(request.participantName ? { participant_name: request.participantName } : {}),
       }),
       signal: signal ?? null,
-    })) as Record<string, unknown>;
-    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
-    if (!text('session_id') || !text('server_url') || !text('participant_token')) {
-      throw new TokenServerError('equos-failed', 'The token server answered without a session.');
-    }
-    return {
-      sessionId: text('session_id'),
-      stopToken: text('stop_token'),
-      serverUrl: text('server_url'),
-      participantToken: text('participant_token'),
-      avatarIdentity: text('avatar_identity'),
-      avatarName: text('avatar_name'),
-      ...(text('avatar_thumbnail_url') ? { avatarThumbnailUrl: this.url(text('avatar_thumbnail_url')) } : {}),
-      maxDurationS: typeof body.max_duration_s === 'number' ? body.max_duration_s : 600,
-      startedAt: Date.parse(text('started_at')) || Date.now(),
-      heartbeatIntervalS: typeof body.heartbeat_interval_s === 'number' && body.heartbeat_interval_s > 0 ? body.heartbeat_interval_s : 20,
-    };
+    });
+    const session = readCreatedSession(body);
+    if (!session) throw new CallError('equos-failed', 'The token server answered without a session.');
+    const thumbnail = session.avatar_thumbnail_url;
+    // The token server may name the picture relative to itself.
+    return thumbnail ? { ...session, avatar_thumbnail_url: this.url(thumbnail) } : session;
   }
 
   /**
    * Tells the token server the visitor is still here (a session whose heartbeats stop is
    * stopped for it). `ended` when the server says the session is over.
    */
-  async heartbeat(session: SessionInfo): Promise<'alive' | 'ended' | 'unknown'> {
+  async heartbeat(session: CallSession): Promise<'alive' | 'ended' | 'unknown'> {
     try {
       const response = await fetch(this.#sessionUrl(session, 'heartbeat'), {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
-        body: session.stopToken,
+        body: session.stop_token,
         credentials: 'omit',
       });
       if (response.ok) return 'alive';
@@ -83,13 +66,13 @@ export class TokenClient {
    * Stops a session, retrying failures; falls back to a beacon. Never throws: a stop that
    * cannot get through is left to the server's own clean-up.
    */
-  async stopSession(session: SessionInfo): Promise<boolean> {
+  async stopSession(session: CallSession): Promise<boolean> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         const response = await fetch(this.#sessionUrl(session, 'stop'), {
           method: 'POST',
           headers: { 'content-type': 'text/plain' },
-          body: session.stopToken,
+          body: session.stop_token,
           // Survives the page being closed right after the click.
           keepalive: true,
         });
@@ -104,16 +87,16 @@ export class TokenClient {
   }
 
   /** Stops a session with `navigator.sendBeacon` (a text/plain body: no CORS preflight). */
-  beaconStop(session: SessionInfo): boolean {
+  beaconStop(session: CallSession): boolean {
     try {
-      return navigator.sendBeacon(this.#sessionUrl(session, 'stop'), new Blob([session.stopToken], { type: 'text/plain' }));
+      return navigator.sendBeacon(this.#sessionUrl(session, 'stop'), new Blob([session.stop_token], { type: 'text/plain' }));
     } catch {
       return false;
     }
   }
 
-  #sessionUrl(session: SessionInfo, action: 'stop' | 'heartbeat'): string {
-    return this.url(`api/sessions/${encodeURIComponent(session.sessionId)}/${action}`);
+  #sessionUrl(session: CallSession, action: 'stop' | 'heartbeat'): string {
+    return this.url(`api/sessions/${encodeURIComponent(session.session_id)}/${action}`);
   }
 
   async #json(path: string, init: RequestInit): Promise<unknown> {
@@ -122,16 +105,16 @@ export class TokenClient {
       response = await fetch(this.url(path), { ...init, credentials: 'omit' });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
-      throw new TokenServerError('server-unreachable', `The token server at ${this.#server.origin} cannot be reached.`);
+      throw new CallError('server-unreachable', `The token server at ${this.#server.origin} cannot be reached.`);
     }
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
-    const code = typeof (body as { code?: unknown })?.code === 'string' ? (body as { code: string }).code : undefined;
-    throw new TokenServerError(causeOf(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`);
+    const code = typeof (body as { code?: unknown })?.code === 'string' ? ((body as { code: string }).code as ProblemCode) : undefined;
+    throw new CallError(causeOfAnswer(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`);
   }
 }
 
-function causeOf(status: number, code: string | undefined): ErrorCause {
+function causeOfAnswer(status: number, code: ProblemCode | undefined): ErrorCause {
   if (code === 'origin-not-allowed' || code === 'origin-required') return 'origin-not-allowed';
   if (code === 'unknown-preset') return 'unknown-preset';
   if (status === 429 || status === 503) return 'busy';

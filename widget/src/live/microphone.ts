@@ -2,17 +2,7 @@
  * The visitor's microphone: asked for at the click, with the processing a voice call needs,
  * so the permission prompt shows while the session is being created.
  */
-import type { ErrorCause } from './machine.js';
-
-/** A refusal the UI can explain. */
-export class MicrophoneError extends Error {
-  readonly errorCause: ErrorCause;
-  constructor(errorCause: ErrorCause, message: string) {
-    super(message);
-    this.name = 'MicrophoneError';
-    this.errorCause = errorCause;
-  }
-}
+import { CallError } from './call-error.js';
 
 /** Constraints of a conversation microphone (echo cancellation matters: the avatar talks back). */
 const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
@@ -32,20 +22,20 @@ export async function microphonePermission(): Promise<PermissionState | 'unknown
   }
 }
 
-/** Opens the microphone; throws `MicrophoneError` with the reason it cannot. */
+/** Opens the microphone; throws `CallError` with the reason it cannot. */
 export async function openMicrophone(): Promise<MediaStreamTrack> {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new MicrophoneError(window.isSecureContext ? 'unsupported-browser' : 'microphone-unavailable', 'No microphone access on this page.');
+    throw new CallError(window.isSecureContext ? 'unsupported-browser' : 'microphone-unavailable', 'No microphone access on this page.');
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: MICROPHONE_CONSTRAINTS, video: false });
     const [track] = stream.getAudioTracks();
-    if (!track) throw new MicrophoneError('microphone-unavailable', 'No microphone track.');
+    if (!track) throw new CallError('microphone-unavailable', 'No microphone track.');
     return track;
   } catch (error) {
-    if (error instanceof MicrophoneError) throw error;
+    if (error instanceof CallError) throw error;
     const name = (error as DOMException).name;
-    if (name === 'NotAllowedError' || name === 'SecurityError') throw new MicrophoneError('microphone-denied', 'Microphone access was denied.');
-    throw new MicrophoneError('microphone-unavailable', `The microphone cannot be opened (${name}).`);
+    if (name === 'NotAllowedError' || name === 'SecurityError') throw new CallError('microphone-denied', 'Microphone access was denied.');
+    throw new CallError('microphone-unavailable', `The microphone cannot be opened (${name}).`);
   }
 }

@@ -1,0 +1,25 @@
+/**
+ * The events a page hears, derived in one place from each transition of the call, so that
+ * what the page sees is exactly what the machine did.
+ */
+import { EquosErrorEvent, EquosSessionEndEvent, EquosSessionStartEvent, EquosStateChangeEvent } from '../events.js';
+import { durationS, type CallState, type ErrorCause } from './machine.js';
+
+/**
+ * The events for the move `from` → `to`, in the order to dispatch them.
+ *
+ * @param say the sentence the visitor is shown for an error cause
+ */
+export function pageEventsFor(from: CallState, to: CallState, say: (cause: ErrorCause) => string, now: number = Date.now()): Event[] {
+  const events: Event[] = [];
+  // Changes within a state (the avatar speaking, a reconnection) are not state changes.
+  if (from.name === to.name) return events;
+  const reason = to.name === 'error' ? to.cause : to.name === 'ended' ? to.reason : undefined;
+  events.push(new EquosStateChangeEvent({ from: from.name, to: to.name, ...(reason ? { reason } : {}) }));
+  if (from.name === 'starting' && to.name === 'connecting') events.push(new EquosSessionStartEvent({ sessionId: to.session.session_id }));
+  if (from.name === 'ending' && (to.name === 'ended' || to.name === 'error')) {
+    events.push(new EquosSessionEndEvent({ sessionId: from.session.session_id, durationS: durationS(from.session, now), reason: to.name === 'ended' ? to.reason : to.cause }));
+  }
+  if (to.name === 'error') events.push(new EquosErrorEvent({ code: to.cause, message: say(to.cause) }));
+  return events;
+}

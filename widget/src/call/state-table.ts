@@ -1,0 +1,51 @@
+/**
+ * What each state of a call allows and shows, in one table keyed by state name: the views,
+ * the controllers and the call controller read it instead of comparing state names. A state
+ * added to the machine without its row here does not compile.
+ */
+import type { CallState, StateName } from './machine.js';
+
+/** The controls focus can be put on, by part name. */
+export type ControlPart = 'start-button' | 'mic-button' | 'hangup-button' | 'minimize-button';
+
+/** What one state allows and shows. */
+export interface StateTraits {
+  /** The label of the start button ("Start", "Try again", "Start again"), or null: no start in this state. */
+  start: 'start' | 'tryAgain' | 'startAgain' | null;
+  /** A paid session may be running or about to: hang-up ends (or cancels) it. */
+  canHangUp: boolean;
+  /** Joined or joining the room: the microphone and the avatar are in play. */
+  inCall: boolean;
+  /** Something is under way that the visitor waits for. */
+  busy: boolean;
+  /** The microphone button works. */
+  microphone: boolean;
+  /** The avatar's video is on the stage (once it has arrived). */
+  video: boolean;
+  /** The time left may be counted down. */
+  countdown: boolean;
+  /** The introduction is shown over the stage. */
+  intro: boolean;
+  /** Where focus goes when it has to move inside the panel, best first (those present and enabled). */
+  focus: readonly ControlPart[];
+}
+
+const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
+const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, focus: ['start-button', 'minimize-button'] } as const;
+
+/** Every state's row. */
+export const STATE_TABLE = {
+  idle: { ...AT_REST, start: 'start', intro: true },
+  starting: { ...IN_CALL, inCall: false, microphone: false, focus: ['hangup-button', 'minimize-button'] },
+  connecting: IN_CALL,
+  'waiting-for-avatar': { ...IN_CALL, video: true },
+  live: { ...IN_CALL, busy: false, video: true, countdown: true },
+  ending: { ...IN_CALL, canHangUp: false, inCall: false, microphone: false, focus: ['minimize-button'] },
+  ended: { ...AT_REST, start: 'startAgain' },
+  error: { ...AT_REST, start: 'tryAgain' },
+} as const satisfies Record<StateName, StateTraits>;
+
+/** The row of `state`. */
+export function traitsOf(state: CallState): StateTraits {
+  return STATE_TABLE[state.name];
+}

@@ -1,0 +1,112 @@
+/**
+ * Styles of what only a running call shows: the avatar's video, the speaking and time
+ * badges, the live and warning dots, the microphone's level ring. They arrive with the call's
+ * file and are added to the element's own (../equos-avatar.styles.ts), whose private custom
+ * properties (`--_*`) they use.
+ */
+
+/**
+ * CSS text. The build minifies these templates as it does Lit's; importing Lit here would
+ * bring all of it into this file (its packages declare side effects).
+ */
+const css = (text: TemplateStringsArray): string => text.join('');
+
+const CALL_CSS = css`
+  .launcher__live {
+    position: absolute;
+    top: 1px;
+    right: 1px;
+    width: 16px;
+    height: 16px;
+    border-radius: 50%;
+    background: #22c55e;
+    border: 3px solid var(--_surface);
+    animation: pulse 1.6s ease-in-out infinite;
+  }
+  .status--live .status__dot {
+    background: #22c55e;
+  }
+  .status--warn .status__dot {
+    background: #f59e0b;
+    animation: pulse 1s ease-in-out infinite;
+  }
+  .stage video {
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  .badge {
+    position: absolute;
+    top: 12px;
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 5px 10px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.55);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 600;
+  }
+  .badge--speaking {
+    left: 12px;
+  }
+  .badge--time {
+    right: 12px;
+  }
+  .bars {
+    display: flex;
+    align-items: flex-end;
+    gap: 2px;
+    height: 12px;
+  }
+  .bars span {
+    width: 3px;
+    height: 100%;
+    border-radius: 2px;
+    background: #fff;
+    animation: bar 0.9s ease-in-out infinite;
+  }
+  .bars span:nth-child(2) {
+    animation-delay: -0.3s;
+  }
+  .bars span:nth-child(3) {
+    animation-delay: -0.6s;
+  }
+  .round--mic {
+    --_level: 0;
+    box-shadow: 0 0 0 calc(var(--_level) * 10px) color-mix(in srgb, var(--_accent) 35%, transparent);
+    transition: box-shadow 80ms linear;
+  }
+  @keyframes pulse {
+    50% {
+      opacity: 0.45;
+    }
+  }
+  @keyframes bar {
+    0%,
+    100% {
+      transform: scaleY(0.3);
+    }
+    50% {
+      transform: scaleY(1);
+    }
+  }
+`;
+
+let sheet: CSSStyleSheet | undefined;
+
+/** Adds the call's styles to the element's shadow root, once. */
+export function adoptCallStyles(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
+    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CALL_CSS);
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } else if (!root.querySelector('style[data-equos-call]')) {
+    // Without constructable sheets (Safari before 16.4) Lit keeps its own <style> elements
+    // after the rendered content, outside its parts: this one goes beside them.
+    const style = document.createElement('style');
+    style.dataset.equosCall = '';
+    style.textContent = CALL_CSS;
+    root.append(style);
+  }
+}
