@@ -49,7 +49,7 @@ export function parseAction(value: unknown): RoomAction | string {
 export function applyAction(targets: ActionTargets, roomName: string, action: RoomAction): boolean {
   const room = targets.livekit.rooms.get(roomName);
   if (!room) return false;
-  const visitors = [...targets.livekit.sessions.values()].filter(
+  const visitors = [...targets.livekit.connections.values()].filter(
     (session) => session.room === room && session.participant.kind !== ParticipantInfo_Kind.AGENT,
   );
   const avatar = targets.avatars.get(roomName);

@@ -1,5 +1,5 @@
 /**
- * A room: who is in it, what they publish, who is speaking, and its end. Signal sessions and
+ * A room: who is in it, what they publish, who is speaking, and its end. Participant connections and
  * in-process participants (the demo avatar) subscribe to its events; the room itself knows
  * nothing about WebSockets or WebRTC.
  */

@@ -1,7 +1,7 @@
 /**
  * The sandbox's LiveKit-protocol server: HTTP for `/rtc/validate`, WebSocket signalling on
  * `/rtc/v1` (one peer connection) and `/rtc` (two), token checks with the real error paths,
- * and sessions that survive a dropped socket long enough to be resumed.
+ * and participant connections that survive a dropped socket long enough to be resumed.
  */
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { verifyAccessToken, TokenError, type ApiCredentials, type JoinGrant } from './auth.js';
 import { JoinParamsError, parseJoinParams, type JoinParams } from './join-params.js';
 import { RoomParticipant } from './participant.js';
-import { ParticipantSession, type SessionSettings } from './participant-session.js';
+import { ParticipantConnection, type ConnectionSettings } from './participant-connection.js';
 import { RoomRegistry } from './room-registry.js';
 import type { PeerTransport } from './rtc/peer-transport.js';
 import { SignalConnection } from './signal-connection.js';
@@ -23,8 +23,8 @@ export interface LiveKitServerOptions {
   host?: string;
   /** [0: a free port] */
   port?: number;
-  settings?: Partial<SessionSettings>;
-  /** Builds a peer connection for a session. */
+  settings?: Partial<ConnectionSettings>;
+  /** Builds a peer connection for a participant connection. */
   createTransport: (role: 'publisher' | 'subscriber') => PeerTransport;
 }
 
@@ -33,13 +33,13 @@ export interface RunningLiveKitServer {
   /** `ws://host:port`, what clients connect to. */
   url: string;
   rooms: RoomRegistry;
-  /** Live sessions, by participant sid. */
-  sessions: ReadonlyMap<string, ParticipantSession>;
+  /** Live participant connections (a signalling socket, resumable, and its peer connections), by participant sid. */
+  connections: ReadonlyMap<string, ParticipantConnection>;
   /** Ends every room (SERVER_SHUTDOWN) and stops listening. */
   close(): Promise<void>;
 }
 
-const DEFAULT_SETTINGS: SessionSettings = {
+const DEFAULT_SETTINGS: ConnectionSettings = {
   serverVersion: '1.9.0',
   nodeId: 'ND_sandbox',
   pingIntervalS: 5,
@@ -58,7 +58,7 @@ const DEFAULT_SETTINGS: SessionSettings = {
 export async function startLiveKitServer(options: LiveKitServerOptions): Promise<RunningLiveKitServer> {
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const rooms = new RoomRegistry();
-  const sessions = new Map<string, ParticipantSession>();
+  const connections = new Map<string, ParticipantConnection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   async function authorise(url: URL): Promise<{ params: JoinParams; grant: JoinGrant }> {
@@ -105,15 +105,15 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
 
   async function accept(ws: WebSocket, params: JoinParams, grant: JoinGrant): Promise<void> {
     if (params.reconnect) {
-      const session = params.participantSid ? sessions.get(params.participantSid) : undefined;
-      if (!session || session.state === 'ended' || session.participant.identity !== grant.identity) {
+      const joined = params.participantSid ? connections.get(params.participantSid) : undefined;
+      if (!joined || joined.state === 'ended' || joined.participant.identity !== grant.identity) {
         // Nothing to resume: ask for a full reconnect, as the real server does.
         const leave = new LeaveRequest({ reason: DisconnectReason.STATE_MISMATCH, action: LeaveRequest_Action.RECONNECT, canReconnect: true });
         ws.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary());
         ws.close(1000, 'nothing to resume');
         return;
       }
-      session.resume(signalConnection(ws, session));
+      joined.resume(signalConnection(ws, joined));
       return;
     }
 
@@ -127,19 +127,19 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
       canSubscribe: grant.canSubscribe,
       canPublishData: grant.canPublishData,
     });
-    const session = new ParticipantSession({
+    const joined = new ParticipantConnection({
       room,
       participant,
       params,
       settings,
       createTransport: options.createTransport,
-      onEnded: (ended) => sessions.delete(ended.participant.sid),
+      onEnded: (ended) => connections.delete(ended.participant.sid),
     });
-    const duplicate = [...sessions.values()].find((other) => other.room === room && other.participant.identity === grant.identity);
-    sessions.set(participant.sid, session);
+    const duplicate = [...connections.values()].find((other) => other.room === room && other.participant.identity === grant.identity);
+    connections.set(participant.sid, joined);
     if (duplicate) await duplicate.end(DisconnectReason.DUPLICATE_IDENTITY);
     room.join(participant);
-    await session.start(signalConnection(ws, session));
+    await joined.start(signalConnection(ws, joined));
   }
 
   const host = options.host ?? '127.0.0.1';
@@ -152,9 +152,9 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
   return {
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
     rooms,
-    sessions,
+    connections,
     async close() {
-      await Promise.all([...sessions.values()].map((session) => session.end(DisconnectReason.SERVER_SHUTDOWN)));
+      await Promise.all([...connections.values()].map((joined) => joined.end(DisconnectReason.SERVER_SHUTDOWN)));
       for (const room of rooms.list()) rooms.end(room.name, DisconnectReason.SERVER_SHUTDOWN);
       for (const client of sockets.clients) client.terminate();
       sockets.close();
@@ -164,9 +164,9 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
   };
 }
 
-/** Wraps `ws` as the signalling connection of `session`. */
-function signalConnection(ws: WebSocket, session: ParticipantSession): SignalConnection {
-  const connection: SignalConnection = new SignalConnection(ws, (message) => session.handle(message), () => session.onSocketClosed(connection));
+/** Wraps `ws` as the signalling socket of `owner`. */
+function signalConnection(ws: WebSocket, owner: ParticipantConnection): SignalConnection {
+  const connection: SignalConnection = new SignalConnection(ws, (message) => owner.handle(message), () => owner.onSocketClosed(connection));
   return connection;
 }
 

@@ -39,8 +39,8 @@ import type { RoomEvent, SandboxRoom } from './room.js';
 import type { SignalConnection, SignalMessage } from './signal-connection.js';
 import { levelFromDbov } from './speaker-tracker.js';
 
-/** Server-wide settings a session reports to its client. */
-export interface SessionSettings {
+/** Server-wide settings a connection reports to its client. */
+export interface ConnectionSettings {
   serverVersion: string;
   nodeId: string;
   /** Seconds between client pings, and before a silent server counts as gone. */
@@ -52,15 +52,15 @@ export interface SessionSettings {
   resumeSupported: boolean;
 }
 
-/** What a session needs from the server that owns it. */
-export interface SessionDeps {
+/** What a connection needs from the server that owns it. */
+export interface ConnectionDeps {
   room: SandboxRoom;
   participant: RoomParticipant;
   params: JoinParams;
-  settings: SessionSettings;
+  settings: ConnectionSettings;
   createTransport(role: 'publisher' | 'subscriber'): PeerTransport;
-  /** Called once when the session is over, whatever ended it. */
-  onEnded(session: ParticipantSession): void;
+  /** Called once when the connection is over, whatever ended it. */
+  onEnded(connection: ParticipantConnection): void;
 }
 
 /** Session lifecycle: joined and connected, waiting for a resume, or over. */
@@ -71,8 +71,11 @@ interface PendingPublication {
   info: TrackInfo;
 }
 
-/** One participant's signalling and media session. */
-export class ParticipantSession {
+/**
+ * One participant's connection: its signalling socket (resumed on a new socket after a drop)
+ * and its peer connections. ("Session" elsewhere means the paid Equos session.)
+ */
+export class ParticipantConnection {
   readonly room: SandboxRoom;
   readonly participant: RoomParticipant;
   readonly params: JoinParams;
@@ -80,8 +83,8 @@ export class ParticipantSession {
   /** The connection that receives our offers and media (the only one in single-pc mode). */
   readonly subscriber: PeerTransport;
   readonly publisher: PeerTransport;
-  readonly #settings: SessionSettings;
-  readonly #deps: SessionDeps;
+  readonly #settings: ConnectionSettings;
+  readonly #deps: ConnectionDeps;
   #connection: SignalConnection | undefined;
   #unsubscribeRoom: () => void;
   readonly #pending = new Map<string, PendingPublication>();
@@ -92,7 +95,7 @@ export class ParticipantSession {
   #mediaSectionsTimer: ReturnType<typeof setTimeout> | undefined;
   #resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(deps: SessionDeps) {
+  constructor(deps: ConnectionDeps) {
     this.#deps = deps;
     this.room = deps.room;
     this.participant = deps.participant;
@@ -107,7 +110,7 @@ export class ParticipantSession {
     this.#unsubscribeRoom = this.room.subscribe((event) => this.#onRoomEvent(event));
   }
 
-  /** Starts the session on its first socket: join response, subscriptions, first answer. */
+  /** Starts the connection on its first socket: join response, subscriptions, first answer. */
   async start(connection: SignalConnection): Promise<void> {
     this.#connection = connection;
     this.#send({ case: 'join', value: this.#joinResponse() });
@@ -123,7 +126,7 @@ export class ParticipantSession {
     }
   }
 
-  /** Continues the session on a new socket after the old one dropped. */
+  /** Continues the connection on a new socket after the old one dropped. */
   resume(connection: SignalConnection): void {
     clearTimeout(this.#resumeTimer);
     this.#connection?.close('replaced by a resumed connection');
@@ -184,7 +187,7 @@ export class ParticipantSession {
   }
 
   /**
-   * Ends the session: tells the client why (unless it asked), leaves the room, closes the
+   * Ends the connection: tells the client why (unless it asked), leaves the room, closes the
    * transports. Idempotent.
    */
   async end(reason: DisconnectReason, options: { notify?: boolean; action?: LeaveRequest_Action } = {}): Promise<void> {
@@ -225,7 +228,7 @@ export class ParticipantSession {
     try {
       negotiated = await this.publisher.answer(offer.sdp);
     } catch (error) {
-      console.error(`sandbox session ${this.participant.identity}: cannot answer offer`, error);
+      console.error(`sandbox connection ${this.participant.identity}: cannot answer offer`, error);
       return;
     }
     this.#send({
