@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, ENVIRONMENT_VARIABLES, readSettings, type SettingsHost } from './settings.js';
 
 /** The settings of `env` (with `readFile` for a presets file), as `{ config, listen }` views of the one object. */
-function loadConfig(env: Record<string, string>, readFile?: SettingsHost['readFile']) {
+function settingsOf(env: Record<string, string>, readFile?: SettingsHost['readFile']) {
   const { settings, warnings } = readSettings(env, readFile ? { readFile } : {});
   return { config: settings, listen: settings, warnings };
 }
@@ -13,7 +13,7 @@ const production = { EQUOS_API_KEY: KEY, EQUOS_AVATAR_ID: 'avatar-1', EQUOS_AGEN
 
 function configError(env: Record<string, string>, files: Record<string, string> = {}): ConfigError {
   try {
-    loadConfig(env, (path: string) => {
+    settingsOf(env, (path: string) => {
       if (!(path in files)) throw new Error('ENOENT');
       return files[path]!;
     });
@@ -24,9 +24,9 @@ function configError(env: Record<string, string>, files: Record<string, string> 
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig', () => {
+describe('readSettings', () => {
   it('builds a default preset from EQUOS_* variables, with safe defaults', () => {
-    const { config, listen, warnings } = loadConfig({ ...production, EQUOS_AVATAR_NAME: 'Jeremy' });
+    const { config, listen, warnings } = settingsOf({ ...production, EQUOS_AVATAR_NAME: 'Jeremy' });
     expect(config.equos).toEqual({ apiKey: KEY, endpoint: 'https://api.equos.ai' });
     expect(config.presets).toEqual([
       { name: 'default', displayName: 'Jeremy', avatarId: 'avatar-1', agentId: 'agent-1', maxDurationS: 600 },
@@ -47,13 +47,13 @@ describe('loadConfig', () => {
   });
 
   it('runs on the local sandbox when no API key is set', () => {
-    const { config } = loadConfig({});
+    const { config } = settingsOf({});
     expect(config.equos).toBeNull();
     expect(config.presets[0]).toMatchObject({ avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' });
   });
 
   it('reads origins, secret, limits, endpoint, port and host', () => {
-    const { config, listen, warnings } = loadConfig({
+    const { config, listen, warnings } = settingsOf({
       ...production,
       ALLOWED_ORIGINS: ' https://a.example, https://b.example:8443/ ',
       SESSION_SECRET: 's'.repeat(40),
@@ -71,7 +71,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the ledger, limits, heartbeat, reaper and proxy settings', () => {
-    const { config, listen } = loadConfig({
+    const { config, listen } = settingsOf({
       ...production,
       REDIS_URL: 'redis://10.0.0.5:6379',
       RATE_LIMIT_PER_MINUTE: '4',
@@ -100,7 +100,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the Equos deadlines, above 10 s too (the gateway enforces exactly these)', () => {
-    const { listen } = loadConfig({ ...production, EQUOS_CREATE_TIMEOUT_S: '30', EQUOS_STOP_TIMEOUT_S: '12.5' });
+    const { listen } = settingsOf({ ...production, EQUOS_CREATE_TIMEOUT_S: '30', EQUOS_STOP_TIMEOUT_S: '12.5' });
     expect(listen.deadlines).toEqual({ create: 30_000, stop: 12_500, get: 12_500, list: 10_000 });
     expect(configError({ ...production, EQUOS_CREATE_TIMEOUT_S: '121' }).variable).toBe('EQUOS_CREATE_TIMEOUT_S');
   });
@@ -114,19 +114,19 @@ describe('loadConfig', () => {
   });
 
   it('logs at LOG_LEVEL (info by default)', () => {
-    expect(loadConfig(production).listen.logLevel).toBe('info');
-    expect(loadConfig({ ...production, LOG_LEVEL: 'DEBUG' }).listen.logLevel).toBe('debug');
+    expect(settingsOf(production).listen.logLevel).toBe('info');
+    expect(settingsOf({ ...production, LOG_LEVEL: 'DEBUG' }).listen.logLevel).toBe('debug');
     expect(configError({ ...production, LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
   });
 
   it('serves the demo pages unless DEMO_PAGES is off', () => {
-    expect(loadConfig(production).config.demoPages).toBe(true);
-    expect(loadConfig({ ...production, DEMO_PAGES: 'off' }).config.demoPages).toBe(false);
+    expect(settingsOf(production).config.demoPages).toBe(true);
+    expect(settingsOf({ ...production, DEMO_PAGES: 'off' }).config.demoPages).toBe(false);
     expect(configError({ ...production, DEMO_PAGES: 'maybe' }).variable).toBe('DEMO_PAGES');
   });
 
   it('warns loudly about ALLOWED_ORIGINS=*', () => {
-    const { config, warnings } = loadConfig({ ...production, ALLOWED_ORIGINS: '*' });
+    const { config, warnings } = settingsOf({ ...production, ALLOWED_ORIGINS: '*' });
     expect(config.allowedOrigins).toBe('*');
     expect(warnings.join()).toMatch(/any website/);
   });
@@ -168,7 +168,7 @@ describe('loadConfig', () => {
     const env = { EQUOS_API_KEY: KEY, PRESETS_FILE: '/etc/presets.json', MAX_SESSION_SECONDS: '600' };
 
     it('reads several presets and a default', () => {
-      const { config } = loadConfig(env, () =>
+      const { config } = settingsOf(env, () =>
         JSON.stringify({
           default: 'sales',
           presets: [

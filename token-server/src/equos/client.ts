@@ -15,8 +15,8 @@ import type { EquosCallOptions, EquosClientLike } from './sdk.js';
 export interface EquosClientOptions {
   /** The secret Equos API key, sent as `x-api-key`. */
   apiKey: string;
-  /** Base URL [https://api.equos.ai]. */
-  endpoint?: string;
+  /** Base URL, e.g. `https://api.equos.ai` (the settings' `EQUOS_ENDPOINT`). */
+  endpoint: string;
   /** API version prefix ['v1']. */
   version?: string;
   /** The fetch implementation [globalThis.fetch]. */
@@ -27,11 +27,11 @@ export interface EquosClientOptions {
  * Creates the client.
  *
  * @example
- * const equos = createEquosClient({ apiKey: process.env.EQUOS_API_KEY! });
+ * const equos = createEquosClient({ apiKey: process.env.EQUOS_API_KEY!, endpoint: 'https://api.equos.ai' });
  * const { session, consumerAccessToken } = await equos.sessions.create({ name, avatar: { id } });
  */
 export function createEquosClient(options: EquosClientOptions): EquosClientLike {
-  const { apiKey, endpoint = 'https://api.equos.ai', version = 'v1' } = options;
+  const { apiKey, endpoint, version = 'v1' } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const baseUrl = `${endpoint.replace(/\/+$/, '')}/${version}`;
   const secrets = [apiKey];

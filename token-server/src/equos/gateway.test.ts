@@ -39,7 +39,7 @@ const noWait = { attempts: 4, baseDelayMs: 250, maxDelayMs: 2000, sleep: async (
 const DEADLINES = { create: 15_000, stop: 8000, get: 5000, list: 10_000 };
 
 /** The gateway with these options (deadlines and retries as given, else the defaults' shape). */
-const resilientSessions = (api: EquosSessionsApi, options: { stopRetry?: EquosGatewayOptions['retry']; deadlines?: Partial<EquosGatewayOptions['deadlines']>; secrets?: string[] } = {}) =>
+const gatewayOver = (api: EquosSessionsApi, options: { stopRetry?: EquosGatewayOptions['retry']; deadlines?: Partial<EquosGatewayOptions['deadlines']>; secrets?: string[] } = {}) =>
   createEquosGateway(api, { deadlines: { ...DEADLINES, ...options.deadlines }, retry: options.stopRetry ?? noWait, secrets: options.secrets ?? [] });
 
 describe('createEquosGateway', () => {
@@ -52,7 +52,7 @@ describe('createEquosGateway', () => {
         () => Promise.resolve(session()),
       ],
     });
-    const stopped = await resilientSessions(api, { stopRetry: noWait }).stop('ses_1');
+    const stopped = await gatewayOver(api, { stopRetry: noWait }).stop('ses_1');
     expect(stopped.endedAt).toBeTruthy();
     expect(calls).toEqual(['stop', 'stop', 'stop', 'stop']);
   });
@@ -60,7 +60,7 @@ describe('createEquosGateway', () => {
   it('backs off exponentially with jitter between stop attempts', async () => {
     const waits: number[] = [];
     const { api } = scripted({ stop: Array.from({ length: 4 }, () => () => Promise.reject(new EquosApiError('timeout', 't'))) });
-    const gateway = resilientSessions(api, {
+    const gateway = gatewayOver(api, {
       stopRetry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 300, random: () => 0.999, sleep: async (ms: number) => void waits.push(ms) },
     });
     await expect(gateway.stop('ses_1')).rejects.toMatchObject({ kind: 'timeout' });
@@ -72,23 +72,23 @@ describe('createEquosGateway', () => {
       stop: [() => Promise.reject(new EquosApiError('http', 'already ended', { status: 409 }))],
       get: [() => Promise.resolve(session())],
     });
-    expect((await resilientSessions(api, { stopRetry: noWait }).stop('ses_1')).endedAt).toBeTruthy();
+    expect((await gatewayOver(api, { stopRetry: noWait }).stop('ses_1')).endedAt).toBeTruthy();
     expect(calls).toEqual(['stop', 'get']);
 
     const missing = scripted({ stop: [() => Promise.reject(new EquosApiError('http', 'nf', { status: 404 }))] });
-    await expect(resilientSessions(missing.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 404 });
+    await expect(gatewayOver(missing.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 404 });
     expect(missing.calls).toEqual(['stop']);
 
     const running = scripted({
       stop: [() => Promise.reject(new EquosApiError('http', 'bad', { status: 400 }))],
       get: [() => Promise.resolve(session({ endedAt: null }))],
     });
-    await expect(resilientSessions(running.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 400 });
+    await expect(gatewayOver(running.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 400 });
   });
 
   it('never retries create', async () => {
     const { api, calls } = scripted({ create: [() => Promise.reject(new EquosApiError('http', 'x', { status: 503 }))] });
-    await expect(resilientSessions(api, { stopRetry: noWait }).create({ name: 'n', avatar: { id: 'a' } })).rejects.toMatchObject({
+    await expect(gatewayOver(api, { stopRetry: noWait }).create({ name: 'n', avatar: { id: 'a' } })).rejects.toMatchObject({
       status: 503,
     });
     expect(calls).toEqual(['create']);
@@ -98,7 +98,7 @@ describe('createEquosGateway', () => {
     vi.useFakeTimers();
     try {
       const hung = { create: () => new Promise(() => {}), stop: () => new Promise(() => {}), get: () => new Promise(() => {}) };
-      const gateway = resilientSessions(hung as unknown as EquosSessionsApi, { deadlines: { create: 1000 } });
+      const gateway = gatewayOver(hung as unknown as EquosSessionsApi, { deadlines: { create: 1000 } });
       const pending = gateway.create({ name: 'n', avatar: { id: 'a' } });
       const assertion = expect(pending).rejects.toMatchObject({ kind: 'timeout' });
       await vi.advanceTimersByTimeAsync(1000);
@@ -117,7 +117,7 @@ describe('createEquosGateway', () => {
   it("maps an SDK's own errors to EquosApiError and removes secrets from them", async () => {
     const secret = 'sk_live_secret_value';
     const { api } = scripted({ get: [() => Promise.reject(new SdkError(`Unauthorized for key ${secret}`, 'UNAUTHORIZED'))] });
-    const error = await resilientSessions(api, { secrets: [secret], stopRetry: { ...noWait, attempts: 1 } }).get('x').catch((caught: unknown) => caught);
+    const error = await gatewayOver(api, { secrets: [secret], stopRetry: { ...noWait, attempts: 1 } }).get('x').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EquosApiError);
     expect(error).toMatchObject({ kind: 'http', status: 502, code: 'UNAUTHORIZED' });
     expect((error as Error).message).toBe('Unauthorized for key [redacted]');
