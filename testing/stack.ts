@@ -12,6 +12,7 @@ import { nodeAssets } from '../token-server/src/node/assets.js';
 import { listen } from '../token-server/src/node/listen.js';
 import { startScheduler } from '../token-server/src/reaping/scheduler.js';
 import { createTokenServer } from '../token-server/src/token-server.js';
+import { LIFTED_LIMITS } from '../token-server/test/server-process.js';
 import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../sandbox/index.js';
 
 /** A running stack. */
@@ -48,10 +49,7 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
     REAPER_INTERVAL_S: '0.25',
     REAPER_RETRY_BASE_S: '0.1',
     // Every test visitor is 127.0.0.1.
-    RATE_LIMIT_PER_MINUTE: '100000',
-    RATE_LIMIT_SITE_PER_MINUTE: '100000',
-    MAX_SESSIONS_PER_VISITOR: '1000',
-    MAX_CONCURRENT_SESSIONS: '100000',
+    ...LIFTED_LIMITS,
   });
   const server = createTokenServer(
     {

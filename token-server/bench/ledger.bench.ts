@@ -19,15 +19,14 @@ import { readSettings } from '../src/config/settings.js';
 import { createRedisStore } from '../src/ledger/redis-store.js';
 import { createSqliteStore } from '../src/ledger/sqlite-store.js';
 import type { LedgerStore } from '../src/ledger/store.js';
-import { createSessionLedger, type SessionLedger } from '../src/sessions/session-ledger.js';
-import { ledgerPolicy } from '../src/token-server.js';
+import { createSessionLedger, ledgerPolicyOf, type SessionLedger } from '../src/sessions/session-ledger.js';
 import { startRedis } from '../test/redis-server.js';
 
 const history = Number(process.env.BENCH_LEDGER_HISTORY ?? 100_000);
 const measured = 2000;
 const caps = { perVisitor: 1e9, global: 1e9 };
 /** The default settings' policy: what the ledger's states mean in production. */
-const policy = ledgerPolicy(readSettings({}).settings);
+const policy = ledgerPolicyOf(readSettings({}).settings);
 
 let sequence = 0;
 /** Whose sessions these are: one visitor's, or many visitors'. */

@@ -9,7 +9,7 @@
  * on Node; a cron runtime calls them itself).
  */
 import type { Hono } from 'hono';
-import type { Settings } from './config/settings.js';
+import { orphanMinAgeMs as orphanAgeOf, type Settings } from './config/settings.js';
 import { createEquosClient } from './equos/client.js';
 import { createEquosGateway } from './equos/gateway.js';
 import type { EquosClientLike } from './equos/sdk.js';
@@ -23,8 +23,8 @@ import { createReaper } from './reaping/reaper.js';
 import type { BackgroundPasses } from './reaping/scheduler.js';
 import { createCreateSession } from './sessions/create-session.js';
 import { createRecordHeartbeat } from './sessions/heartbeat.js';
-import { createSessionLedger, type LedgerPolicy } from './sessions/session-ledger.js';
-import { createStopSession, type StopSession } from './sessions/stop-session.js';
+import { createSessionLedger, ledgerPolicyOf } from './sessions/session-ledger.js';
+import { createStopSession } from './sessions/stop-session.js';
 import { createStopTokens } from './sessions/stop-tokens.js';
 import { createVisitorKeys } from './visitors/client-address.js';
 
@@ -60,8 +60,6 @@ export interface TokenServer extends BackgroundPasses {
   sweepIfDue(): Promise<void>;
   /** Forgets what the ledger no longer needs; resolves with how many entries went. */
   housekeepOnce(): Promise<number>;
-  /** Stops one session (the same stop every route and pass uses). */
-  stopSession: StopSession;
 }
 
 /** A claim outlives the longest stop by this much. */
@@ -91,9 +89,8 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
 
   const equos = createEquosGateway(client.sessions, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
-  // Older than any create still in flight (which will record its session itself).
-  const orphanMinAgeMs = settings.deadlines.create + settings.reaper.createSettleMs;
-  const ledger = createSessionLedger(store, ledgerPolicy(settings));
+  const orphanMinAgeMs = orphanAgeOf(settings);
+  const ledger = createSessionLedger(store, ledgerPolicyOf(settings));
   const stopSession = createStopSession({
     equos,
     ledger,
@@ -155,24 +152,5 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
         return 0;
       }
     },
-    stopSession,
-  };
-}
-
-/**
- * What the ledger's states mean under `settings` (sessions/session-ledger.ts holds the table).
- * The Node entry also gives it to the store, to index a ledger an earlier version wrote.
- */
-export function ledgerPolicy(settings: Settings): LedgerPolicy {
-  // Older than any create still in flight (which will record its session itself).
-  const orphanMinAgeMs = settings.deadlines.create + settings.reaper.createSettleMs;
-  return {
-    // A pending admission counts until its create is surely over.
-    pendingTtlMs: orphanMinAgeMs,
-    // Made this long ago, a create is over (its deadline is shorter than the orphan age), and
-    // the session it may have started (by then at the latest) is old enough to be an orphan.
-    deadCreateAfterMs: 2 * orphanMinAgeMs,
-    graceMs: settings.reaper.graceMs,
-    heartbeatTimeoutMs: settings.heartbeat.timeoutMs,
   };
 }

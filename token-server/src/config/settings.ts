@@ -105,6 +105,14 @@ export interface Settings {
   logLevel: LogLevel;
 }
 
+/**
+ * How old a session Equos runs for this deployment must be before it can be taken for an
+ * orphan: older than any create still in flight (which will record its session itself).
+ */
+export function orphanMinAgeMs(settings: Pick<Settings, 'deadlines' | 'reaper'>): number {
+  return settings.deadlines.create + settings.reaper.createSettleMs;
+}
+
 /** Every default, once. Durations in seconds, as the variables take them. */
 export const DEFAULTS = {
   equosEndpoint: 'https://api.equos.ai',

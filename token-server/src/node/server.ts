@@ -12,8 +12,8 @@ import { ConfigError } from '../config/settings.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { startScheduler } from '../reaping/scheduler.js';
-import { indexed } from '../sessions/session-ledger.js';
-import { createTokenServer, ledgerPolicy } from '../token-server.js';
+import { indexed, ledgerPolicyOf } from '../sessions/session-ledger.js';
+import { createTokenServer } from '../token-server.js';
 import { nodeAssets } from './assets.js';
 import { readNodeSettings } from './env.js';
 import { listen, type Listening } from './listen.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   let store: LedgerStore;
   try {
-    const policy = ledgerPolicy(settings);
+    const policy = ledgerPolicyOf(settings);
     store = await openLedgerStore(settings.ledger, (fields) => indexed(fields, policy));
   } catch (error) {
     const variable = settings.ledger.kind === 'redis' ? 'REDIS_URL' : 'LEDGER_PATH';

@@ -14,8 +14,8 @@ import { createSqliteStore } from '../ledger/sqlite-store.js';
 import { budgetDay, type LedgerEntry, type LedgerStore } from '../ledger/store.js';
 import { entry } from '../ledger/testing/store-contract.js';
 import { silentLogger } from '../logger.js';
-import { createSessionLedger, indexed } from '../sessions/session-ledger.js';
-import { createTokenServer, ledgerPolicy } from '../token-server.js';
+import { createSessionLedger, indexed, ledgerPolicyOf } from '../sessions/session-ledger.js';
+import { createTokenServer } from '../token-server.js';
 import { startScheduler } from './scheduler.js';
 
 let equos: RunningEquosApiDouble;
@@ -43,7 +43,7 @@ async function running(store: LedgerStore, patch: Partial<LedgerEntry> = {}) {
 /** Writes an entry with the fields of `patch`, indexed as the reapers below index entries. */
 async function write(store: LedgerStore, patch: Partial<LedgerEntry> & { id: string }, options: ReaperTestOptions = {}) {
   const fields = entry(patch.id, patch);
-  await store.insertWithinCaps(indexed(fields, ledgerPolicy(settingsFor(options))), { perVisitor: 1000, global: 1000 }, fields.createdAt);
+  await store.insertWithinCaps(indexed(fields, ledgerPolicyOf(settingsFor(options))), { perVisitor: 1000, global: 1000 }, fields.createdAt);
 }
 
 const ended = (id: string) => equos.state.sessions.get(id)!.session.endedAt !== null;
@@ -231,7 +231,7 @@ describe('reaper', () => {
       // and that instance died before recording it.
       const admittedAt = Date.now();
       await store.addBudget(budgetDay(admittedAt), 5);
-      const admitted = await createSessionLedger(store, ledgerPolicy(settingsFor(deadTag))).admit({ id: 'pending-dead', preset: 'default', origin: null, visitorKey: 'dead', createdAt: admittedAt, deadline: admittedAt + 300_000, reservedMinutes: 5 }, { perVisitor: 5, global: 100 });
+      const admitted = await createSessionLedger(store, ledgerPolicyOf(settingsFor(deadTag))).admit({ id: 'pending-dead', preset: 'default', origin: null, visitorKey: 'dead', createdAt: admittedAt, deadline: admittedAt + 300_000, reservedMinutes: 5 }, { perVisitor: 5, global: 100 });
       expect(admitted.admitted).toBe(true);
       const orphan = (await client.sessions.create({ name: 'its server died', client: 'dead-tag', avatar: { id: 'a' } })).session.id;
       await sleep(400);

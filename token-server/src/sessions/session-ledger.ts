@@ -13,6 +13,7 @@
  *
  * Budget reservations are given back here too, so no path can leave minutes reserved.
  */
+import { orphanMinAgeMs, type Settings } from '../config/settings.js';
 import { budgetDay, type Admission, type EntryFields, type LedgerEntry, type LedgerState, type LedgerStore } from '../ledger/store.js';
 
 /** The times that give the states their meaning, in ms (from the settings). */
@@ -29,6 +30,23 @@ export interface LedgerPolicy {
   graceMs: number;
   /** Stop a session whose browser has been silent this long. */
   heartbeatTimeoutMs: number;
+}
+
+/**
+ * The policy under `settings`. The Node entry also gives it to the store, to index a ledger
+ * an earlier version wrote.
+ */
+export function ledgerPolicyOf(settings: Settings): LedgerPolicy {
+  const orphanAge = orphanMinAgeMs(settings);
+  return {
+    // A pending admission counts until its create is surely over.
+    pendingTtlMs: orphanAge,
+    // Made this long ago, a create is over (its deadline is shorter than the orphan age), and
+    // the session it may have started (by then at the latest) is old enough to be an orphan.
+    deadCreateAfterMs: 2 * orphanAge,
+    graceMs: settings.reaper.graceMs,
+    heartbeatTimeoutMs: settings.heartbeat.timeoutMs,
+  };
 }
 
 /** Stopped sessions stay readable this long (idempotent stops, audits), then are forgotten. */

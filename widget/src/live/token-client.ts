@@ -4,7 +4,7 @@
  * away). Failures become `ErrorCause`s.
  */
 import type { ProblemCode } from '../../../contract/problems.js';
-import { readCreatedSession } from '../../../contract/token-server-api.js';
+import { readCreatedSession, type CreateSessionRequest } from '../../../contract/token-server-api.js';
 import type { CallSession, ErrorCause } from '../call/machine.js';
 import { serverUrl } from '../internal/server-url.js';
 import { CallError } from './call-error.js';
@@ -33,7 +33,7 @@ export class TokenClient {
       body: JSON.stringify({
         ...(request.preset ? { preset: request.preset } : {}),
         ...(request.participantName ? { participant_name: request.participantName } : {}),
-      }),
+      } satisfies CreateSessionRequest),
       signal: signal ?? null,
     });
     const session = readCreatedSession(body);

@@ -9,17 +9,18 @@
  *
  * @see livekit-client src/room/token-source/TokenSource.ts (createRequestFromOptions)
  */
+import type { CreateSessionRequest } from '../../../../contract/token-server-api.js';
 import { ProblemError } from '../../problems.js';
 import { isJsonObject } from '../../internal/json.js';
 import type { RequestBody } from './body.js';
 
-/** What the browser asked for, still to be checked against the configured presets. */
-export interface CreateSessionRequest {
+/** What the browser asked for (read from the contract's `CreateSessionRequest`), still to be checked against the presets. */
+export interface ParsedCreateRequest {
   presetName?: string;
   participantName?: string;
 }
 
-const TOP_LEVEL_FIELDS = new Set(['preset', 'participant_name', 'room_config']);
+const TOP_LEVEL_FIELDS = new Set<string>(['preset', 'participant_name', 'room_config'] satisfies Array<keyof CreateSessionRequest>);
 const MAX_RAW_NAME_LENGTH = 1024;
 
 /**
@@ -28,7 +29,7 @@ const MAX_RAW_NAME_LENGTH = 1024;
  * @throws ProblemError `invalid-json` / `invalid-field` (400), `field-not-allowed` or
  *   `conflicting-preset` (422)
  */
-export function parseCreateSessionRequest(body: RequestBody): CreateSessionRequest {
+export function parseCreateSessionRequest(body: RequestBody): ParsedCreateRequest {
   if (body.kind === 'empty') return {};
   if (body.kind !== 'json' || !isJsonObject(body.value)) {
     throw new ProblemError('invalid-json', { detail: 'The body must be a JSON object.' });
