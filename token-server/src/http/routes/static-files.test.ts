@@ -10,6 +10,7 @@ import type { StaticAssets } from './static-files.js';
 const files: Record<string, string> = {
   '/equos-avatar.js': 'console.log("widget")',
   '/equos-avatar-live.0123456789.js': 'export const live = 1',
+  '/equos-avatar-fr.abcdef0123.js': 'export default {}',
   '/examples/index.html': '<!doctype html><title>demo</title>',
   '/examples/one-line-bubble.html': '<!doctype html><title>one line</title>',
 };
@@ -39,6 +40,15 @@ describe('widget files', () => {
     const response = await app().request('/equos-avatar-live.0123456789.js');
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('serves each language file to any site, cached for a year (pages of other languages import it)', async () => {
+    const response = await app().request('/equos-avatar-fr.abcdef0123.js', { headers: { origin: 'https://boutique.example' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await app().request('/equos-avatar-fr.js')).status).toBe(404);
   });
 
   it('answers 404 problems for unknown or missing files, and says when the widget is not built', async () => {

@@ -1,8 +1,9 @@
 /**
  * The widget's files, so one deployment hosts both the API and the script pages embed:
  * `/equos-avatar.js` (short cache: its URL never changes) and the content-hashed
- * `/equos-avatar-live.<hash>.js` (cached for a year). Both may be loaded by any site, so
- * they carry `Access-Control-Allow-Origin: *` (the second file is an ES module import).
+ * `/equos-avatar-live.<hash>.js` and `/equos-avatar-<lang>.<hash>.js` (cached for a year).
+ * All may be loaded by any site, so they carry `Access-Control-Allow-Origin: *` (the others
+ * are ES module imports).
  *
  * Optionally also the demo page (`/`) and the examples (`/examples/…`).
  */
@@ -58,7 +59,8 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
   }
 
   app.get('/equos-avatar.js', (c) => send(c, '/equos-avatar.js', SHORT_CACHE, true));
-  app.get('/:file{equos-avatar-live\\.[0-9a-f]{10}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));
+  // Every content-hashed file the build emits: the call's file and each language's.
+  app.get('/:file{equos-avatar-(?:live|[a-z]{2})\\.[0-9a-f]{10}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));
   app.get('/:file{equos-avatar[\\w.-]*\\.(?:LEGAL|LICENSES)\\.txt}', (c) => send(c, `/${c.req.param('file')}`, SHORT_CACHE, true));
 
   if (options.demoPages) {
