@@ -42,6 +42,8 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
     EQUOS_CLIENT: 'test-stack',
     INSTANCE_ID: 'test-stack',
     ALLOWED_ORIGINS: '*',
+    DEVELOPMENT_MODE: 'on',
+    DEMO_PAGES: 'on',
     SESSION_SECRET: 'test-stack-session-secret-0123456789abcdef',
     // Heartbeats every second, so tests see them quickly; a reaper that acts quickly too.
     HEARTBEAT_INTERVAL_S: '1',

@@ -6,7 +6,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { CreateEquosSessionRequest, EquosSession } from '../../contract/equos/v1.js';
-import { FaultPlan, isFault, type FaultRoute } from './faults.js';
+import { FaultPlan, isFault, type Fault, type FaultRoute } from './faults.js';
 import { mintLiveKitToken, type LiveKitCredentials } from './livekit-token.js';
 import { DoubleState } from './state.js';
 
@@ -74,8 +74,8 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
   const equosError = (c: Ctx, status: number, message: string, code: string) =>
     c.json({ message, code, statusCode: status }, status as 400);
 
-  /** Records the call, then applies a queued fault; returns a response to send, if any. */
-  async function enter(c: Ctx, route: FaultRoute, sessionId?: string): Promise<Response | 'incomplete' | undefined> {
+  /** Records the call, then applies a queued fault; returns a response to send, or the fault that shapes the answer. */
+  async function enter(c: Ctx, route: FaultRoute, sessionId?: string): Promise<Response | Exclude<Fault, { kind: 'status' | 'delay' | 'drop' }> | undefined> {
     state.record({ route, method: c.req.method, path: c.req.path, ...(sessionId ? { sessionId } : {}) });
     const fault = faults.take(route);
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -87,7 +87,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
       return equosError(c, fault.status, fault.message ?? 'Injected failure', fault.code ?? 'SANDBOX_FAULT');
     }
     if (c.req.header('x-api-key') !== options.apiKey) return equosError(c, 401, 'Invalid API key', 'UNAUTHORIZED');
-    return fault?.kind === 'incomplete' ? 'incomplete' : undefined;
+    return fault?.kind === 'delay' ? undefined : fault;
   }
 
   app.post('/v1/sessions', async (c) => {
@@ -111,9 +111,9 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
       status: 'starting',
       host: { serverUrl: livekit.url },
       avatarId: body.avatar.id,
-      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: avatar.thumbnailUrl ?? thumbnailUrl },
+      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: early?.kind === 'thumbnail' ? early.url : (avatar.thumbnailUrl ?? thumbnailUrl) },
       agentId: body.agent?.id ?? null,
-      maxDuration: body.maxDuration ?? null,
+      maxDuration: early?.kind === 'duration' ? early.seconds : (body.maxDuration ?? null),
       startedAt: now,
       endedAt: null,
       createdAt: now,
@@ -122,7 +122,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     state.start(session);
     const visitor = body.consumerIdentity ?? { identity: `consumer-${id}`, name: 'Visitor' };
     const consumerAccessToken = await mintLiveKitToken(livekit, { ...visitor, room: id }, state.now());
-    if (early === 'incomplete') return c.json({ session: { id } }, 201);
+    if (early?.kind === 'incomplete') return c.json({ session: { id } }, 201);
     return c.json({ session, consumerAccessToken }, 201);
   });
 
@@ -130,6 +130,10 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     const id = c.req.param('id');
     const early = await enter(c, 'stop', id);
     if (early instanceof Response) return early;
+    if (early?.kind === 'unconfirmed') {
+      const entry = state.sessions.get(id);
+      return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
+    }
     const entry = state.end(id, 'stop');
     return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
   });
@@ -147,7 +151,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     if (early instanceof Response) return early;
     const skip = Math.max(0, Number(c.req.query('skip') ?? 0) || 0);
     const take = Math.min(100, Math.max(1, Number(c.req.query('take') ?? 10) || 10));
-    const client = c.req.query('client');
+    const client = early?.kind === 'ignore-filter' ? undefined : c.req.query('client');
     const matching = [...state.sessions.values()]
       .map((entry) => entry.session)
       .filter((session) => client === undefined || session.client === client)

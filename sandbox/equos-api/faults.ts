@@ -15,7 +15,15 @@ export type Fault =
   /** Destroy the connection without answering (the work does not happen). */
   | { kind: 'drop' }
   /** Do the work, then answer 2xx with a body missing the fields a client needs. */
-  | { kind: 'incomplete' };
+  | { kind: 'incomplete' }
+  /** A stop: answer 200 with the session as it is, without ending it (it keeps billing). */
+  | { kind: 'unconfirmed' }
+  /** A create: start the session with this maximum duration instead of the one asked for. */
+  | { kind: 'duration'; seconds: number }
+  /** A create: describe the avatar with this thumbnail URL (whatever it is). */
+  | { kind: 'thumbnail'; url: string }
+  /** A list: answer every session of the organisation, whatever `client` asked for. */
+  | { kind: 'ignore-filter' };
 
 interface QueuedFault {
   route: FaultRoute;
@@ -68,8 +76,14 @@ export function isFault(value: unknown): value is Fault {
       return typeof fault.status === 'number' && fault.status >= 400 && fault.status <= 599;
     case 'delay':
       return typeof fault.ms === 'number' && fault.ms >= 0 && fault.ms <= 120_000;
+    case 'thumbnail':
+      return typeof fault.url === 'string' && fault.url.length <= 2048;
+    case 'duration':
+      return typeof fault.seconds === 'number' && Number.isInteger(fault.seconds) && fault.seconds > 0;
     case 'drop':
     case 'incomplete':
+    case 'unconfirmed':
+    case 'ignore-filter':
       return true;
     default:
       return false;

@@ -69,7 +69,7 @@ export const PROBLEMS: Record<ProblemCode, { title: string; help: string }> = {
     help: 'Start a new session.',
   },
   'rate-limited': {
-    title: 'Too many sessions started from this address',
+    title: 'Too many requests from this address (or for this session)',
     help: 'Wait for the time in the Retry-After header, then try again.',
   },
   'too-many-sessions': {

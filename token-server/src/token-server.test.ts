@@ -6,7 +6,7 @@ import { silentLogger } from './logger.js';
 import { createTokenServer } from './token-server.js';
 
 describe('createTokenServer', () => {
-  const { settings } = readSettings({ EQUOS_AVATAR_ID: 'a', SESSION_SECRET: 'x'.repeat(32), EQUOS_CLIENT: 't' });
+  const { settings } = readSettings({ EQUOS_AVATAR_ID: 'a', SESSION_SECRET: 'token-server-test-secret-0123456789ab', EQUOS_CLIENT: 't' });
   const deps = () => ({ store: createMemoryStore(), logger: silentLogger });
 
   it('says how to fix a missing Equos client or an unknown default preset', () => {

@@ -21,6 +21,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createOrphanSweeper } from './reaping/orphan-sweeper.js';
 import { createReaper } from './reaping/reaper.js';
 import type { BackgroundPasses } from './reaping/scheduler.js';
+import { deploymentIn, type Deployment } from './deployment/deployment.js';
+import { createActionLimits, perSessionActionLimit } from './sessions/action-limits.js';
 import { createCreateSession } from './sessions/create-session.js';
 import { createRecordHeartbeat } from './sessions/heartbeat.js';
 import { createSessionLedger, ledgerPolicyOf } from './sessions/session-ledger.js';
@@ -47,6 +49,12 @@ export interface TokenServerDeps {
 
 /** A token server: its HTTP app and its background passes. */
 export interface TokenServer extends BackgroundPasses {
+  /**
+   * Reads (or, the first time, makes) the deployment's identity and secret in the ledger;
+   * rejects when the ledger cannot be read or belongs to the other Equos (the sandbox, or the
+   * cloud). Requests do this by themselves; the Node entry awaits it before listening.
+   */
+  ready(): Promise<Deployment>;
   /** The Hono app (mount it, or serve `fetch`). */
   app: Hono<AppEnv>;
   fetch: Hono<AppEnv>['fetch'];
@@ -87,6 +95,9 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
     throw new TypeError(`createTokenServer: defaultPreset "${settings.defaultPreset}" is not one of the presets.`);
   }
 
+  const deployment = deploymentIn(store, { clientPrefix: settings.clientTag, sessionSecret: settings.sessionSecret, equos: settings.usesSandbox ? 'sandbox' : 'cloud' });
+  const clientTag = async () => (await deployment()).clientTag;
+  const sessionSecret = async () => (await deployment()).sessionSecret;
   const equos = createEquosGateway(client.sessions, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
   const orphanMinAgeMs = orphanAgeOf(settings);
@@ -100,18 +111,21 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   });
   const sweeper =
     settings.reaper.orphanSweepMs > 0
-      ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag: settings.clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
+      ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
       : { sweepOnce: async () => 0, requestSweep() {}, sweepIfDue: async () => {} };
   const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: settings.instanceId, leaseMs, traceRetryMs: orphanMinAgeMs, now });
-  const stopTokens = createStopTokens(settings.sessionSecret);
+  const stopTokens = createStopTokens(sessionSecret);
   const app = createApp({
     presets: settings.presets,
     allowedOrigins: settings.allowedOrigins,
+    publicOrigin: settings.publicOrigin,
+    allowLoopbackOrigins: settings.usesSandbox,
     demoPages: settings.demoPages,
     assets: deps.assets ?? null,
     trustedProxy: settings.trustedProxy,
-    visitorKey: createVisitorKeys(settings.sessionSecret),
+    visitorKey: createVisitorKeys(sessionSecret),
     stopTokens,
+    limitActions: createActionLimits(store, { perAddress: settings.limits.actionsPerMinute, perSession: perSessionActionLimit(settings.heartbeat.intervalMs) }, now),
     createSession: createCreateSession({
       presets: settings.presets,
       defaultPreset: settings.defaultPreset,
@@ -121,7 +135,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       stopSession,
       stopTokens,
       limits: settings.limits,
-      clientTag: settings.clientTag,
+      clientTag,
       heartbeatIntervalMs: settings.heartbeat.intervalMs,
       onPossibleOrphan: () => sweeper.requestSweep(),
       logger,
@@ -136,6 +150,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   sweeper.requestSweep();
 
   return {
+    ready: deployment,
     app,
     fetch: app.fetch,
     reapOnce: reaper.reapOnce,

@@ -6,7 +6,11 @@
  * Visitors are simulated over real HTTP with the widget's behaviours and a seeded random
  * mix: they hang up, send a beacon, close the tab (no beacon, heartbeats stop), lose the
  * network after a while, or stay past the maximum duration. The Equos double here never ends
- * a session by itself, so only the token server's stops (and its reaper's) can.
+ * a session by itself, so only the token server's stops (and its reaper's) can. It also
+ * answers stops with a 404 that proves nothing, creates with a longer duration than asked,
+ * and listings that ignore the `client` filter; and a second deployment (its own token
+ * server and ledger, the same Equos organisation and `EQUOS_CLIENT`) has live visitors all
+ * along, next to sessions of another application: none of theirs may be stopped.
  *
  * Used by fault-injection.test.ts (200 sessions) and `npm run bench` (a bigger run).
  */
@@ -26,6 +30,8 @@ export interface FaultRunOptions {
   maxDurationS: number;
   /** Fractions of the sessions started at which the token server is SIGKILLed and restarted. */
   killAt: number[];
+  /** Live visitors of the second deployment on the same organisation [8]. */
+  neighbours?: number;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -42,7 +48,16 @@ export interface FaultRunResult {
   kills: number;
   stopFaultsInjected: number;
   createFaultsInjected: number;
-  /** Sessions Equos still runs at the end (must be 0). */
+  /** Of those: stops answered 404 without stopping, creates answered with a longer duration. */
+  notFoundStops: number;
+  longerDurations: number;
+  /** Listings that ignored the `client` filter. */
+  filterIgnored: number;
+  /** The second deployment's live sessions, and how many of them something ended before its visitors hung up (must be 0). */
+  neighbours: { sessions: number; endedWhileLive: number };
+  /** Sessions of another application in the organisation, and how many were stopped (must be 0). */
+  otherApplication: { sessions: number; stopped: number };
+  /** This deployment's sessions Equos still runs at the end (must be 0). */
   stillRunning: number;
   /** Sessions Equos ended more than once, or not by a stop (must be 0: the double never ends one itself). */
   endedOtherThanOnceByStop: number;
@@ -87,27 +102,16 @@ function random(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs the scenario and reports; it asserts nothing itself. */
-export async function runFaultInjection(options: FaultRunOptions): Promise<FaultRunResult> {
-  const started = Date.now();
-  const log = options.log ?? (() => {});
-  // Separate streams, so each visitor's choices depend on the seed and its number only, not
-  // on how the run's timing interleaved them (the faults' timing still follows the clock).
-  const visitorRandom = (index: number) => random(Math.imul(options.seed, 0x9e3779b1) ^ index);
-  const chaosRandom = random(options.seed ^ 0x5bd1e995);
-  const equos = await startEquosApiDouble({ apiKey: API_KEY, autoEnd: false });
-  const dir = mkdtempSync(join(tmpdir(), 'fault-run-'));
+/** The environment of a token server process in front of the double at `endpoint`. */
+function serverEnv(port: number, endpoint: string, dir: string, maxDurationS: number): Record<string, string> {
   const presetsFile = join(dir, 'presets.json');
-  writeFileSync(presetsFile, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: options.maxDurationS }] }));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
+  writeFileSync(presetsFile, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: maxDurationS }] }));
+  return {
     PORT: String(port),
     EQUOS_API_KEY: API_KEY,
-    EQUOS_ENDPOINT: equos.url,
+    EQUOS_ENDPOINT: endpoint,
     PRESETS_FILE: presetsFile,
-    MAX_SESSION_SECONDS: String(Math.max(options.maxDurationS, 5)),
-    SESSION_SECRET: 'fault-run-session-secret-0123456789abcdef',
+    MAX_SESSION_SECONDS: String(Math.max(maxDurationS, 5)),
     ALLOWED_ORIGINS: ORIGIN,
     LEDGER_PATH: join(dir, 'ledger.sqlite'),
     HEARTBEAT_INTERVAL_S: String(HEARTBEAT_S),
@@ -126,8 +130,24 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
     RATE_LIMIT_SITE_PER_MINUTE: '100000',
     MAX_SESSIONS_PER_VISITOR: '100',
     MAX_CONCURRENT_SESSIONS: '100000',
-    DEMO_PAGES: 'off',
+    RATE_LIMIT_ACTIONS_PER_MINUTE: '1000000',
+    // The session secret is left to the ledger: it must survive the kills.
   };
+}
+
+/** Runs the scenario and reports; it asserts nothing itself. */
+export async function runFaultInjection(options: FaultRunOptions): Promise<FaultRunResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  // Separate streams, so each visitor's choices depend on the seed and its number only, not
+  // on how the run's timing interleaved them (the faults' timing still follows the clock).
+  const visitorRandom = (index: number) => random(Math.imul(options.seed, 0x9e3779b1) ^ index);
+  const chaosRandom = random(options.seed ^ 0x5bd1e995);
+  const equos = await startEquosApiDouble({ apiKey: API_KEY, autoEnd: false });
+  const dir = mkdtempSync(join(tmpdir(), 'fault-run-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = serverEnv(port, equos.url, dir, options.maxDurationS);
 
   let server: ServerProcess | undefined;
   async function startServer(): Promise<void> {
@@ -136,8 +156,41 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   }
   const killServer = async () => server?.kill('SIGKILL');
 
-  const post = (path: string, body: string, visitor: string, contentType = 'application/json') =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': contentType, 'x-forwarded-for': visitor }, body });
+  const postTo = (server: string, path: string, body: string, visitor: string, contentType = 'application/json') =>
+    fetch(`${server}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': contentType, 'x-forwarded-for': visitor }, body });
+  const post = (path: string, body: string, visitor: string, contentType = 'application/json') => postTo(base, path, body, visitor, contentType);
+
+  // The neighbours: another deployment of the same organisation (its own ledger, the default
+  // EQUOS_CLIENT like ours), with visitors who stay the whole run; and another application's
+  // sessions, tagged otherwise or not at all.
+  const neighbourDir = mkdtempSync(join(tmpdir(), 'fault-run-neighbour-'));
+  const neighbourPort = await freePort();
+  const neighbourBase = `http://127.0.0.1:${neighbourPort}`;
+  const neighbour = spawnTokenServer(serverEnv(neighbourPort, equos.url, neighbourDir, 600));
+  await neighbour.ready();
+  const neighbourSessions: Array<{ session_id: string; stop_token: string }> = [];
+  for (let index = 0; index < (options.neighbours ?? 8); index += 1) {
+    const response = await postTo(neighbourBase, '/api/sessions', '{}', `172.16.0.${index + 1}`);
+    if (response.status !== 201) throw new Error(`the neighbour deployment could not start a session: ${response.status}`);
+    neighbourSessions.push((await response.json()) as { session_id: string; stop_token: string });
+  }
+  let neighboursLive = true;
+  const neighbourBeats = (async () => {
+    while (neighboursLive) {
+      await sleep(HEARTBEAT_S * 1000);
+      await Promise.all(neighbourSessions.map((session, index) => postTo(neighbourBase, `/api/sessions/${session.session_id}/heartbeat`, session.stop_token, `172.16.0.${index + 1}`, 'text/plain').catch(() => undefined)));
+    }
+  })();
+  const otherApplication: string[] = [];
+  for (const client of ['another-app', 'equos-avatar', undefined]) {
+    const created = await fetch(`${equos.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'another application', avatar: { id: 'avatar-1' }, ...(client ? { client } : {}) }),
+    });
+    otherApplication.push(((await created.json()) as { session: { id: string } }).session.id);
+  }
+  const notOurs = new Set([...neighbourSessions.map((session) => session.session_id), ...otherApplication]);
 
   const behaviours = Object.fromEntries(BEHAVIOURS.map(([name]) => [name, 0])) as Record<Behaviour, number>;
   const handedIds = new Set<string>();
@@ -149,6 +202,9 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   equos.state.subscribe({ ended: (session) => endings.set(session.id, (endings.get(session.id) ?? 0) + 1) });
   let stopFaults = 0;
   let createFaults = 0;
+  let notFoundStops = 0;
+  let longerDurations = 0;
+  let filterIgnored = 0;
   let kills = 0;
   let launched = 0;
   const killPoints = [...options.killAt].sort((a, b) => a - b).map((fraction) => Math.floor(fraction * options.sessions));
@@ -213,10 +269,18 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
       const rng = chaosRandom;
       const roll = rng();
       if (roll < 0.25) {
-        const kinds = [{ kind: 'status', status: 503 }, { kind: 'status', status: 500 }, { kind: 'delay', ms: 1000 }, { kind: 'drop' }] as const;
-        const times = 1 + Math.floor(rng() * 3);
-        equos.faults.inject('stop', kinds[Math.floor(rng() * kinds.length)]!, { times });
+        const kinds = [{ kind: 'status', status: 503 }, { kind: 'status', status: 500 }, { kind: 'delay', ms: 1000 }, { kind: 'drop' }, { kind: 'status', status: 404 }] as const;
+        const kind = kinds[Math.floor(rng() * kinds.length)]!;
+        // A 404 that proves nothing: once, the session still billing.
+        const times = kind.kind === 'status' && kind.status === 404 ? 1 : 1 + Math.floor(rng() * 3);
+        if (kind.kind === 'status' && kind.status === 404) notFoundStops += 1;
+        equos.faults.inject('stop', kind, { times });
         stopFaults += times;
+      } else if (roll < 0.28) {
+        // Equos grants far more than the preset asked for.
+        equos.faults.inject('create', { kind: 'duration', seconds: 3600 });
+        createFaults += 1;
+        longerDurations += 1;
       } else if (roll < 0.3) {
         // Slower than the token server's create deadline: Equos starts a session nobody hears of.
         equos.faults.inject('create', { kind: 'delay', ms: 2000 });
@@ -224,6 +288,11 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
       } else if (roll < 0.33) {
         equos.faults.inject('create', { kind: 'status', status: 503 });
         createFaults += 1;
+      } else if (roll < 0.38) {
+        // The next listings answer with every session of the organisation.
+        const times = 1 + Math.floor(rng() * 3);
+        equos.faults.inject('list', { kind: 'ignore-filter' }, { times });
+        filterIgnored += times;
       }
     }
   })();
@@ -251,15 +320,27 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   equos.faults.clear();
 
   // Let the reaper finish: the last deadlines, grace, retries and an orphan sweep.
+  const ours = () => [...equos.state.sessions.values()].filter((entry) => !notOurs.has(entry.session.id));
   const settleBy = Date.now() + options.maxDurationS * 1000 + 20_000;
-  while (equos.state.running().length > 0 && Date.now() < settleBy) await sleep(250);
+  while (ours().some((entry) => !entry.session.endedAt) && Date.now() < settleBy) await sleep(250);
   await killServer();
 
-  const all = [...equos.state.sessions.values()];
+  // The neighbours' visitors were live all along: nothing of ours may have ended their sessions.
+  const endedWhileLive = neighbourSessions.filter((session) => equos.state.sessions.get(session.session_id)?.session.endedAt).length;
+  const otherStopped = otherApplication.filter((id) => equos.state.sessions.get(id)?.session.endedAt || (equos.state.sessions.get(id)?.stopCalls ?? 0) > 0).length;
+  neighboursLive = false;
+  await neighbourBeats;
+  for (const [index, session] of neighbourSessions.entries()) {
+    await postTo(neighbourBase, `/api/sessions/${session.session_id}/stop`, JSON.stringify({ stop_token: session.stop_token }), `172.16.0.${index + 1}`).catch(() => undefined);
+  }
+  await neighbour.kill('SIGTERM');
 
-  // How long after deadline + grace each session ended (negative: in time).
+  const all = ours();
+
+  // How long after deadline + grace each session ended (negative: in time). The deadline is
+  // the preset's, even when Equos granted a longer duration.
   const overrunOf = ({ session }: (typeof all)[number]) =>
-    session.endedAt ? Date.parse(session.endedAt) - (Date.parse(session.startedAt) + (session.maxDuration ?? 0) * 1000 + GRACE_S * 1000) : Infinity;
+    session.endedAt ? Date.parse(session.endedAt) - (Date.parse(session.startedAt) + Math.min(session.maxDuration ?? Infinity, options.maxDurationS) * 1000 + GRACE_S * 1000) : Infinity;
   const overruns = all.map(overrunOf);
   const worstS = (entries: typeof all) => Math.round(Math.max(0, ...entries.map(overrunOf)) / 100) / 10;
   const stopCounts = all.map((entry) => entry.stopCalls);
@@ -273,6 +354,11 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
     kills,
     stopFaultsInjected: stopFaults,
     createFaultsInjected: createFaults,
+    notFoundStops,
+    longerDurations,
+    filterIgnored,
+    neighbours: { sessions: neighbourSessions.length, endedWhileLive },
+    otherApplication: { sessions: otherApplication.length, stopped: otherStopped },
     stillRunning: all.filter((entry) => !entry.session.endedAt).length,
     endedOtherThanOnceByStop: all.filter((entry) => endings.get(entry.session.id) !== 1 || entry.endedBy !== 'stop').length,
     orphans: all.length - handedIds.size,

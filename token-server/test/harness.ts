@@ -71,7 +71,7 @@ export function testSettings(endpoint: string, overrides: Partial<Settings> = {}
       { name: 'sales', displayName: 'Sofia', avatarId: 'avatar-2', thumbnailUrl: 'https://cdn.example/sofia.png', maxDurationS: 120 },
     ],
     // Every test here comes from 127.0.0.1: limits get their own tests (limits.test.ts).
-    limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000 },
+    limits: { ratePerMinute: 100_000, siteRatePerMinute: 100_000, perVisitor: 100_000, concurrent: 100_000, actionsPerMinute: 100_000 },
     deadlines: { create: 1500, stop: 800, get: 800, list: 800 },
     equosRetry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
     ...overrides,

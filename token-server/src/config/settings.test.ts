@@ -33,22 +33,31 @@ describe('readSettings', () => {
     ]);
     expect(config.defaultPreset).toBe('default');
     expect(config.allowedOrigins).toEqual([]);
-    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    // Unset: one is made once and kept in the ledger (../deployment/deployment.ts).
+    expect(config.sessionSecret).toBeNull();
     expect(listen).toMatchObject({ listen: { port: 8787, host: '127.0.0.1' }, ledger: { kind: 'sqlite', path: 'data/ledger.sqlite' } });
     expect(listen.reaper).toEqual({ intervalMs: 2000, graceMs: 30_000, orphanSweepMs: 300_000, retryBaseMs: 2000, retryMaxMs: 300_000, createSettleMs: 5000 });
     expect(listen.deadlines).toEqual({ create: 15_000, stop: 8_000, get: 8_000, list: 10_000 });
     expect(listen.equosRetry).toEqual({ attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 });
-    expect(config.limits).toEqual({ ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25 });
+    expect(config.limits).toEqual({ ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25, actionsPerMinute: 600 });
     expect(config.heartbeat).toEqual({ intervalMs: 20_000, timeoutMs: 90_000 });
     expect(config.trustedProxy).toBeNull();
-    expect(config.demoPages).toBe(true);
-    expect(warnings.join('\n')).toMatch(/SESSION_SECRET is not set/);
-    expect(warnings.join('\n')).toMatch(/ALLOWED_ORIGINS is empty/);
+    // With a real key the demo pages are off unless asked for.
+    expect(config.demoPages).toBe(false);
+    expect(config.usesSandbox).toBe(false);
+    expect(config.publicOrigin).toBeNull();
+    expect(warnings.join('\n')).toMatch(/ALLOWED_ORIGINS and PUBLIC_URL are empty/);
   });
 
   it('runs on the local sandbox when no API key is set', () => {
-    const { config } = settingsOf({});
+    const { config, warnings } = settingsOf({});
     expect(config.equos).toBeNull();
+    expect(config.usesSandbox).toBe(true);
+    // The local demo: its pages on, and a ledger of its own (never the real Equos' one).
+    expect(config.demoPages).toBe(true);
+    expect(config.ledger).toEqual({ kind: 'sqlite', path: 'data/sandbox-ledger.sqlite' });
+    expect(settingsOf({ ALLOWED_ORIGINS: '*' }).config.allowedOrigins).toBe('*');
+    expect(warnings).toEqual([]);
     expect(config.presets[0]).toMatchObject({ avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' });
   });
 
@@ -56,14 +65,16 @@ describe('readSettings', () => {
     const { config, listen, warnings } = settingsOf({
       ...production,
       ALLOWED_ORIGINS: ' https://a.example, https://b.example:8443/ ',
-      SESSION_SECRET: 's'.repeat(40),
+      SESSION_SECRET: 'Zq3v9K1xTt7mWb2Lr8Ne5Hc0Ys4Pj6Ud',
+      PUBLIC_URL: 'https://avatar.example/widget/',
       MAX_SESSION_SECONDS: '900',
       EQUOS_ENDPOINT: 'http://127.0.0.1:9999/',
       PORT: '0',
       HOST: '0.0.0.0',
     });
     expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
-    expect(config.sessionSecret).toBe('s'.repeat(40));
+    expect(config.sessionSecret).toBe('Zq3v9K1xTt7mWb2Lr8Ne5Hc0Ys4Pj6Ud');
+    expect(config.publicOrigin).toBe('https://avatar.example');
     expect(config.presets[0]!.maxDurationS).toBe(900);
     expect(config.equos!.endpoint).toBe('http://127.0.0.1:9999');
     expect(listen).toMatchObject({ listen: { port: 0, host: '0.0.0.0' } });
@@ -119,16 +130,36 @@ describe('readSettings', () => {
     expect(configError({ ...production, LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
   });
 
-  it('serves the demo pages unless DEMO_PAGES is off', () => {
-    expect(settingsOf(production).config.demoPages).toBe(true);
-    expect(settingsOf({ ...production, DEMO_PAGES: 'off' }).config.demoPages).toBe(false);
+  it('serves the demo pages with a real key only when DEMO_PAGES is on, and warns without PUBLIC_URL', () => {
+    expect(settingsOf(production).config.demoPages).toBe(false);
+    const asked = settingsOf({ ...production, DEMO_PAGES: 'on' });
+    expect(asked.config.demoPages).toBe(true);
+    expect(asked.warnings.join()).toMatch(/DEMO_PAGES is on without PUBLIC_URL/);
+    expect(settingsOf({ DEMO_PAGES: 'off' }).config.demoPages).toBe(false);
     expect(configError({ ...production, DEMO_PAGES: 'maybe' }).variable).toBe('DEMO_PAGES');
   });
 
-  it('warns loudly about ALLOWED_ORIGINS=*', () => {
-    const { config, warnings } = settingsOf({ ...production, ALLOWED_ORIGINS: '*' });
+  it('refuses ALLOWED_ORIGINS=* with a real key unless DEVELOPMENT_MODE is on, and then warns', () => {
+    const refused = configError({ ...production, ALLOWED_ORIGINS: '*' });
+    expect(refused.variable).toBe('ALLOWED_ORIGINS');
+    expect(refused.message).toMatch(/DEVELOPMENT_MODE=on/);
+    const { config, warnings } = settingsOf({ ...production, ALLOWED_ORIGINS: '*', DEVELOPMENT_MODE: 'on' });
     expect(config.allowedOrigins).toBe('*');
     expect(warnings.join()).toMatch(/any website/);
+  });
+
+  it.each([
+    ['too short', 'Zq3v9K1xTt7mWb2Lr8Ne5Hc0'],
+    ['one character', 'a'.repeat(48)],
+    ['few characters', 'abababababcdcdcdcdcdabababababcdcdcdcd'],
+    ['a piece repeated', 'correct-horse-'.repeat(4)],
+  ])('refuses a weak SESSION_SECRET (%s)', (_, secret) => {
+    expect(configError({ ...production, SESSION_SECRET: secret }).variable).toBe('SESSION_SECRET');
+  });
+
+  it('reads PUBLIC_URL as an origin and refuses what is not a URL', () => {
+    expect(settingsOf({ ...production, PUBLIC_URL: 'http://127.0.0.1:8787' }).config.publicOrigin).toBe('http://127.0.0.1:8787');
+    expect(configError({ ...production, PUBLIC_URL: 'avatar.example' }).variable).toBe('PUBLIC_URL');
   });
 
   it.each([
@@ -148,6 +179,7 @@ describe('readSettings', () => {
     [{ EQUOS_AGENT_ID: 'a/b' }, 'EQUOS_AGENT_ID'],
     [{ EQUOS_AVATAR_THUMBNAIL_URL: 'javascript:alert(1)' }, 'EQUOS_AVATAR_THUMBNAIL_URL'],
     [{ EQUOS_CLIENT: 'bad tag' }, 'EQUOS_CLIENT'],
+    [{ EQUOS_CLIENT: 'x'.repeat(101) }, 'EQUOS_CLIENT'],
   ])('stops start-up on %o, naming %s', (override, variable) => {
     const error = configError({ ...production, ...override });
     expect(error.variable).toBe(variable);

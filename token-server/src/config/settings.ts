@@ -34,6 +34,8 @@ export interface SessionLimits {
   concurrent: number;
   /** Session minutes per UTC day; undefined for no budget. */
   dailyBudgetMinutes?: number;
+  /** Stops and heartbeats one address may send per minute (on all its sessions). */
+  actionsPerMinute: number;
 }
 
 /** Deadlines of calls to Equos, in ms. */
@@ -80,17 +82,30 @@ export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis';
 export interface Settings {
   /** `null` when no API key is set: the Node entry then runs the local sandbox in its place. */
   equos: EquosConnection | null;
-  /** The `client` tag put on every Equos session this deployment creates. */
+  /**
+   * No API key was set: the local sandbox stands in for Equos (the Node entry starts it). Pages
+   * on loopback may then call the API, and the ledger is the sandbox's own.
+   */
+  usesSandbox: boolean;
+  /**
+   * The first part of the `client` tag on every Equos session this deployment creates
+   * (EQUOS_CLIENT); the deployment's own id, kept in its ledger, follows it.
+   */
   clientTag: string;
   presets: readonly Preset[];
   defaultPreset: string;
   allowedOrigins: OriginPolicy;
   /** Serve the demo page (`/`) and the examples (`/examples/…`). */
   demoPages: boolean;
+  /** This server's own public origin (PUBLIC_URL): its pages may call its API. */
+  publicOrigin: string | null;
   /** The proxy whose client-address header is believed (null: the socket's address). */
   trustedProxy: TrustedProxy | null;
-  /** Key of the stop-token HMAC; shared by every instance of one deployment. */
-  sessionSecret: string;
+  /**
+   * Key of the stop-token HMAC, shared by every instance of one deployment; null: one is made
+   * once and kept in the ledger (../deployment/deployment.ts).
+   */
+  sessionSecret: string | null;
   /** Browser heartbeats: how often they are sent, and how long a silent session lives, in ms. */
   heartbeat: { intervalMs: number; timeoutMs: number };
   limits: SessionLimits;
@@ -117,13 +132,17 @@ export function orphanMinAgeMs(settings: Pick<Settings, 'deadlines' | 'reaper'>)
 export const DEFAULTS = {
   equosEndpoint: 'https://api.equos.ai',
   clientTag: 'equos-avatar',
+  /** The sandbox's sessions are kept apart from the real Equos' (a ledger holds one kind only). */
+  sandboxLedgerPath: 'data/sandbox-ledger.sqlite',
   displayName: 'Assistant',
   /** Without an API key the local sandbox answers; it knows its demo avatar by these. */
   sandboxPreset: { avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' },
   maxSessionSeconds: 600,
-  demoPages: true,
+  /** Without an API key (the local demo): on; with one: off unless asked for. */
+  demoPages: { sandbox: true, cloud: false },
   heartbeatS: { interval: 20, timeout: 90 },
-  limits: { ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25 },
+  /** Actions: a heartbeat every 20 s is 3 a minute per visitor; 600 leaves room for an office behind one address. */
+  limits: { ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25, actionsPerMinute: 600 },
   deadlinesS: { create: 15, stop: 8 },
   /** The orphan sweep's listing of Equos' sessions, one page. */
   listDeadlineS: 10,
@@ -150,6 +169,7 @@ export const NUMBERS = {
   RATE_LIMIT_SITE_PER_MINUTE: { integer: true, min: 1, max: 1_000_000, fallback: DEFAULTS.limits.siteRatePerMinute },
   MAX_SESSIONS_PER_VISITOR: { integer: true, min: 1, max: 1000, fallback: DEFAULTS.limits.perVisitor },
   MAX_CONCURRENT_SESSIONS: { integer: true, min: 1, max: 100_000, fallback: DEFAULTS.limits.concurrent },
+  RATE_LIMIT_ACTIONS_PER_MINUTE: { integer: true, min: 10, max: 1_000_000, fallback: DEFAULTS.limits.actionsPerMinute },
   DAILY_BUDGET_MINUTES: { integer: true, min: 1, max: 10_000_000, fallback: 0 },
   HEARTBEAT_INTERVAL_S: { integer: false, min: 0.1, max: 600, fallback: DEFAULTS.heartbeatS.interval },
   HEARTBEAT_TIMEOUT_S: { integer: false, min: 0.5, max: 3600, fallback: DEFAULTS.heartbeatS.timeout },
@@ -174,6 +194,8 @@ export const ENVIRONMENT_VARIABLES = [
   'EQUOS_AVATAR_THUMBNAIL_URL',
   'PRESETS_FILE',
   'ALLOWED_ORIGINS',
+  'DEVELOPMENT_MODE',
+  'PUBLIC_URL',
   'SESSION_SECRET',
   'EQUOS_CLIENT',
   'HOST',
@@ -214,6 +236,8 @@ export interface ReadSettings {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_LENGTH = 32;
+/** The longest EQUOS_CLIENT: the tag it starts (`<EQUOS_CLIENT>:<deployment id>`) must stay an Equos id. */
+const MAX_CLIENT_PREFIX_LENGTH = 100;
 
 /**
  * Reads and validates the settings from environment-style variables.
@@ -234,23 +258,33 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
     ? readPresetsFile(presetsFile, host, maxSessionSeconds)
     : { presets: [presetFromEnv(env, equos !== null, maxSessionSeconds)], defaultPreset: 'default' };
 
+  const usesSandbox = equos === null;
+  const developmentMode = readSwitch(env, 'DEVELOPMENT_MODE', false);
   const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
+  const publicOrigin = readPublicOrigin(env.PUBLIC_URL);
   if (allowedOrigins === '*') {
-    warnings.push('ALLOWED_ORIGINS is "*": any website can start sessions on your account. Use it for development only.');
-  } else if (allowedOrigins.length === 0) {
-    warnings.push('ALLOWED_ORIGINS is empty: only pages served by this server itself can start sessions.');
+    if (!usesSandbox && !developmentMode) {
+      throw new ConfigError('ALLOWED_ORIGINS', '"*" lets any website start sessions billed to your Equos account; list your sites\' origins, or set DEVELOPMENT_MODE=on on a development machine.');
+    }
+    warnings.push('ALLOWED_ORIGINS is "*": any website can start sessions on this server. Use it for development only.');
+  } else if (allowedOrigins.length === 0 && publicOrigin === null && !usesSandbox) {
+    warnings.push('ALLOWED_ORIGINS and PUBLIC_URL are empty: no page can start sessions (server-side callers still can).');
   }
 
-  let sessionSecret = nonEmpty(env.SESSION_SECRET);
-  if (sessionSecret === undefined) {
-    sessionSecret = randomText(32);
-    warnings.push('SESSION_SECRET is not set: using a random one, so stop tokens do not survive a restart and are not shared between instances.');
-  } else if (sessionSecret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError('SESSION_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters (try: openssl rand -base64 32).`);
+  const sessionSecret = nonEmpty(env.SESSION_SECRET) ?? null;
+  if (sessionSecret !== null) {
+    const weakness = secretWeakness(sessionSecret);
+    if (weakness) throw new ConfigError('SESSION_SECRET', `${weakness}; use a random one (try: openssl rand -base64 32), or leave it unset to have one made and kept in the ledger.`);
   }
 
   const clientTag = nonEmpty(env.EQUOS_CLIENT) ?? DEFAULTS.clientTag;
-  if (!isEquosId(clientTag)) throw new ConfigError('EQUOS_CLIENT', 'must be 1–128 letters, digits, or . _ : -');
+  if (!isEquosId(clientTag) || clientTag.length > MAX_CLIENT_PREFIX_LENGTH) {
+    throw new ConfigError('EQUOS_CLIENT', `must be 1–${MAX_CLIENT_PREFIX_LENGTH} letters, digits, or . _ : -`);
+  }
+  const demoPages = readSwitch(env, 'DEMO_PAGES', usesSandbox ? DEFAULTS.demoPages.sandbox : DEFAULTS.demoPages.cloud);
+  if (demoPages && !usesSandbox && publicOrigin === null) {
+    warnings.push('DEMO_PAGES is on without PUBLIC_URL: the demo pages can only start sessions if their origin is listed in ALLOWED_ORIGINS.');
+  }
 
   const heartbeat = { intervalMs: number('HEARTBEAT_INTERVAL_S') * 1000, timeoutMs: number('HEARTBEAT_TIMEOUT_S') * 1000 };
   if (heartbeat.timeoutMs < heartbeat.intervalMs * 2) {
@@ -265,11 +299,13 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
 
   const settings: Settings = {
     equos,
+    usesSandbox,
     clientTag,
     presets,
     defaultPreset,
     allowedOrigins,
-    demoPages: readSwitch(env, 'DEMO_PAGES', DEFAULTS.demoPages),
+    demoPages,
+    publicOrigin,
     trustedProxy: proxyHeader ? { header: proxyHeader, hops: number('TRUSTED_PROXY_HOPS') } : null,
     sessionSecret,
     heartbeat,
@@ -278,6 +314,7 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
       siteRatePerMinute: number('RATE_LIMIT_SITE_PER_MINUTE'),
       perVisitor: number('MAX_SESSIONS_PER_VISITOR'),
       concurrent: number('MAX_CONCURRENT_SESSIONS'),
+      actionsPerMinute: number('RATE_LIMIT_ACTIONS_PER_MINUTE'),
       ...(nonEmpty(env.DAILY_BUDGET_MINUTES) ? { dailyBudgetMinutes: number('DAILY_BUDGET_MINUTES') } : {}),
     },
     deadlines: {
@@ -296,7 +333,7 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
       orphanSweepMs: number('ORPHAN_SWEEP_S') * 1000,
       createSettleMs: DEFAULTS.reaperS.createSettle * 1000,
     },
-    ledger: redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite', path: nonEmpty(env.LEDGER_PATH) ?? DEFAULTS.ledgerPath },
+    ledger: redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite', path: nonEmpty(env.LEDGER_PATH) ?? (usesSandbox ? DEFAULTS.sandboxLedgerPath : DEFAULTS.ledgerPath) },
     listen: { host: nonEmpty(env.HOST) ?? DEFAULTS.listen.host, port: number('PORT') },
     instanceId: nonEmpty(env.INSTANCE_ID) ?? host.instanceId ?? `instance-${randomText(6)}`,
     logLevel: readLogLevel(env.LOG_LEVEL),
@@ -372,6 +409,27 @@ function readOrigins(raw: string | undefined): OriginPolicy {
     }
     return new URL(text).origin;
   });
+}
+
+/** PUBLIC_URL's origin: the address visitors reach this server at. */
+function readPublicOrigin(raw: string | undefined): string | null {
+  const text = nonEmpty(raw);
+  if (text === undefined) return null;
+  if (!isHttpUrl(text)) throw new ConfigError('PUBLIC_URL', `"${text.slice(0, 64)}" is not an http(s) URL; write the address visitors reach this server at, e.g. https://avatar.example.com`);
+  return new URL(text).origin;
+}
+
+/**
+ * What makes a session secret guessable, if anything: too short, too few different
+ * characters, or one short piece repeated (`abcabcabc…`).
+ */
+export function secretWeakness(secret: string): string | undefined {
+  if (secret.length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters`;
+  if (new Set(secret).size < 8) return 'has too few different characters';
+  for (let period = 1; period <= secret.length / 2; period += 1) {
+    if (secret === secret.slice(0, period).repeat(Math.ceil(secret.length / period)).slice(0, secret.length)) return 'is one short piece repeated';
+  }
+  return undefined;
 }
 
 function readNumber(env: Env, name: string, spec: NumberSpec): number {

@@ -67,23 +67,12 @@ describe('createEquosGateway', () => {
     expect(waits).toEqual([99, 199, 299]);
   });
 
-  it('treats "already ended" refusals as success after checking, and 404 as a failure', async () => {
-    const { api, calls } = scripted({
-      stop: [() => Promise.reject(new EquosApiError('http', 'already ended', { status: 409 }))],
-      get: [() => Promise.resolve(session())],
-    });
-    expect((await gatewayOver(api, { stopRetry: noWait }).stop('ses_1')).endedAt).toBeTruthy();
-    expect(calls).toEqual(['stop', 'get']);
-
-    const missing = scripted({ stop: [() => Promise.reject(new EquosApiError('http', 'nf', { status: 404 }))] });
-    await expect(gatewayOver(missing.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 404 });
-    expect(missing.calls).toEqual(['stop']);
-
-    const running = scripted({
-      stop: [() => Promise.reject(new EquosApiError('http', 'bad', { status: 400 }))],
-      get: [() => Promise.resolve(session({ endedAt: null }))],
-    });
-    await expect(gatewayOver(running.api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status: 400 });
+  it('passes refusals and 404s of a stop through unchecked: the stop use case checks every unconfirmed answer', async () => {
+    for (const status of [404, 409]) {
+      const { api, calls } = scripted({ stop: [() => Promise.reject(new EquosApiError('http', 'no', { status }))] });
+      await expect(gatewayOver(api, { stopRetry: noWait }).stop('x')).rejects.toMatchObject({ status });
+      expect(calls).toEqual(['stop']);
+    }
   });
 
   it('never retries create', async () => {
@@ -108,10 +97,10 @@ describe('createEquosGateway', () => {
     }
   });
 
-  it('says how long one stop can take at worst, so claims can outlive it', () => {
+  it('says how long one stop and its check can take at worst, so claims can outlive it', () => {
     const { api } = scripted({});
     const gateway = createEquosGateway(api, { deadlines: { ...DEADLINES, stop: 1000, get: 700 }, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 150 }, secrets: [] });
-    expect(gateway.worstStopMs).toBe(3 * 1000 + 100 + 150 + 700);
+    expect(gateway.worstStopMs).toBe(3 * 1000 + 100 + 150 + 3 * 700 + 100 + 150);
   });
 
   it("maps an SDK's own errors to EquosApiError and removes secrets from them", async () => {

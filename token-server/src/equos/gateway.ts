@@ -30,16 +30,17 @@ export interface EquosGateway {
   /** Starts a session. Never retried: a second create could start a second billed session. */
   create(request: CreateEquosSessionRequest): Promise<CreateEquosSessionResponse>;
   /**
-   * Stops a session, retrying 5xx, 429, timeouts and network failures. Stopping a session
-   * that has already ended is a success.
+   * Asks Equos to stop a session, retrying 5xx, 429, timeouts and network failures. What it
+   * answers is not proof of the end (../sessions/stop-session.ts checks it).
    */
   stop(id: string): Promise<EquosSession>;
   get(id: string): Promise<EquosSession>;
   /** Lists sessions (for the orphan sweep); absent when the client cannot list. */
   list?(params: ListEquosSessionsParams): Promise<ListEquosSessionsResponse>;
   /**
-   * The longest one `stop()` can take with every attempt timing out: a claim on a session
-   * being stopped must outlive it, so that two live instances never stop one at once.
+   * The longest one stop can take (`stop()` and the `get()` that checks it) with every
+   * attempt timing out: a claim on a session being stopped must outlive it, so that two live
+   * instances never stop one at once.
    */
   readonly worstStopMs: number;
 }
@@ -79,33 +80,17 @@ export function createEquosGateway(sessions: EquosSessionsApi, options: EquosGat
 
   const get = (id: string) => withDeadline('get', (signal) => sessions.get(id, { signal }));
 
-  async function stopOnce(id: string): Promise<EquosSession> {
-    try {
-      return await withDeadline('stop', (signal) => sessions.stop(id, { signal }));
-    } catch (error) {
-      const failure = toEquosApiError(error, secrets);
-      // Some APIs refuse to stop a session that already ended (400/409). Ended is what we
-      // want, so ask before calling it a failure.
-      const status = failure.status ?? 0;
-      if (failure.kind === 'http' && status >= 400 && status < 500 && status !== 404 && !failure.retryable) {
-        const session = await get(id);
-        if (session.endedAt) return session;
-      }
-      throw failure;
-    }
-  }
-
   const { attempts, baseDelayMs, maxDelayMs } = options.retry;
   let waits = 0;
   for (let attempt = 1; attempt < attempts; attempt += 1) waits += Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
 
   return {
     create: (request) => withDeadline('create', (signal) => sessions.create(request, { signal })),
-    stop: (id) => again(() => stopOnce(id)),
+    stop: (id) => again(() => withDeadline('stop', (signal) => sessions.stop(id, { signal }))),
     get: (id) => again(() => get(id)),
     ...(sessions.list ? { list: (params: ListEquosSessionsParams) => again(() => withDeadline('list', (signal) => sessions.list!(params, { signal }))) } : {}),
-    // Every attempt times out, the waits between them run to their caps, and a refusal (which
-    // ends the retries) is checked with one get.
-    worstStopMs: attempts * deadlines.stop + waits + deadlines.get,
+    // The stop and the get that checks it, each with every attempt timing out and the waits
+    // between them running to their caps.
+    worstStopMs: attempts * deadlines.stop + waits + attempts * deadlines.get + waits,
   };
 }

@@ -77,3 +77,25 @@ describe('GET /problems/:code', () => {
     expect((await stack.request('/problems/toString')).status).toBe(404);
   });
 });
+
+describe('a DNS-rebinding page', () => {
+  it("cannot start sessions: the server's own origin comes from PUBLIC_URL, never from Host", async () => {
+    const { request } = await import('node:http');
+    const port = new URL(stack.url).port;
+    // evil.example resolves to this server: the browser sends a Host and an Origin that agree.
+    const status = await new Promise<number>((resolve, reject) => {
+      const call = request(`${stack.url}/api/sessions`, {
+        method: 'POST',
+        headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json' },
+      });
+      call.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      call.on('error', reject);
+      call.end('{}');
+    });
+    expect(status).toBe(403);
+    expect(stack.equos.state.callsTo('create')).toHaveLength(0);
+  });
+});

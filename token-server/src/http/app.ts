@@ -12,6 +12,7 @@ import type { Preset } from '../config/presets.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import type { CreateSession } from '../sessions/create-session.js';
+import type { LimitActions } from '../sessions/action-limits.js';
 import type { RecordHeartbeat } from '../sessions/heartbeat.js';
 import type { StopSession } from '../sessions/stop-session.js';
 import type { StopTokens } from '../sessions/stop-tokens.js';
@@ -30,6 +31,10 @@ import { staticFileRoutes, type StaticAssets } from './routes/static-files.js';
 export interface AppDeps {
   presets: readonly Preset[];
   allowedOrigins: OriginPolicy;
+  /** This server's own public origin (PUBLIC_URL): its pages may call its API. */
+  publicOrigin: string | null;
+  /** Pages on loopback may call the API (the local demo on the sandbox). */
+  allowLoopbackOrigins: boolean;
   /** Serve the demo page (`/`) and the examples (`/examples/…`). */
   demoPages: boolean;
   /** The widget's files (and demo pages), or null to serve only the API. */
@@ -38,6 +43,8 @@ export interface AppDeps {
   /** Turns a client address into the opaque key the limits count by. */
   visitorKey: (address: string) => Promise<string>;
   stopTokens: StopTokens;
+  /** Limits on stops and heartbeats. */
+  limitActions: LimitActions;
   createSession: CreateSession;
   stopSession: StopSession;
   recordHeartbeat: RecordHeartbeat;
@@ -55,13 +62,15 @@ export const MAX_BODY_BYTES = 4096;
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { logger } = deps;
   const app = new Hono<AppEnv>();
-  app.use(requestId(), accessLog({ logger }));
+  // A client's X-Request-Id is kept only if it is 1–64 of [A-Za-z0-9_=-] (hono checks the
+  // characters, we bound the length): it is echoed in headers, problem bodies and every log line.
+  app.use(requestId({ limitLength: 64 }), accessLog({ logger }));
   // CORP must be cross-origin: other sites will load the widget script this server hosts.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.route('/', metaRoutes());
   if (deps.assets) app.route('/', staticFileRoutes({ assets: deps.assets, demoPages: deps.demoPages }));
 
-  app.use('/api/*', originAllowlist({ origins: deps.allowedOrigins }));
+  app.use('/api/*', originAllowlist({ origins: deps.allowedOrigins, ownOrigin: deps.publicOrigin, allowLoopback: deps.allowLoopbackOrigins }));
   app.use(
     '/api/*',
     cors({

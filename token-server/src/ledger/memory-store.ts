@@ -7,9 +7,10 @@ export function createMemoryStore(): LedgerStore {
   const claims = new Map<string, { owner: string; until: number }>();
   const windows = new Map<string, { start: number; count: number }>();
   const budget = new Map<string, number>();
+  const kept = new Map<string, string>();
   const copy = (entry: LedgerEntry | undefined) => (entry ? { ...entry } : null);
   const open = (now: number, visitorKey?: string) =>
-    [...entries.values()].filter((entry) => entry.openUntil > now && (visitorKey === undefined || entry.visitorKey === visitorKey)).length;
+    [...entries.values()].filter((entry) => (visitorKey === undefined ? entry.openUntil > now : entry.visitorKey === visitorKey && entry.visitorOpenUntil > now)).length;
 
   return {
     kind: 'memory',
@@ -79,6 +80,10 @@ export function createMemoryStore(): LedgerStore {
     },
     async budgetUsed(day) {
       return budget.get(day) ?? 0;
+    },
+    async keepFirst(name, value) {
+      if (!kept.has(name)) kept.set(name, value);
+      return kept.get(name)!;
     },
     async close() {},
   };

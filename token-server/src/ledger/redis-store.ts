@@ -5,7 +5,8 @@
  * so it is atomic with its indexes.
  *
  * Keys (under `prefix`): `e:<id>` (hash: the entry; expires at its `forgetAt`), `due` (sorted
- * set by `dueAt`), `open` and `open:v:<visitor>` (sorted sets by `openUntil`), `lease:<id>`,
+ * set by `dueAt`), `open` (sorted set by `openUntil`), `open:v:<visitor>` (sorted set by
+ * `visitorOpenUntil`; before it was kept, by `openUntil`: as strict), `lease:<id>`,
  * `rate:<key>:<window>`, `budget:<day>`, `layout`.
  *
  * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the entry
@@ -19,7 +20,7 @@ const LAYOUT = '2';
 
 /**
  * Lua shared by the scripts. `unindex` takes an entry out of the indexes by its stored hash;
- * `write` stores an entry (ARGV from `first`: dueAt, openUntil, forgetAt, then the hash's
+ * `write` stores an entry (ARGV from `first`: dueAt, openUntil, visitorOpenUntil, forgetAt, then the hash's
  * field-value pairs) and indexes it. KEYS[1] is always the entry, KEYS[2] `due`, KEYS[3] `open`.
  */
 const HELPERS = `
@@ -30,15 +31,13 @@ const HELPERS = `
     if visitor then redis.call('ZREM', visitorPrefix .. visitor, id) end
   end
   local function write(key, id, visitorPrefix, first)
-    local dueAt, openUntil, forgetAt = ARGV[first], tonumber(ARGV[first + 1]), ARGV[first + 2]
+    local dueAt, openUntil, visitorOpenUntil, forgetAt = ARGV[first], tonumber(ARGV[first + 1]), tonumber(ARGV[first + 2]), ARGV[first + 3]
     redis.call('DEL', key)
-    redis.call('HSET', key, unpack(ARGV, first + 3))
+    redis.call('HSET', key, unpack(ARGV, first + 4))
     local visitor = redis.call('HGET', key, 'visitorKey')
     if dueAt ~= '' then redis.call('ZADD', KEYS[2], dueAt, id) end
-    if openUntil > 0 then
-      redis.call('ZADD', KEYS[3], openUntil, id)
-      redis.call('ZADD', visitorPrefix .. visitor, openUntil, id)
-    end
+    if openUntil > 0 then redis.call('ZADD', KEYS[3], openUntil, id) end
+    if visitorOpenUntil > 0 then redis.call('ZADD', visitorPrefix .. visitor, visitorOpenUntil, id) end
     if forgetAt ~= '' then redis.call('PEXPIREAT', key, forgetAt) end
   end
   local function allowed(state, list)
@@ -122,13 +121,13 @@ const SCRIPTS = {
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptedRedis = Redis & Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
 
-const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline', 'lastHeartbeat', 'stopAttempts', 'state', 'nextAttemptAt', 'stoppedAt', 'reservedMinutes', 'dueAt', 'openUntil', 'forgetAt'] as const;
+const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline', 'lastHeartbeat', 'stopAttempts', 'state', 'nextAttemptAt', 'stoppedAt', 'reservedMinutes', 'dueAt', 'openUntil', 'visitorOpenUntil', 'forgetAt'] as const;
 
 const text = (value: number | string | null) => (value === null ? '' : String(value));
 
 /** What `write` takes: the three indexes, then the hash. */
 function writeArgs(entry: LedgerEntry): string[] {
-  return [text(entry.dueAt), String(entry.openUntil), text(entry.forgetAt), ...FIELDS.flatMap((field) => [field, text(entry[field])])];
+  return [text(entry.dueAt), String(entry.openUntil), String(entry.visitorOpenUntil), text(entry.forgetAt), ...FIELDS.flatMap((field) => [field, text(entry[field])])];
 }
 
 function fromHash(hash: Record<string, string>): LedgerEntry | null {
@@ -150,6 +149,8 @@ function fromHash(hash: Record<string, string>): LedgerEntry | null {
     reservedMinutes: number('reservedMinutes'),
     dueAt: optional('dueAt'),
     openUntil: number('openUntil'),
+    // Entries written before the visitor's index was kept: as strict as the global one.
+    visitorOpenUntil: hash.visitorOpenUntil === undefined ? number('openUntil') : number('visitorOpenUntil'),
     forgetAt: optional('forgetAt'),
   };
 }
@@ -256,6 +257,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Ledg
     },
     async budgetUsed(day) {
       return Number((await redis.get(`${prefix}budget:${day}`)) ?? 0);
+    },
+    async keepFirst(name, value) {
+      // No expiry: the deployment's identity and secret outlive every entry.
+      await redis.set(`${prefix}kept:${name}`, value, 'NX');
+      return (await redis.get(`${prefix}kept:${name}`)) ?? value;
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

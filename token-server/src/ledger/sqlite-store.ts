@@ -23,11 +23,15 @@ interface Row {
   reserved_minutes: number;
   due_at: number | null;
   open_until: number;
+  visitor_open_until: number;
   forget_at: number | null;
 }
 
-/** The layout's version (`PRAGMA user_version`): 2 keeps the indexes with the entries. */
-const LAYOUT = 2;
+/**
+ * The layout's version (`PRAGMA user_version`): 2 keeps the indexes with the entries; 3 adds
+ * the visitor's own open index (`visitor_open_until`).
+ */
+const LAYOUT = 3;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS entries (
@@ -45,22 +49,25 @@ const SCHEMA = `
     reserved_minutes REAL NOT NULL DEFAULT 0,
     due_at INTEGER,
     open_until INTEGER NOT NULL,
+    visitor_open_until INTEGER NOT NULL,
     forget_at INTEGER
   );
   -- Each query seeks its own index: a week of stopped sessions (open_until 0, due_at NULL)
   -- is never read by an admission or a reaper pass.
   CREATE INDEX IF NOT EXISTS entries_due ON entries (due_at) WHERE due_at IS NOT NULL;
   CREATE INDEX IF NOT EXISTS entries_open ON entries (open_until);
-  CREATE INDEX IF NOT EXISTS entries_visitor_open ON entries (visitor_key, open_until);
+  CREATE INDEX IF NOT EXISTS entries_visitor_held ON entries (visitor_key, visitor_open_until);
   CREATE INDEX IF NOT EXISTS entries_forget ON entries (forget_at) WHERE forget_at IS NOT NULL;
   -- Claims of the reaper (also on orphans the ledger never recorded).
   CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS rate_windows (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS budget (day TEXT PRIMARY KEY, minutes REAL NOT NULL);
+  -- What the deployment keeps once: its identity, its generated session secret.
+  CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-const COLUMNS = 'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, forget_at';
-const VALUES = '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @forgetAt';
+const COLUMNS = 'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, visitor_open_until, forget_at';
+const VALUES = '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @visitorOpenUntil, @forgetAt';
 
 /** `column = @field` for every column but the id. */
 const ASSIGNMENTS = COLUMNS.split(', ')
@@ -83,6 +90,7 @@ const toEntry = (row: Row): LedgerEntry => ({
   reservedMinutes: row.reserved_minutes,
   dueAt: row.due_at,
   openUntil: row.open_until,
+  visitorOpenUntil: row.visitor_open_until,
   forgetAt: row.forget_at,
 });
 
@@ -123,7 +131,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   const insert = sql(`INSERT INTO entries (${COLUMNS}) VALUES (${VALUES})`);
   const countAll = sql('SELECT COUNT(*) AS n FROM entries WHERE open_until > @now');
-  const countVisitor = sql('SELECT COUNT(*) AS n FROM entries WHERE visitor_key = @visitorKey AND open_until > @now');
+  const countVisitor = sql('SELECT COUNT(*) AS n FROM entries WHERE visitor_key = @visitorKey AND visitor_open_until > @now');
   const selectOne = sql('SELECT * FROM entries WHERE id = ?');
   const count = (now: number, visitorKey?: string) => ((visitorKey === undefined ? countAll.get({ now }) : countVisitor.get({ now, visitorKey })) as { n: number }).n;
   const insertWithinCaps = db.transaction((entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Admission => {
@@ -200,6 +208,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     async budgetUsed(day) {
       return (sql('SELECT minutes FROM budget WHERE day = ?').get(day) as { minutes: number } | undefined)?.minutes ?? 0;
     },
+    async keepFirst(name, value) {
+      sql('INSERT INTO kept (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, value);
+      return (sql('SELECT value FROM kept WHERE name = ?').get(name) as { value: string }).value;
+    },
     async close() {
       db.close();
     },
@@ -217,14 +229,26 @@ function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): vo
     return;
   }
   if (version > LAYOUT) throw new Error(`the ledger file has layout ${version}, newer than this version reads (${LAYOUT}); upgrade the token server.`);
+  if (version === 2) {
+    // Layout 2 had one open index for both caps: the visitor's starts as a copy of it (as
+    // strict as before), and each entry's next change sets it by the policy.
+    db.transaction(() => {
+      db.exec('ALTER TABLE entries ADD COLUMN visitor_open_until INTEGER NOT NULL DEFAULT 0');
+      db.exec('UPDATE entries SET visitor_open_until = open_until');
+      db.exec('DROP INDEX IF EXISTS entries_visitor_open');
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${LAYOUT}`);
+    })();
+    return;
+  }
   const legacy = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
   if (legacy && !indexLegacy) throw new Error('the ledger file is from an earlier version; open it with the token server (which indexes it) before using it here.');
   db.transaction(() => {
     db.exec(SCHEMA);
     if (legacy) {
       const insert = db.prepare(`INSERT OR REPLACE INTO entries (${COLUMNS}) VALUES (${VALUES})`);
-      for (const row of db.prepare('SELECT * FROM sessions').all() as Array<Omit<Row, 'due_at' | 'open_until' | 'forget_at'>>) {
-        insert.run(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, forget_at: null })));
+      for (const row of db.prepare('SELECT * FROM sessions').all() as Array<Omit<Row, 'due_at' | 'open_until' | 'visitor_open_until' | 'forget_at'>>) {
+        insert.run(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, visitor_open_until: 0, forget_at: null })));
       }
       db.exec('DROP TABLE sessions');
     }

@@ -41,14 +41,16 @@ export interface LedgerEntry {
   reservedMinutes: number;
   /** When the reaper must look at it; null: never. */
   dueAt: number | null;
-  /** It counts against the caps while `openUntil > now`; 0: not at all. */
+  /** It counts against the global cap while `openUntil > now`; 0: not at all. */
   openUntil: number;
+  /** It counts against its visitor's cap while `visitorOpenUntil > now` (never past `openUntil`). */
+  visitorOpenUntil: number;
   /** When it may be deleted; null: not while it may still bill. */
   forgetAt: number | null;
 }
 
 /** An entry without its indexes. */
-export type EntryFields = Omit<LedgerEntry, 'dueAt' | 'openUntil' | 'forgetAt'>;
+export type EntryFields = Omit<LedgerEntry, 'dueAt' | 'openUntil' | 'visitorOpenUntil' | 'forgetAt'>;
 
 /**
  * Sets an entry's indexes (the policy's `indexed`): what a store needs to bring entries
@@ -62,8 +64,9 @@ export type Admission = { admitted: true } | { admitted: false; reason: 'visitor
 /** The entries half of the ledger. Every method is atomic on its own. */
 export interface EntryStore {
   /**
-   * Inserts `entry` if, at `now`, fewer than `caps.perVisitor` open entries have its
-   * `visitorKey` and fewer than `caps.global` are open in all, in one atomic step (two
+   * Inserts `entry` if, at `now`, fewer than `caps.perVisitor` entries of its `visitorKey`
+   * are open for their visitor (`visitorOpenUntil`) and fewer than `caps.global` are open in
+   * all (`openUntil`), in one atomic step (two
    * instances cannot both take the last place).
    */
   insertWithinCaps(entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Promise<Admission>;
@@ -76,7 +79,7 @@ export interface EntryStore {
   remove(id: string, states: readonly LedgerState[]): Promise<boolean>;
   /** Entries in one of `states` with `dueAt <= now`, soonest due first, at most `limit`. */
   listDue(now: number, states: readonly LedgerState[], limit: number): Promise<LedgerEntry[]>;
-  /** Entries open at `now` (`openUntil > now`), overall or of one visitor. */
+  /** Entries open at `now`: overall (`openUntil > now`), or for one visitor (`visitorOpenUntil > now`). */
   countOpen(now: number, visitorKey?: string): Promise<number>;
   /**
    * Claims `id` (an entry's, or any Equos session's) for `owner` for `leaseMs` from `now`, so
@@ -105,8 +108,18 @@ export const STALE_WINDOW_MS = 3600 * 1000;
 /** Daily budget totals stay readable this long after their last change, then are forgotten. */
 export const BUDGET_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
+/** What a deployment keeps once and shares between its instances (its identity, its secret). */
+export interface DeploymentStore {
+  /**
+   * Keeps `value` under `name` unless a value is kept there already, in one atomic step, and
+   * returns the kept value: instances racing to make one agree on the first. Kept values are
+   * never forgotten.
+   */
+  keepFirst(name: string, value: string): Promise<string>;
+}
+
 /** A ledger backend. */
-export interface LedgerStore extends EntryStore, LimitStore {
+export interface LedgerStore extends EntryStore, LimitStore, DeploymentStore {
   /** Which backend, for logs. */
   readonly kind: 'memory' | 'sqlite' | 'redis';
   /**

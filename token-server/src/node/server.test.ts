@@ -39,7 +39,7 @@ const cloud = (env: Record<string, string> = {}) => ({
   EQUOS_ENDPOINT: equos.url,
   EQUOS_AVATAR_ID: 'avatar-1',
   ALLOWED_ORIGINS: ORIGIN,
-  SESSION_SECRET: 'x'.repeat(40),
+  SESSION_SECRET: 'server-test-session-secret-0123456789abcd',
   ...env,
 });
 
@@ -78,7 +78,7 @@ describe('npm start (token-server/src/node/server.ts)', () => {
       EQUOS_ENDPOINT: equos.url,
       EQUOS_AVATAR_ID: 'avatar-1',
       ALLOWED_ORIGINS: ORIGIN,
-      SESSION_SECRET: 'y'.repeat(40),
+      SESSION_SECRET: 'server-test-second-secret-0123456789abcd',
       LEDGER_PATH: ledger,
       HEARTBEAT_INTERVAL_S: '0.5',
       HEARTBEAT_TIMEOUT_S: '4',
@@ -136,6 +136,39 @@ describe('npm start (token-server/src/node/server.ts)', () => {
     const validate = await fetch(`${session.server_url.replace('ws:', 'http:')}/rtc/validate?access_token=${session.participant_token}`);
     expect([validate.status, await validate.text()]).toEqual([200, 'success']);
     expect(handle.output()).toContain('"event":"sandbox.started"');
+  });
+
+  it("keeps the sandbox's ledger apart: a ledger used on the sandbox is refused with a real key, with one clear line", async () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite');
+    const sandbox = run({ LEDGER_PATH: ledger });
+    await readyUrl(sandbox);
+    await sandbox.kill('SIGTERM');
+    const real = run(cloud({ LEDGER_PATH: ledger }));
+    expect(await real.exited).toBe(1);
+    expect(real.output()).toMatch(/cannot use the session ledger \(LEDGER_PATH\): this ledger holds sessions of the local sandbox/);
+    expect(real.output()).not.toContain(TEST_API_KEY);
+  });
+
+  it('refuses ALLOWED_ORIGINS=* with a real key unless DEVELOPMENT_MODE is on', async () => {
+    const refused = run(cloud({ ALLOWED_ORIGINS: '*' }));
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toMatch(/invalid configuration: ALLOWED_ORIGINS: .*DEVELOPMENT_MODE=on/);
+    await readyUrl(run(cloud({ ALLOWED_ORIGINS: '*', DEVELOPMENT_MODE: 'on' })));
+  });
+
+  it('keeps a generated SESSION_SECRET in the ledger: a restarted server still honours the stop tokens it gave out', async () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite');
+    const env = cloud({ LEDGER_PATH: ledger, SESSION_SECRET: '' });
+    const first = run(env);
+    const url = await readyUrl(first);
+    const created = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const { session_id, stop_token } = (await created.json()) as { session_id: string; stop_token: string };
+    await first.kill('SIGTERM');
+    const second = run(env);
+    const again = await readyUrl(second);
+    const stopped = await fetch(`${again}/api/sessions/${session_id}/stop`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: stop_token });
+    expect(stopped.status).toBe(200);
+    expect(equos.state.sessions.get(session_id)!.endedBy).toBe('stop');
   });
 
   it.each([

@@ -68,6 +68,16 @@ async function main(): Promise<void> {
   logger.info('ledger.opened', { store: store.kind, instance_id: settings.instanceId });
 
   const server = createTokenServer(settings, { store, logger, assets: nodeAssets() });
+  try {
+    const { clientTag } = await server.ready();
+    logger.info('deployment.ready', { client_tag: clientTag, session_secret: settings.sessionSecret ? 'SESSION_SECRET' : 'kept in the ledger' });
+  } catch (error) {
+    const variable = settings.ledger.kind === 'redis' ? 'REDIS_URL' : 'LEDGER_PATH';
+    process.stderr.write(`equos-avatar token server: cannot use the session ledger (${variable}): ${(error as Error).message}\n`);
+    await store.close();
+    await closeSandbox?.();
+    process.exit(1);
+  }
   const scheduler = startScheduler(server, settings.reaper);
   let listening: Listening;
   try {

@@ -1,8 +1,10 @@
 /**
  * The money guarantee under fire: 200 visitors who hang up, send beacons, close tabs, lose
- * the network or stay past the maximum duration; an Equos that fails, stalls and drops stops
- * (and stalls creates past our deadline, leaving orphans); a token server SIGKILLed and
- * restarted twice mid-run. Equos never ends a session by itself here, so every end is ours,
+ * the network or stay past the maximum duration; an Equos that fails, stalls, drops and
+ * answers 404 to stops, stalls creates past our deadline (leaving orphans) or grants them a
+ * longer duration than asked, and ignores the `client` filter of listings; a second
+ * deployment on the same organisation with live visitors, and another application's
+ * sessions; a token server SIGKILLed and restarted twice mid-run. Equos never ends a session by itself here, so every end is ours,
  * and the periodic orphan sweep keeps its default (5 minutes): orphans are caught by the
  * sweeps that follow a create with an unknown outcome (in memory, and through its trace in
  * the ledger, which survives the kills) and a restart.
@@ -24,10 +26,16 @@ describe('fault injection (seeded)', () => {
     for (const [behaviour, count] of Object.entries(result.behaviours)) expect(count, behaviour).toBeGreaterThan(0);
     expect(result.stopFaultsInjected).toBeGreaterThan(0);
     expect(result.createFaultsInjected).toBeGreaterThan(0);
+    expect(result.notFoundStops).toBeGreaterThan(0);
+    expect(result.longerDurations).toBeGreaterThan(0);
+    expect(result.filterIgnored).toBeGreaterThan(0);
+    expect(result.neighbours.sessions).toBeGreaterThan(0);
     expect(result.sessions.handedToVisitors).toBeGreaterThanOrEqual(180);
 
-    // The guarantee.
+    // The guarantee: every session of ours ended, and none of anybody else's.
     expect(result.stillRunning).toBe(0);
+    expect(result.neighbours.endedWhileLive).toBe(0);
+    expect(result.otherApplication.stopped).toBe(0);
     expect(result.endedOtherThanOnceByStop).toBe(0);
     expect(result.stopCalls.min).toBeGreaterThanOrEqual(1);
     // Bounded, not "eventually". Sessions the ledger knows: the reaper's interval and retry

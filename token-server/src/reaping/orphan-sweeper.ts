@@ -1,8 +1,11 @@
 /**
- * The orphan sweeper: finds sessions Equos runs for this deployment (its `client` tag) that
- * the ledger never heard of, and stops them. They come from creates whose outcome we never
- * learnt: one that timed out or failed on our side while Equos went on, or a server that
- * died between admitting a visitor and recording what Equos answered.
+ * The orphan sweeper reconciles Equos with the ledger: it lists the sessions Equos runs for
+ * this deployment (its `client` tag, checked on every session listed, in case Equos ignored
+ * the filter) and stops each one the ledger does not hold as live. Those the ledger never
+ * heard of (orphans) come from creates whose outcome we never learnt: one that timed out or
+ * failed on our side while Equos went on, or a server that died between admitting a visitor
+ * and recording what Equos answered. Those it holds as stopped were settled on an answer that
+ * Equos has since contradicted.
  *
  * A session younger than `minAgeMs` is left alone: its create may still be in flight on a
  * live instance, about to record it. It owns no timer: `sweepOnce()` sweeps now (the
@@ -10,7 +13,8 @@
  * which `sweepIfDue()` (called on every reaper tick) runs once such an orphan is old enough.
  */
 import type { EquosGateway } from '../equos/gateway.js';
-import type { LedgerStore } from '../ledger/store.js';
+import { hasEnded } from '../equos/session-state.js';
+import type { LedgerEntry, LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
 import type { StopSession } from '../sessions/stop-session.js';
 
@@ -22,8 +26,8 @@ export interface OrphanSweeperOptions {
   logger: Logger;
   /** This instance's name in claims. */
   instanceId: string;
-  /** The `client` tag of this deployment's sessions. */
-  clientTag: string;
+  /** The `client` tag of this deployment's sessions (read from the ledger). */
+  clientTag: () => Promise<string>;
   /** Only sessions older than this are orphans, in ms (longer than a create plus its ledger write). */
   minAgeMs: number;
   /** How long a claim on an orphan holds, in ms (longer than one stop can take). */
@@ -50,11 +54,21 @@ export interface OrphanSweeper {
 }
 
 const PAGE = 100;
+
+/**
+ * Why a session Equos runs for this deployment must be stopped, given the ledger's entry:
+ * unknown to the ledger (an orphan), or held as stopped while Equos still runs it. Running
+ * and stopping sessions are the reaper's.
+ */
+function causeFor(entry: LedgerEntry | null): 'orphan' | 'reconcile' | null {
+  if (!entry) return 'orphan';
+  return entry.state === 'stopped' ? 'reconcile' : null;
+}
 const MAX_LISTED = 10_000;
 
 /** Creates a sweeper; it does nothing until called. */
 export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweeper {
-  const { store, equos, logger, instanceId, clientTag, minAgeMs, leaseMs, now } = options;
+  const { store, equos, logger, instanceId, minAgeMs, leaseMs, now } = options;
   // Early sweeps wait a little past the orphan age, for clock skew and a slow list.
   const marginMs = Math.min(1000, minAgeMs / 10);
   let sweeping: Promise<number | undefined> | undefined;
@@ -66,22 +80,31 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
 
   async function listAndStop(): Promise<number> {
     if (!equos.list) return 0;
+    const clientTag = await options.clientTag();
     let stopped = 0;
+    let otherTags = 0;
     for (let skip = 0; skip < MAX_LISTED; skip += PAGE) {
       const page = await equos.list({ client: clientTag, skip, take: PAGE });
       for (const session of page.sessions) {
-        if (session.endedAt || now() - Date.parse(session.startedAt) < minAgeMs) continue;
-        if (await store.get(session.id)) continue;
-        // Every instance sweeps the same list: the claim makes one of them stop each orphan.
-        // It is kept after a success (the ledger has no record to mark), so an instance that
-        // listed the orphan a moment ago does not stop it again; it lapses after the lease.
+        // Equos may ignore the filter: only this deployment's own tag makes a session ours.
+        if (session.client !== clientTag) {
+          otherTags += 1;
+          continue;
+        }
+        if (hasEnded(session) || !(now() - Date.parse(session.startedAt) >= minAgeMs)) continue;
+        const cause = causeFor(await store.get(session.id));
+        if (!cause) continue;
+        // Every instance sweeps the same list: the claim makes one of them stop each session.
+        // It is kept after a success, so an instance that listed the session a moment ago
+        // does not stop it again; it lapses after the lease.
         if (!(await store.claim(session.id, instanceId, now(), leaseMs))) continue;
-        const outcome = await options.stopSession(session.id, 'orphan');
+        const outcome = await options.stopSession(session.id, cause);
         if (outcome.kind === 'stopped' || outcome.kind === 'unknown') stopped += 1;
         else await store.releaseClaim(session.id, instanceId).catch(() => {});
       }
       if (page.sessions.length < PAGE || skip + PAGE >= page.total) break;
     }
+    if (otherTags > 0) logger.warn('orphans.list.foreign-sessions', { count: otherTags, client: clientTag, note: "Equos listed sessions of other clients; they were left alone." });
     if (stopped > 0) logger.warn('orphans.stopped', { count: stopped });
     return stopped;
   }

@@ -15,6 +15,7 @@ import { budgetDay, type LedgerEntry, type LedgerStore } from '../ledger/store.j
 import { entry } from '../ledger/testing/store-contract.js';
 import { silentLogger } from '../logger.js';
 import { createSessionLedger, indexed, ledgerPolicyOf } from '../sessions/session-ledger.js';
+import { UNKNOWN_SETTLES_AFTER_MS } from '../sessions/stop-session.js';
 import { createTokenServer } from '../token-server.js';
 import { startScheduler } from './scheduler.js';
 
@@ -74,6 +75,11 @@ function settingsFor(options: ReaperTestOptions) {
   };
 }
 
+/** The `client` tag a deployment on `store` with EQUOS_CLIENT `clientTag` puts on its sessions (its identity is kept in the store). */
+async function tagIn(store: LedgerStore, clientTag: string): Promise<string> {
+  return (await createTokenServer(settingsFor({ orphans: { clientTag, minAgeMs: 1 } }), { store, logger: silentLogger }).ready()).clientTag;
+}
+
 function reaper(store: LedgerStore, options: ReaperTestOptions = {}) {
   const server = createTokenServer(settingsFor(options), { store, logger: silentLogger });
   const scheduler = options.intervalMs ? startScheduler(server, { intervalMs: options.intervalMs, orphanSweepMs: 0 }) : undefined;
@@ -121,14 +127,17 @@ describe('reaper', () => {
     expect(equos.state.callsTo('stop', id)).toHaveLength(3);
   });
 
-  it('treats a session Equos does not know as stopped', async () => {
+  it('keeps retrying a session Equos answers 404 for (a 404 is no proof of the end), and gives up only a day past its deadline', async () => {
     const store = createMemoryStore();
     const now = Date.now();
     await write(store, { id: 'ses_ghost', createdAt: now - 100_000, deadline: now - 50_000, lastHeartbeat: now });
+    await write(store, { id: 'ses_long_gone', createdAt: now - 90_000_000, deadline: now - UNKNOWN_SETTLES_AFTER_MS - 1000, lastHeartbeat: now });
     const reap = reaper(store);
     expect(await reap.runOnce()).toBe(1);
     await reap.stop();
-    expect(await store.get('ses_ghost')).toMatchObject({ state: 'stopped' });
+    expect(await store.get('ses_ghost')).toMatchObject({ state: 'stopping', stopAttempts: 1 });
+    expect(equos.state.callsTo('get', 'ses_ghost')).toHaveLength(1);
+    expect(await store.get('ses_long_gone')).toMatchObject({ state: 'stopped' });
   });
 
   it('resumes from the ledger after a restart', async () => {
@@ -175,7 +184,7 @@ describe('reaper', () => {
     const store = createMemoryStore();
     const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
     const orphans = [];
-    for (let index = 0; index < 5; index += 1) orphans.push((await client.sessions.create({ name: 'orphan', client: 'twin-sweep', avatar: { id: 'a' } })).session.id);
+    for (let index = 0; index < 5; index += 1) orphans.push((await client.sessions.create({ name: 'orphan', client: await tagIn(store, 'twin-sweep'), avatar: { id: 'a' } })).session.id);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const sweeping = { orphans: { clientTag: 'twin-sweep', minAgeMs: 50 } };
     const a = reaper(store, { instanceId: 'a', ...sweeping });
@@ -189,7 +198,7 @@ describe('reaper', () => {
   it('sweeps soon after it starts, and soon after being told of a possible orphan, between periodic sweeps', async () => {
     const store = createMemoryStore();
     const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
-    const orphan = async (name: string) => (await client.sessions.create({ name, client: 'soon-tag', avatar: { id: 'a' } })).session.id;
+    const orphan = async (name: string) => (await client.sessions.create({ name, client: await tagIn(store, 'soon-tag'), avatar: { id: 'a' } })).session.id;
     const listCalls = () => equos.state.callsTo('list').length;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     // Left by a predecessor that died between Equos' answer and its ledger write.
@@ -233,7 +242,7 @@ describe('reaper', () => {
       await store.addBudget(budgetDay(admittedAt), 5);
       const admitted = await createSessionLedger(store, ledgerPolicyOf(settingsFor(deadTag))).admit({ id: 'pending-dead', preset: 'default', origin: null, visitorKey: 'dead', createdAt: admittedAt, deadline: admittedAt + 300_000, reservedMinutes: 5 }, { perVisitor: 5, global: 100 });
       expect(admitted.admitted).toBe(true);
-      const orphan = (await client.sessions.create({ name: 'its server died', client: 'dead-tag', avatar: { id: 'a' } })).session.id;
+      const orphan = (await client.sessions.create({ name: 'its server died', client: await tagIn(store, 'dead-tag'), avatar: { id: 'a' } })).session.id;
       await sleep(400);
       expect([ended(orphan), listCalls() - before], 'not while its create might still be in flight').toEqual([false, 0]);
       await expect.poll(() => ended(orphan), { timeout: 2000, interval: 20 }).toBe(true);
@@ -250,10 +259,10 @@ describe('reaper', () => {
   it('sweeps orphans: sessions of this deployment that the ledger never recorded', async () => {
     const store = createMemoryStore();
     const client = createEquosClient({ apiKey: TEST_API_KEY, endpoint: equos.url });
-    const orphan = (await client.sessions.create({ name: 'orphan', client: 'sweep-tag', avatar: { id: 'a' } })).session.id;
+    const orphan = (await client.sessions.create({ name: 'orphan', client: await tagIn(store, 'sweep-tag'), avatar: { id: 'a' } })).session.id;
     const known = await running(store);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const fresh = (await client.sessions.create({ name: 'just created', client: 'sweep-tag', avatar: { id: 'a' } })).session.id;
+    const fresh = (await client.sessions.create({ name: 'just created', client: await tagIn(store, 'sweep-tag'), avatar: { id: 'a' } })).session.id;
     const otherDeployment = (await client.sessions.create({ name: 'not ours', client: 'someone-else', avatar: { id: 'a' } })).session.id;
     const reap = reaper(store, { orphans: { clientTag: 'sweep-tag', minAgeMs: 250 } });
     expect(await reap.sweepOrphans()).toBe(1);

@@ -32,9 +32,9 @@ export async function admit(
 ): Promise<AdmissionTicket> {
   const { now } = request;
   const visitorRate = await store.hit(`create:v:${request.visitorKey}`, limits.ratePerMinute, 60_000, now);
-  if (!visitorRate.allowed) throw limited('rate-limited', visitorRate.retryAfterMs, 'This address started too many sessions in the last minute.');
+  if (!visitorRate.allowed) throw limitProblem('rate-limited', visitorRate.retryAfterMs, 'This address started too many sessions in the last minute.');
   const siteRate = await store.hit('create:site', limits.siteRatePerMinute, 60_000, now);
-  if (!siteRate.allowed) throw limited('capacity-reached', siteRate.retryAfterMs, 'Too many sessions are starting right now.');
+  if (!siteRate.allowed) throw limitProblem('capacity-reached', siteRate.retryAfterMs, 'Too many sessions are starting right now.');
 
   const reservedMinutes = limits.dailyBudgetMinutes === undefined ? 0 : request.maxDurationS / 60;
   if (limits.dailyBudgetMinutes !== undefined) {
@@ -43,7 +43,7 @@ export async function admit(
     if (used > limits.dailyBudgetMinutes) {
       await store.addBudget(budgetDay(now), -reservedMinutes);
       const midnight = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1);
-      throw limited('budget-exhausted', midnight - now, "Today's session minutes are used up.");
+      throw limitProblem('budget-exhausted', midnight - now, "Today's session minutes are used up.");
     }
   }
 
@@ -62,12 +62,13 @@ export async function admit(
   if (!admission.admitted) {
     if (reservedMinutes) await store.addBudget(budgetDay(now), -reservedMinutes);
     throw admission.reason === 'visitor-cap'
-      ? limited('too-many-sessions', 30_000, `A visitor may have at most ${limits.perVisitor} open sessions.`)
-      : limited('capacity-reached', 30_000, 'The most concurrent sessions allowed are running.');
+      ? limitProblem('too-many-sessions', 30_000, `A visitor may have at most ${limits.perVisitor} open sessions.`)
+      : limitProblem('capacity-reached', 30_000, 'The most concurrent sessions allowed are running.');
   }
   return { pending: admission.pending };
 }
 
-function limited(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {
+/** A refusal with the Retry-After a limit gives. */
+export function limitProblem(code: 'rate-limited' | 'too-many-sessions' | 'capacity-reached' | 'budget-exhausted', retryAfterMs: number, detail: string): ProblemError {
   return new ProblemError(code, { detail, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } });
 }

@@ -12,6 +12,7 @@ import type { SessionLimits } from '../config/settings.js';
 import { EquosApiError, mayHaveStarted } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
 import type { LedgerStore } from '../ledger/store.js';
+import { isLoopbackHost } from '../internal/loopback.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
@@ -57,8 +58,8 @@ export interface CreateSessionDeps {
   stopSession: StopSession;
   stopTokens: StopTokens;
   limits: SessionLimits;
-  /** The `client` tag of this deployment's sessions. */
-  clientTag: string;
+  /** The `client` tag of this deployment's sessions (read from the ledger). */
+  clientTag: () => Promise<string>;
   /** How often the browser should send heartbeats, in ms. */
   heartbeatIntervalMs: number;
   /**
@@ -100,6 +101,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     const ticket = await ledgerStep(() =>
       admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
     );
+    const clientTag = await ledgerStep(deps.clientTag);
     const visitor = {
       identity: newVisitorIdentity(),
       name: (input.participantName && sanitiseDisplayName(input.participantName)) || DEFAULT_VISITOR_NAME,
@@ -108,7 +110,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     try {
       // Deliberately not tied to the caller: aborting a create half-way could leave a session
       // running at Equos that we never heard of. Let it finish, then stop it if the caller has gone.
-      created = await equos.create(toEquosRequest(preset, visitor, deps.clientTag));
+      created = await equos.create(toEquosRequest(preset, visitor, clientTag));
     } catch (error) {
       if (mayHaveStarted(error)) await possibleOrphan(ticket);
       else await ledger.forget(ticket.pending).catch(() => {});
@@ -147,6 +149,10 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       await deps.stopSession(sessionId, 'browser-gone');
       throw new CallerGoneError();
     }
+    if (typeof created.session.maxDuration === 'number' && created.session.maxDuration > preset.maxDurationS) {
+      // Equos will not end it by itself in time; the ledger's deadline (the preset's) still holds.
+      logger.warn('session.duration.longer', { ...log, preset_max_duration_s: preset.maxDurationS, equos_max_duration_s: created.session.maxDuration });
+    }
     logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s });
     return body;
   }
@@ -173,6 +179,23 @@ function toEquosRequest(preset: Preset, visitor: EquosParticipantIdentity, clien
   };
 }
 
+/** The duration a session gets: the preset's, or Equos' figure when that is shorter. */
+function grantedDuration(answered: unknown, presetS: number): number {
+  return typeof answered === 'number' && answered > 0 ? Math.min(answered, presetS) : presetS;
+}
+
+/**
+ * A thumbnail URL from Equos, if a page can show it safely: `https:`, or `http:` on loopback
+ * (the local sandbox). Anything else (`javascript:`, `data:`, plain http on the Internet) is
+ * dropped rather than handed to every visitor's browser.
+ */
+function safeThumbnailUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol === 'https:') return parsed.href;
+  return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname) ? parsed.href : undefined;
+}
+
 /** The browser's view of a created session, or `null` when Equos left out what it needs. */
 function toCreatedSession(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
   const session = created?.session;
@@ -182,7 +205,7 @@ function toCreatedSession(created: CreateEquosSessionResponse, preset: Preset, s
   if (typeof serverUrl !== 'string' || typeof token !== 'string' || typeof avatarIdentity !== 'string' || !token) {
     return null;
   }
-  const thumbnail = preset.thumbnailUrl ?? session.avatar.thumbnailUrl ?? undefined;
+  const thumbnail = preset.thumbnailUrl ?? safeThumbnailUrl(session.avatar.thumbnailUrl);
   return {
     server_url: serverUrl,
     participant_token: token,
@@ -193,8 +216,9 @@ function toCreatedSession(created: CreateEquosSessionResponse, preset: Preset, s
     // not whatever the avatar is called internally in the Equos dashboard.
     avatar_name: preset.displayName,
     ...(thumbnail ? { avatar_thumbnail_url: thumbnail } : {}),
-    // Equos may clamp the duration to the organisation's limit; its figure wins.
-    max_duration_s: typeof session.maxDuration === 'number' && session.maxDuration > 0 ? session.maxDuration : preset.maxDurationS,
+    // Equos may clamp the duration to the organisation's limit (shorter wins), but a longer
+    // answer must not stretch the deadline past what the preset (and the budget) allow.
+    max_duration_s: grantedDuration(session.maxDuration, preset.maxDurationS),
     started_at: typeof session.startedAt === 'string' ? session.startedAt : new Date().toISOString(),
     heartbeat_interval_s: heartbeatIntervalMs / 1000,
   };

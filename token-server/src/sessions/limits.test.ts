@@ -9,7 +9,7 @@ import { startStack, stopInit, type Stack } from '../../test/harness.js';
 const proxy = { header: 'x-forwarded-for', hops: 1 };
 
 async function withStack(limits: Record<string, number>, run: (stack: Stack) => Promise<void>) {
-  const stack = await startStack({ config: { limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000, ...limits }, trustedProxy: proxy } });
+  const stack = await startStack({ config: { limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000, actionsPerMinute: 100_000, ...limits }, trustedProxy: proxy } });
   try {
     await run(stack);
   } finally {
@@ -95,7 +95,7 @@ describe('session limits', () => {
   });
 
   it('believes the proxy header only when configured to', async () => {
-    const stack = await startStack({ config: { limits: { ratePerMinute: 1, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000 } } });
+    const stack = await startStack({ config: { limits: { ratePerMinute: 1, siteRatePerMinute: 1000, perVisitor: 1000, concurrent: 1000, actionsPerMinute: 100_000 } } });
     try {
       expect((await create(stack, '198.51.100.1')).status).toBe(201);
       // Another claimed address, same socket: still the same visitor.
@@ -133,5 +133,76 @@ describe('the ledger and heartbeats', () => {
       expect(ended.status).toBe(410);
       expect(ended.json()).toMatchObject({ code: 'session-ended' });
     });
+  });
+});
+
+describe('stops and heartbeats', () => {
+  type Created = { session_id: string; stop_token: string };
+  const beat = (stack: Stack, session: Created, address: string, token = session.stop_token) =>
+    stack.request(`/api/sessions/${session.session_id}/heartbeat`, { ...stopInit(token, 'text/plain'), headers: { 'content-type': 'text/plain', 'x-forwarded-for': address } });
+
+  it('are limited per session (four times what a widget sends, at least 30 a minute), with Retry-After', async () => {
+    await withStack({}, async (stack) => {
+      const flooded = (await create(stack, '10.5.0.1')).json<Created>();
+      const quiet = (await create(stack, '10.5.0.1')).json<Created>();
+      const statuses = [];
+      for (let index = 0; index < 32; index += 1) statuses.push((await beat(stack, flooded, '10.5.0.1')).status);
+      // 30 a minute, the harness's heartbeat being every 20 s.
+      expect(statuses.filter((status) => status === 204)).toHaveLength(30);
+      const refused = await beat(stack, flooded, '10.5.0.1');
+      expect(refused.status).toBe(429);
+      expect(refused.json()).toMatchObject({ code: 'rate-limited' });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await beat(stack, quiet, '10.5.0.1')).status).toBe(204);
+    });
+  });
+
+  it('are limited per address, and forged tokens do not use up a session’s own allowance', async () => {
+    await withStack({ actionsPerMinute: 40 }, async (stack) => {
+      const session = (await create(stack, '10.6.0.1')).json<Created>();
+      const forged = [];
+      for (let index = 0; index < 35; index += 1) forged.push((await beat(stack, session, '198.51.100.66', 'v1.forged')).status);
+      expect(new Set(forged)).toEqual(new Set([403]));
+      // The session's own 30 are intact; the forger's address is cut off after 40.
+      for (let index = 0; index < 5; index += 1) expect((await beat(stack, session, '198.51.100.66', 'v1.forged')).status).toBe(403);
+      expect((await beat(stack, session, '198.51.100.66', 'v1.forged')).status).toBe(429);
+      expect((await beat(stack, session, '10.6.0.1')).status).toBe(204);
+    });
+  });
+
+  it('stop a flood of repeated stops before Equos: one stop call however many replays', async () => {
+    await withStack({}, async (stack) => {
+      const session = (await create(stack, '10.7.0.1')).json<Created>();
+      const stops = [];
+      for (let index = 0; index < 50; index += 1) {
+        stops.push((await stack.request(`/api/sessions/${session.session_id}/stop`, { ...stopInit(session.stop_token), headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.7.0.1' } })).status);
+      }
+      expect(stops.slice(0, 30)).toEqual(Array(30).fill(200));
+      expect(new Set(stops.slice(30))).toEqual(new Set([429]));
+      expect(stack.equos.state.callsTo('stop', session.session_id)).toHaveLength(1);
+    });
+  });
+});
+
+describe('a session past its deadline and grace', () => {
+  it("no longer counts against its visitor's open sessions, even while its stop is not confirmed", async () => {
+    let offsetMs = 0;
+    const stack = await startStack({
+      config: { limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor: 1, concurrent: 1000, actionsPerMinute: 100_000 }, trustedProxy: proxy },
+      deps: { now: () => Date.now() + offsetMs },
+    });
+    try {
+      const first = (await create(stack, '10.8.0.1', { preset: 'sales' })).json<{ session_id: string }>();
+      expect((await create(stack, '10.8.0.1')).status).toBe(429);
+      // Equos fails every stop: the reaper keeps it as stopping, but the visitor may call again.
+      stack.equos.faults.inject('stop', { kind: 'status', status: 503 }, { times: 100 });
+      offsetMs = 120_000 + 30_000 + 1000;
+      await stack.server.reapOnce();
+      expect(await stack.store.get(first.session_id)).toMatchObject({ state: 'stopping' });
+      expect((await create(stack, '10.8.0.1')).status).toBe(201);
+    } finally {
+      stack.equos.faults.clear();
+      await stack.close();
+    }
   });
 });

@@ -92,6 +92,18 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     expect(await ledger.admit(admission('p-a5', { createdAt: T0 + POLICY.pendingTtlMs + 1 }), CAPS)).toMatchObject({ admitted: true });
   });
 
+  it("frees its visitor's place once a session is past deadline + grace (the reaper's now), but not the site's", async () => {
+    await start('late', { deadline: T0 + 1000 });
+    await start('live');
+    expect(await ledger.admit(admission('p-third', { createdAt: T0 + 1000 + POLICY.graceMs - 1 }), CAPS)).toEqual({ admitted: false, reason: 'visitor-cap' });
+    const pastGrace = T0 + 1000 + POLICY.graceMs;
+    expect(await store.countOpen(pastGrace)).toBe(2);
+    // An unconfirmed stop keeps it out of the visitor's count too.
+    await ledger.recordStopFailure((await ledger.get('late'))!, pastGrace + 5000);
+    expect(await ledger.admit(admission('p-third', { createdAt: pastGrace }), CAPS)).toMatchObject({ admitted: true });
+    expect(await ledger.admit(admission('p-fourth', { createdAt: pastGrace, visitorKey: 'visitor-b' }), CAPS)).toEqual({ admitted: false, reason: 'global-cap' });
+  });
+
   it('lists pending admissions whose create is surely over, oldest first, until activated or forgotten', async () => {
     await ledger.admit(admission('p-old', { createdAt: T0 - 5000 }), CAPS);
     await ledger.admit(admission('p-older', { createdAt: T0 - 9000, visitorKey: 'visitor-b' }), CAPS);
@@ -294,6 +306,31 @@ describe('a ledger written by the earlier layout', () => {
       expect(await again.get('ses_live')).toEqual(expected(LEGACY[0]));
       await again.close();
     })();
+  });
+
+  it('gains the visitor index when SQLite opens a layout-2 file, as strict as before until each entry changes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'layout2-')), 'ledger.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE entries (id TEXT PRIMARY KEY, preset TEXT NOT NULL, origin TEXT, visitor_key TEXT NOT NULL, created_at INTEGER NOT NULL,
+      deadline INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL, stop_attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL,
+      next_attempt_at INTEGER NOT NULL DEFAULT 0, stopped_at INTEGER, reserved_minutes REAL NOT NULL DEFAULT 0, due_at INTEGER,
+      open_until INTEGER NOT NULL, forget_at INTEGER);
+      CREATE INDEX entries_visitor_open ON entries (visitor_key, open_until);
+      PRAGMA user_version = 2;`);
+    old.prepare(`INSERT INTO entries (id, preset, visitor_key, created_at, deadline, last_heartbeat, state, due_at, open_until)
+      VALUES ('ses_live', 'default', 'v1', ${T0}, ${T0 + 1000}, ${T0}, 'running', ${T0 + 11_000}, 9e15)`).run();
+    old.close();
+
+    const store = createSqliteStore(path);
+    expect(await store.get('ses_live')).toMatchObject({ openUntil: 9e15, visitorOpenUntil: 9e15 });
+    expect(await store.countOpen(T0 + 50_000, 'v1')).toBe(1);
+    const ledger = createSessionLedger(store, POLICY);
+    await ledger.heartbeat('ses_live', T0 + 500);
+    expect(await store.countOpen(T0 + 50_000, 'v1')).toBe(0);
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    reopened.close();
   });
 
   it('is indexed by the policy when Redis first connects, and refused without one', async () => {

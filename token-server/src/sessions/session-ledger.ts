@@ -3,13 +3,13 @@
  * that says what each state means. The store underneath (../ledger/) only keeps entries and
  * their indexes; this is the only place that sets them:
  *
- * | state        | what it is                                                        | counts against caps   | due for the reaper                          | forgotten              |
- * |--------------|-------------------------------------------------------------------|-----------------------|---------------------------------------------|------------------------|
- * | `pending`    | admitted, Equos not answered yet                                  | for `pendingTtlMs`    | `deadCreateAfterMs` after admission (a dead server's create) | after `TRACE_RETENTION_MS` |
- * | `unresolved` | the create failed in a way that may still have started a session | no (not the visitor's fault) | as pending                          | as pending             |
- * | `running`    | Equos runs it; the browser has its token                          | until stopped         | at deadline + grace, or heartbeat + timeout | never                  |
- * | `stopping`   | a stop was not confirmed                                          | until stopped         | at the next attempt                         | never                  |
- * | `stopped`    | Equos confirmed the end (or did not know it)                      | no                    | never                                       | after `STOPPED_RETENTION_MS` |
+ * | state        | what it is                                                        | counts against the site's cap | and its visitor's | due for the reaper                          | forgotten              |
+ * |--------------|-------------------------------------------------------------------|-------------------------------|-------------------|---------------------------------------------|------------------------|
+ * | `pending`    | admitted, Equos not answered yet                                  | for `pendingTtlMs`            | as the site's     | `deadCreateAfterMs` after admission (a dead server's create) | after `TRACE_RETENTION_MS` |
+ * | `unresolved` | the create failed in a way that may still have started a session | no (not the visitor's fault)  | no                | as pending                                  | as pending             |
+ * | `running`    | Equos runs it; the browser has its token                          | until stopped                 | until deadline + grace | at deadline + grace, or heartbeat + timeout | never             |
+ * | `stopping`   | a stop was not confirmed                                          | until stopped                 | until deadline + grace | at the next attempt                    | never                  |
+ * | `stopped`    | Equos showed the end (or answered 404 for a day past its deadline) | no                           | no                | never                                       | after `STOPPED_RETENTION_MS` |
  *
  * Budget reservations are given back here too, so no path can leave minutes reserved.
  */
@@ -59,17 +59,22 @@ const OPEN_UNTIL_STOPPED = 9e15;
 /** The indexes of `fields` in its state: the whole policy, in one place. */
 export function indexed(fields: EntryFields, policy: LedgerPolicy): LedgerEntry {
   const trace = { dueAt: fields.createdAt + policy.deadCreateAfterMs, forgetAt: fields.createdAt + TRACE_RETENTION_MS };
+  // Past its deadline and grace a session is the reaper's to end, not the visitor's call:
+  // it no longer keeps its visitor from starting another (it still counts for the site).
+  const visitorsCall = fields.deadline + policy.graceMs;
   switch (fields.state) {
-    case 'pending':
-      return { ...fields, ...trace, openUntil: fields.createdAt + policy.pendingTtlMs };
+    case 'pending': {
+      const openUntil = fields.createdAt + policy.pendingTtlMs;
+      return { ...fields, ...trace, openUntil, visitorOpenUntil: openUntil };
+    }
     case 'unresolved':
-      return { ...fields, ...trace, openUntil: 0 };
+      return { ...fields, ...trace, openUntil: 0, visitorOpenUntil: 0 };
     case 'running':
-      return { ...fields, dueAt: Math.min(fields.deadline + policy.graceMs, fields.lastHeartbeat + policy.heartbeatTimeoutMs), openUntil: OPEN_UNTIL_STOPPED, forgetAt: null };
+      return { ...fields, dueAt: Math.min(visitorsCall, fields.lastHeartbeat + policy.heartbeatTimeoutMs), openUntil: OPEN_UNTIL_STOPPED, visitorOpenUntil: visitorsCall, forgetAt: null };
     case 'stopping':
-      return { ...fields, dueAt: fields.nextAttemptAt, openUntil: OPEN_UNTIL_STOPPED, forgetAt: null };
+      return { ...fields, dueAt: fields.nextAttemptAt, openUntil: OPEN_UNTIL_STOPPED, visitorOpenUntil: visitorsCall, forgetAt: null };
     case 'stopped':
-      return { ...fields, dueAt: null, openUntil: 0, forgetAt: (fields.stoppedAt ?? fields.createdAt) + STOPPED_RETENTION_MS };
+      return { ...fields, dueAt: null, openUntil: 0, visitorOpenUntil: 0, forgetAt: (fields.stoppedAt ?? fields.createdAt) + STOPPED_RETENTION_MS };
     default: {
       const unknown: never = fields.state;
       throw new TypeError(`unknown ledger state ${String(unknown)}`);

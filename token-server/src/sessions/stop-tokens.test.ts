@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { startStack, stopInit } from '../../test/harness.js';
 import { createStopTokens } from './stop-tokens.js';
 
 const secret = 'a-secret-that-is-at-least-32-chars-long';
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The other three spellings of a token: its last character holds the MAC's last 4 bits and 2
+ * bits that decoding ignores, so these decode to the very same MAC.
+ */
+function otherSpellings(token: string): string[] {
+  const last = BASE64URL.indexOf(token.at(-1)!);
+  return [0, 1, 2, 3].filter((spare) => spare !== (last & 3)).map((spare) => token.slice(0, -1) + BASE64URL[(last & ~3) | spare]);
+}
 
 describe('createStopTokens', () => {
   it('signs a session id so that any instance with the same secret can verify it', async () => {
@@ -24,5 +35,36 @@ describe('createStopTokens', () => {
     const tokens = createStopTokens(secret);
     const token = await tokens.sign('ses_1');
     for (const id of ['ses_', 'ses_10', 'ses_1\u0000', ' ses_1']) expect(await tokens.verify(id, token)).toBe(false);
+  });
+
+  it('accepts only the spelling it signed, not the others that decode to the same MAC', async () => {
+    const tokens = createStopTokens(secret);
+    for (const id of ['ses_1', 'ses_2', 'ses_3', 'ses_4']) {
+      const token = await tokens.sign(id);
+      const others = otherSpellings(token);
+      expect(new Set([token, ...others]).size).toBe(4);
+      for (const other of others) expect(await tokens.verify(id, other), other).toBe(false);
+      expect(await tokens.verify(id, token)).toBe(true);
+    }
+  });
+});
+
+describe('POST /api/sessions/:id/stop with another spelling of the token', () => {
+  it('is refused with 403 invalid-stop-token and leaves the session running', async () => {
+    const stack = await startStack();
+    try {
+      const { session_id, stop_token } = await stack.createSession();
+      const path = `/api/sessions/${session_id}/stop`;
+      for (const other of otherSpellings(stop_token as string)) {
+        const refused = await stack.request(path, stopInit(other));
+        expect(refused.status).toBe(403);
+        expect(refused.json()).toMatchObject({ code: 'invalid-stop-token', status: 403 });
+      }
+      expect(stack.equos.state.callsTo('stop')).toHaveLength(0);
+      expect((await stack.request(path, stopInit(stop_token))).status).toBe(200);
+    } finally {
+      await stack.close();
+      expect(stack.secretLeaks()).toEqual([]);
+    }
   });
 });

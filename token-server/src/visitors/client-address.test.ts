@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, createVisitorKeys, visitorNetwork, type TrustedProxy } from './client-address.js';
+import { startStack, type Stack } from '../../test/harness.js';
+import { clientAddress, createVisitorKeys, parseAddress, visitorNetwork, type TrustedProxy } from './client-address.js';
 
 function addressOf(headers: Record<string, string>, proxy: TrustedProxy | null, socket = '203.0.113.5') {
   const app = new Hono<{ Bindings: { incoming: { socket: { remoteAddress: string } } } }>();
@@ -25,6 +26,117 @@ describe('clientAddress', () => {
     const proxy = { header: 'x-forwarded-for', hops: 1 };
     expect(await addressOf({}, proxy)).toBe('203.0.113.5');
     expect(await addressOf({ 'x-forwarded-for': '<script>' }, proxy)).toBe('203.0.113.5');
+    expect(await addressOf({ 'x-forwarded-for': '198.51.100.1:99999' }, proxy)).toBe('203.0.113.5');
+    expect(await addressOf({ 'x-forwarded-for': 'proxy.internal' }, proxy)).toBe('203.0.113.5');
+  });
+
+  it('drops the port and brackets a proxy may write, so a visitor is one visitor', async () => {
+    const proxy = { header: 'x-forwarded-for', hops: 1 };
+    expect(await addressOf({ 'x-forwarded-for': '203.0.113.9:40001' }, proxy)).toBe('203.0.113.9');
+    expect(await addressOf({ 'x-forwarded-for': 'forged, [2001:db8::1]:443' }, proxy)).toBe('2001:db8::1');
+    expect(await addressOf({ 'x-forwarded-for': '[2001:DB8::1]' }, proxy)).toBe('2001:db8::1');
+    expect(await addressOf({ 'x-forwarded-for': 'fe80::1%eth0' }, proxy)).toBe('fe80::1');
+  });
+});
+
+describe('parseAddress', () => {
+  it('reads IPv4 with an optional port, and IPv6 bare or in brackets with an optional port', () => {
+    const cases: Array<[string, string]> = [
+      ['192.0.2.60', '192.0.2.60'],
+      ['192.0.2.60:4711', '192.0.2.60'],
+      ['192.0.2.60:_p1', '192.0.2.60'],
+      ['192.0.2.060', '192.0.2.60'],
+      ['2001:db8:cafe::17', '2001:db8:cafe::17'],
+      ['[2001:db8:cafe::17]', '2001:db8:cafe::17'],
+      ['[2001:db8:cafe::17]:4711', '2001:db8:cafe::17'],
+      ['[2001:db8:cafe::17]:_hidden-port', '2001:db8:cafe::17'],
+      ['fe80::1%eth0', 'fe80::1'],
+      ['[fe80::1%25eth0]:443', 'fe80::1'],
+      ['::ffff:192.0.2.7', '192.0.2.7'],
+      ['[::ffff:c000:207]:80', '192.0.2.7'],
+      ['::1', '::1'],
+    ];
+    for (const [entry, address] of cases) expect(parseAddress(entry), entry).toBe(address);
+  });
+
+  it('refuses what names no address', () => {
+    const refused = [
+      '', 'unknown', '_hidden', '_gazonk', 'localhost', 'proxy.internal', '<script>', '256.0.0.1', '1.2.3', '1.2.3.4.5',
+      '1.2.3.4:', '1.2.3.4:65536', '1.2.3.4:-1', '[1.2.3.4]:80', '[2001:db8::1', '2001:db8::1]', '[2001:db8::1]:',
+      '[2001:db8::1]:70000', '[2001:db8::1]:80:80', '[[2001:db8::1]]', '2001:db8::1::2', 'fe80::1%', 'fe80::1%<b>',
+      '1.2.3.4 ', ' 1.2.3.4', `[${'1:'.repeat(80)}:1]`,
+    ];
+    for (const entry of refused) expect(parseAddress(entry), entry).toBeNull();
+  });
+});
+
+describe('clientAddress with Forwarded (RFC 7239)', () => {
+  const forwarded = (value: string, hops = 1) => addressOf({ forwarded: value }, { header: 'forwarded', hops });
+
+  it('takes the for= parameter, quoted or not, of the element the trusted proxies added', async () => {
+    expect(await forwarded('for=192.0.2.60;proto=http;by=203.0.113.43')).toBe('192.0.2.60');
+    expect(await forwarded('For="[2001:db8:cafe::17]:4711"')).toBe('2001:db8:cafe::17');
+    expect(await forwarded('proto=https; FOR = "192.0.2.43:47011" ;by=_proxy')).toBe('192.0.2.43');
+    expect(await forwarded('for=198.51.100.99, for=192.0.2.43, for=198.51.100.17')).toBe('198.51.100.17');
+    expect(await forwarded('for=198.51.100.99, for=192.0.2.43, for=198.51.100.17', 2)).toBe('192.0.2.43');
+    expect(await forwarded('for=192.0.2.43', 3)).toBe('192.0.2.43');
+  });
+
+  it('does not let what the client wrote on the left change how the proxies\' elements read', async () => {
+    // An unclosed quote or stray separators from the client end with its own elements.
+    expect(await forwarded('for="198.51.100.99, for=192.0.2.43')).toBe('192.0.2.43');
+    expect(await forwarded('for=198.51.100.99;;;,,, for=192.0.2.43')).toBe('192.0.2.43');
+  });
+
+  it('falls back to the socket for obfuscated identifiers, an element without exactly one for=, or garbage', async () => {
+    for (const value of ['for=_hidden', 'for="_gazonk"', 'for=unknown', 'for=192.0.2.43, proto=https', 'for=192.0.2.1;for=192.0.2.2', 'for="192.0.2.43', 'for=', '192.0.2.43', 'for=<script>']) {
+      expect(await forwarded(value), value).toBe('203.0.113.5');
+    }
+  });
+});
+
+describe('visitors behind a proxy, over HTTP', () => {
+  const create = (stack: Stack, header: string, value: string) =>
+    stack.request('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json', [header]: value }, body: '{}' });
+
+  async function withStack(proxy: TrustedProxy, perVisitor: number, run: (stack: Stack) => Promise<void>) {
+    const stack = await startStack({ config: { trustedProxy: proxy, limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor, concurrent: 1000, actionsPerMinute: 100_000 } } });
+    try {
+      await run(stack);
+    } finally {
+      await stack.close();
+      expect(stack.secretLeaks()).toEqual([]);
+    }
+  }
+
+  it('counts one visitor across source ports, so new connections do not lift the per-visitor cap', async () => {
+    await withStack({ header: 'x-forwarded-for', hops: 1 }, 2, async (stack) => {
+      const responses = [];
+      for (let port = 40001; port <= 40006; port += 1) responses.push(await create(stack, 'x-forwarded-for', `203.0.113.5:${port}`));
+      expect(responses.map((response) => response.status)).toEqual([201, 201, 429, 429, 429, 429]);
+      for (const refused of responses.slice(2)) expect(refused.json()).toMatchObject({ code: 'too-many-sessions', status: 429 });
+      expect(stack.equos.state.callsTo('create')).toHaveLength(2);
+    });
+  });
+
+  it('tells bracketed IPv6 visitors apart instead of putting them all in the proxy\'s bucket', async () => {
+    await withStack({ header: 'x-forwarded-for', hops: 1 }, 2, async (stack) => {
+      const statuses = [];
+      for (const value of ['[2001:db8::1]:443', '[2001:db8::1]:444', '[2001:db8::1]:445', '[2001:db8:1::1]:443', '[2001:db8:1::1]:443', '[2001:db8:1::1]:446']) {
+        statuses.push((await create(stack, 'x-forwarded-for', value)).status);
+      }
+      expect(statuses).toEqual([201, 201, 429, 201, 201, 429]);
+    });
+  });
+
+  it('reads visitors from the Forwarded header when told to', async () => {
+    await withStack({ header: 'forwarded', hops: 1 }, 1, async (stack) => {
+      const statuses = [];
+      for (const value of ['for=192.0.2.60;proto=http;by=203.0.113.43', 'for="192.0.2.60:4711"', 'for="[2001:db8:cafe::17]:4711"', 'for=198.51.100.1, for="[2001:db8:cafe::18]"']) {
+        statuses.push((await create(stack, 'forwarded', value)).status);
+      }
+      expect(statuses).toEqual([201, 429, 201, 429]);
+    });
   });
 });
 

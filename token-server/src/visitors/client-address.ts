@@ -5,16 +5,20 @@
  */
 import type { Context } from 'hono';
 import { toBase64Url } from '../internal/base64url.js';
+import { lazyHmacKey, type SecretSource } from '../internal/hmac-key.js';
 
 /** Which proxy header to believe, and how many proxies sit in front of the server. */
 export interface TrustedProxy {
-  /** e.g. `x-forwarded-for`, `cf-connecting-ip`, `fly-client-ip` (lower case). */
+  /** In lower case: e.g. `x-forwarded-for`, `cf-connecting-ip`, `fly-client-ip`, or `forwarded` (RFC 7239). */
   header: string;
-  /** For a list header (X-Forwarded-For): the entry this many hops from the right [1]. */
+  /** For a list header (X-Forwarded-For, Forwarded): the entry this many hops from the right [1]. */
   hops: number;
 }
 
-const IP = /^[0-9a-fA-F.:]{2,45}$/;
+/** The standard header (RFC 7239), whose entries are `for=` parameters, not bare addresses. */
+const FORWARDED = 'forwarded';
+/** Longer than any address with brackets, zone and port: not worth parsing. */
+const MAX_ENTRY_LENGTH = 128;
 
 /** The socket's address, when the runtime tells (Node: `c.env.incoming`). */
 function socketAddress(c: Context): string | undefined {
@@ -22,15 +26,89 @@ function socketAddress(c: Context): string | undefined {
   return env?.incoming?.socket?.remoteAddress;
 }
 
-/** The client's address, or 'unknown'. */
+/**
+ * The client's address, or 'unknown'. With a trusted proxy, its header's entry `proxy.hops`
+ * from the right (the first one if there are fewer), when that entry is an address; otherwise,
+ * and without a trusted proxy, the socket's. Ports, brackets and zone ids are dropped, so
+ * a visitor is the same whichever source port a connection came from.
+ *
+ * @example
+ * // Forwarded: for=198.51.100.9;proto=https, for="[2001:db8::7]:4711"   (hops: 1)
+ * clientAddress(c, { header: 'forwarded', hops: 1 }) // '2001:db8::7'
+ */
 export function clientAddress(c: Context, proxy: TrustedProxy | null): string {
   if (proxy) {
-    const entries = (c.req.header(proxy.header) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const header = c.req.header(proxy.header) ?? '';
+    const entries = proxy.header === FORWARDED ? forwardedFor(header) : listEntries(header);
     const candidate = entries[entries.length - proxy.hops] ?? entries[0];
-    if (candidate && IP.test(candidate)) return candidate;
+    const address = candidate ? parseAddress(candidate) : null;
+    if (address) return address;
   }
-  const address = socketAddress(c);
-  return address && IP.test(address) ? address.replace(/^::ffff:/, '') : 'unknown';
+  const socket = socketAddress(c);
+  return (socket && parseAddress(socket)) || 'unknown';
+}
+
+/** The entries of a comma-separated list header such as X-Forwarded-For, empty ones skipped. */
+function listEntries(header: string): string[] {
+  return header.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+/**
+ * The `for=` value of each element of a Forwarded header (RFC 7239 §4), unquoted; '' for an
+ * element without exactly one (an element a proxy added still counts as a hop).
+ *
+ * Commas and semicolons split even inside quotes: no node name contains them, and the left
+ * of the header is the client's to write, so an unclosed quote there must not swallow the
+ * elements the trusted proxies appended.
+ */
+function forwardedFor(header: string): string[] {
+  return listEntries(header).map((element) => {
+    const values = element.split(';').flatMap((pair) => {
+      const equals = pair.indexOf('=');
+      return equals > 0 && pair.slice(0, equals).trim().toLowerCase() === 'for' ? [unquote(pair.slice(equals + 1).trim())] : [];
+    });
+    return values.length === 1 ? values[0]! : '';
+  });
+}
+
+/** A token or an RFC 9110 quoted-string, as its plain value ('' when a quote is unbalanced). */
+function unquote(value: string): string {
+  if (!value.startsWith('"')) return value;
+  return value.length >= 2 && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : '';
+}
+
+// RFC 7239 §6 also allows an obfuscated port (`_p1`); either way the port is dropped.
+const PORT = String.raw`(?::(\d{1,5}|_[\w.-]{1,32}))?`;
+const IPV4_WITH_PORT = new RegExp(String.raw`^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})${PORT}$`);
+const BRACKETED_WITH_PORT = new RegExp(String.raw`^\[([^\]]+)\]${PORT}$`);
+// RFC 4007 §11 zone ids: `fe80::1%eth0`, or `%25eth0` inside a URI's brackets (RFC 6874).
+const ZONE = /%[\w.~-]{1,64}$/;
+
+/**
+ * The address an entry names, or null when it names none (an obfuscated `_hidden`, `unknown`,
+ * a host name, garbage): IPv4 with an optional port; IPv6 bare, or in brackets with an
+ * optional port; a zone id dropped. IPv4 written as IPv6 (`::ffff:192.0.2.7`) is given as IPv4.
+ *
+ * @example parseAddress('[2001:DB8::1%25eth0]:443') // '2001:db8::1'
+ */
+export function parseAddress(entry: string): string | null {
+  if (entry.length > MAX_ENTRY_LENGTH) return null;
+  const ipv4 = IPV4_WITH_PORT.exec(entry);
+  if (ipv4) {
+    const octets = ipv4.slice(1, 5).map(Number);
+    return octets.every((octet) => octet <= 255) && isPort(ipv4[5]) ? octets.join('.') : null;
+  }
+  const bracketed = BRACKETED_WITH_PORT.exec(entry);
+  if (bracketed && !isPort(bracketed[2])) return null;
+  const ipv6 = (bracketed ? bracketed[1]! : entry).replace(ZONE, '').toLowerCase();
+  const groups = ipv6.includes(':') ? expandIPv6(ipv6) : null;
+  if (!groups) return null;
+  return mappedIPv4(groups) ?? ipv6;
+}
+
+/** Whether a port as the patterns above capture it (absent, obfuscated, or numeric) is one. */
+function isPort(port: string | undefined): boolean {
+  return port === undefined || port.startsWith('_') || Number(port) <= 65535;
 }
 
 /**
@@ -46,11 +124,13 @@ export function visitorNetwork(address: string): string {
   if (!bare.includes(':')) return bare;
   const groups = expandIPv6(bare);
   if (!groups) return bare;
-  // An IPv4 address written as IPv6 (::ffff:a.b.c.d) is that IPv4 host.
-  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
-  }
-  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+  return mappedIPv4(groups) ?? `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+}
+
+/** The IPv4 host an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2) stands for, or null. */
+function mappedIPv4(groups: readonly number[]): string | null {
+  if (!groups.slice(0, 5).every((group) => group === 0) || groups[5] !== 0xffff) return null;
+  return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
 }
 
 /** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted IPv4 allowed), or null. */
@@ -83,7 +163,7 @@ function expandIPv6(text: string): number[] | null {
  * Turns addresses into keyed hashes of their visitor network (see `visitorNetwork`): stable
  * per deployment, meaningless outside it.
  */
-export function createVisitorKeys(secret: string): (address: string) => Promise<string> {
-  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(`visitor-key\u0000${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return async (address) => toBase64Url((await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(visitorNetwork(address)))).slice(0, 12));
+export function createVisitorKeys(secret: SecretSource): (address: string) => Promise<string> {
+  const keyOf = lazyHmacKey(secret, 'visitor-key\u0000', ['sign']);
+  return async (address) => toBase64Url((await crypto.subtle.sign('HMAC', await keyOf(), new TextEncoder().encode(visitorNetwork(address)))).slice(0, 12));
 }

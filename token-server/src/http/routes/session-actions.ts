@@ -12,7 +12,10 @@ import { Hono, type Context } from 'hono';
 import type { StopResult } from '../../../../contract/token-server-api.js';
 import { isEquosId } from '../../equos/ids.js';
 import { ProblemError } from '../../problems.js';
+import type { LimitActions } from '../../sessions/action-limits.js';
 import type { RecordHeartbeat } from '../../sessions/heartbeat.js';
+import { ledgerStep } from '../../sessions/ledger-step.js';
+import { clientAddress, type TrustedProxy } from '../../visitors/client-address.js';
 import type { StopSession } from '../../sessions/stop-session.js';
 import type { StopTokens } from '../../sessions/stop-tokens.js';
 import type { AppEnv } from '../app-env.js';
@@ -23,6 +26,9 @@ import { readStopToken } from '../request/stop-request.js';
 /** What the routes call. */
 export interface SessionActionDeps {
   stopTokens: StopTokens;
+  limitActions: LimitActions;
+  trustedProxy: TrustedProxy | null;
+  visitorKey: (address: string) => Promise<string>;
   stopSession: StopSession;
   recordHeartbeat: RecordHeartbeat;
 }
@@ -38,8 +44,10 @@ export function sessionActionRoutes(deps: SessionActionDeps): Hono<AppEnv> {
   async function authorised(c: Context<AppEnv>): Promise<string> {
     const id = c.req.param('id') ?? '';
     if (!isEquosId(id)) throw new ProblemError('session-not-found', { detail: 'This is not a session id.' });
+    await deps.limitActions.fromAddress(await deps.visitorKey(clientAddress(c, deps.trustedProxy)));
     const token = readStopToken(await readBody(c, ['json', 'text']));
-    if (token === undefined || !(await deps.stopTokens.verify(id, token))) throw new ProblemError('invalid-stop-token');
+    if (token === undefined || !(await ledgerStep(() => deps.stopTokens.verify(id, token)))) throw new ProblemError('invalid-stop-token');
+    await deps.limitActions.onSession(id);
     return id;
   }
 

@@ -58,7 +58,8 @@ describe('POST /api/sessions', () => {
   it('sends Equos the preset, a server-made identity and the clean name, tagged with the deployment', async () => {
     const body = await stack.createSession({ participant_name: '  Ada\u0000 \u202eLovelace\n ' });
     const session = stack.equos.state.sessions.get(body.session_id as string)!.session;
-    expect(session).toMatchObject({ avatarId: 'avatar-1', agentId: 'agent-1', maxDuration: 300, client: 'test-deployment' });
+    expect(session).toMatchObject({ avatarId: 'avatar-1', agentId: 'agent-1', maxDuration: 300, client: (await stack.server.ready()).clientTag });
+    expect(session.client).toMatch(/^test-deployment:/);
 
     const { payload } = decode(body.participant_token as string);
     expect(payload.sub).toMatch(/^visitor-[\w-]{22}$/);
@@ -362,7 +363,7 @@ describe('when Equos fails', () => {
   });
 
   it('lets a visitor whose create timed out try again at once (an unresolved create is not an open session)', async () => {
-    const limited = await startStack({ config: { limits: { ratePerMinute: 100, siteRatePerMinute: 100, perVisitor: 1, concurrent: 100 } } });
+    const limited = await startStack({ config: { limits: { ratePerMinute: 100, siteRatePerMinute: 100, perVisitor: 1, concurrent: 100, actionsPerMinute: 100_000 } } });
     try {
       limited.equos.faults.inject('create', { kind: 'delay', ms: 2500 });
       expect((await limited.request('/api/sessions', postJson({}))).status).toBe(504);

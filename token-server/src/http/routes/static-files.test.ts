@@ -1,10 +1,13 @@
 /** The widget's files and the demo pages, as the token server serves them. */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../config/settings.js';
 import { createMemoryStore } from '../../ledger/memory-store.js';
 import { silentLogger } from '../../logger.js';
 import { nodeAssets } from '../../node/assets.js';
 import { createTokenServer } from '../../token-server.js';
+import { startStack } from '../../../test/harness.js';
 import type { StaticAssets } from './static-files.js';
 
 const files: Record<string, string> = {
@@ -13,11 +16,18 @@ const files: Record<string, string> = {
   '/equos-avatar-fr.abcdef0123.js': 'export default {}',
   '/examples/index.html': '<!doctype html><title>demo</title>',
   '/examples/one-line-bubble.html': '<!doctype html><title>one line</title>',
+  '/examples/inline-blocks.html': [
+    '<!doctype html><style>\r\n  p { color: red }\r\n</style>',
+    '<!-- <script>commented()</script> -->',
+    '<script src="/equos-avatar.js">ignored()</script>',
+    '<SCRIPT type="module">go("</p><!--")</SCRIPT >',
+    '<script>go("</p><!--")</script>',
+  ].join('\n'),
 };
 const memoryAssets: StaticAssets = { read: async (path) => (path in files ? new TextEncoder().encode(files[path]) : null) };
 
 function app(options: { demoPages?: boolean; assets?: StaticAssets } = {}) {
-  const { settings } = readSettings({ EQUOS_API_KEY: 'sk_static_test_key', EQUOS_ENDPOINT: 'http://127.0.0.1:9', EQUOS_AVATAR_ID: 'a', SESSION_SECRET: 'x'.repeat(40) });
+  const { settings } = readSettings({ EQUOS_API_KEY: 'sk_static_test_key', EQUOS_ENDPOINT: 'http://127.0.0.1:9', EQUOS_AVATAR_ID: 'a', SESSION_SECRET: 'static-files-session-secret-0123456789ab' });
   return createTokenServer({ ...settings, demoPages: options.demoPages ?? true }, { store: createMemoryStore(), logger: silentLogger, assets: options.assets ?? memoryAssets }).app;
 }
 
@@ -66,6 +76,76 @@ describe('widget files', () => {
     expect((await app().request('/examples/one-line-bubble.html')).status).toBe(200);
     expect((await app({ demoPages: false }).request('/')).status).toBe(404);
     expect((await app({ demoPages: false }).request('/examples/one-line-bubble.html')).status).toBe(404);
+  });
+});
+
+/** The CSP hash source of a block of text, computed here independently of the server. */
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+const directives = (policy: string | null) => new Map((policy ?? '').split(';').map((directive) => {
+  const [name = '', ...values] = directive.trim().split(/\s+/);
+  return [name, values] as const;
+}));
+
+describe('Content-Security-Policy of the demo pages', () => {
+  it('is sent with every HTML page, and locks down what the pages do not need', async () => {
+    for (const path of ['/', '/examples/one-line-bubble.html', '/examples/inline-blocks.html']) {
+      const policy = directives((await app().request(path)).headers.get('content-security-policy'));
+      expect(policy.get('default-src'), path).toEqual(["'self'"]);
+      expect(policy.get('object-src'), path).toEqual(["'none'"]);
+      expect(policy.get('base-uri'), path).toEqual(["'none'"]);
+      expect(policy.get('form-action'), path).toEqual(["'self'"]);
+      expect(policy.get('frame-ancestors'), path).toEqual(["'self'"]);
+      // A call talks to a LiveKit server elsewhere and shows thumbnails from anywhere.
+      expect(policy.get('connect-src'), path).toEqual(["'self'", 'ws:', 'wss:', 'https:', 'http:']);
+      expect(policy.get('img-src'), path).toEqual(["'self'", 'data:', 'blob:', 'https:', 'http:']);
+      expect(policy.get('media-src'), path).toEqual(["'self'", 'blob:']);
+    }
+    const plain = directives((await app().request('/')).headers.get('content-security-policy'));
+    expect(plain.get('script-src')).toEqual(["'self'"]);
+    expect(plain.get('style-src')).toEqual(["'self'"]);
+  });
+
+  it("allows a page's own inline scripts and styles by hash, and nothing else inline", async () => {
+    const policy = directives((await app().request('/examples/inline-blocks.html')).headers.get('content-security-policy'));
+    // One hash for the two identical scripts; none for the external or the commented-out one.
+    expect(policy.get('script-src')).toEqual(["'self'", sha256('go("</p><!--")')]);
+    // The browser hashes the text after turning CRLF into LF.
+    expect(policy.get('style-src')).toEqual(["'self'", sha256('\n  p { color: red }\n')]);
+    expect(policy.get('script-src')).not.toContain("'unsafe-inline'");
+  });
+
+  it('keeps its policy on a 304, and sends none with scripts or other files', async () => {
+    const page = await app().request('/examples/inline-blocks.html');
+    const again = await app().request('/examples/inline-blocks.html', { headers: { 'if-none-match': page.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(again.headers.get('content-security-policy')).toBe(page.headers.get('content-security-policy'));
+    for (const path of ['/equos-avatar.js', '/equos-avatar-live.0123456789.js', '/equos-avatar-fr.abcdef0123.js']) {
+      expect((await app().request(path)).headers.get('content-security-policy'), path).toBeNull();
+    }
+  });
+
+  it('covers the inline scripts and styles of the real example pages, over HTTP', async () => {
+    const folder = new URL('../../../../examples/', import.meta.url);
+    const stack = await startStack({ config: { demoPages: true }, deps: { assets: nodeAssets() } });
+    try {
+      let blocks = 0;
+      for (const name of readdirSync(folder).filter((file) => file.endsWith('.html'))) {
+        const html = readFileSync(new URL(name, folder), 'utf8');
+        const response = await stack.request(name === 'index.html' ? '/' : `/examples/${name}`, { origin: null });
+        expect(response.text, name).toBe(html);
+        const policy = directives(response.headers.get('content-security-policy'));
+        expect(policy.get('default-src'), name).toEqual(["'self'"]);
+        for (const [, tag, text] of html.matchAll(/<(script|style)>([\s\S]*?)<\/\1>/g)) {
+          expect(policy.get(`${tag}-src`), `${name} <${tag}>`).toContain(sha256(text!));
+          blocks += 1;
+        }
+      }
+      // js-api.html's script, and the page styles of one-line-bubble.html and inline-embed.html.
+      expect(blocks).toBeGreaterThanOrEqual(3);
+    } finally {
+      await stack.close();
+    }
   });
 });
 

@@ -5,7 +5,8 @@
  * All may be loaded by any site, so they carry `Access-Control-Allow-Origin: *` (the others
  * are ES module imports).
  *
- * Optionally also the demo page (`/`) and the examples (`/examples/…`).
+ * Optionally also the demo page (`/`) and the examples (`/examples/…`), each HTML page with
+ * a Content-Security-Policy (see `pagePolicy`).
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
@@ -53,6 +54,7 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
       'Cache-Control': cacheControl,
       ETag: etag,
       ...(crossOrigin ? { 'Access-Control-Allow-Origin': '*' } : {}),
+      ...(path.endsWith('.html') ? { 'Content-Security-Policy': await pagePolicy(body) } : {}),
     };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
@@ -81,4 +83,62 @@ async function digest(body: Uint8Array): Promise<string> {
     digests.set(body, known);
   }
   return known;
+}
+
+/** Policies of pages already read: a page hands back the same bytes until it changes. */
+const policies = new WeakMap<Uint8Array, string>();
+
+/**
+ * The Content-Security-Policy of a demo or example page: scripts and styles from this server,
+ * plus the page's own inline `<script>` and `<style>` blocks by their SHA-256 (computed from
+ * the file, so editing a page needs no policy change). A call reaches out beyond this server:
+ * the LiveKit server Equos names (WebSocket, and HTTPS or, in the local sandbox, HTTP for
+ * LiveKit's connection checks) and avatar thumbnails from any host, so those are open by
+ * scheme. Nothing may frame the page but itself, as X-Frame-Options: SAMEORIGIN says.
+ *
+ * @example
+ * // default-src 'self'; script-src 'self' 'sha256-…'; style-src 'self'; …
+ * await pagePolicy(new TextEncoder().encode('<script>go()</script>'))
+ */
+export async function pagePolicy(html: Uint8Array): Promise<string> {
+  let policy = policies.get(html);
+  if (policy === undefined) {
+    const { scripts, styles } = inlineBlocks(new TextDecoder().decode(html));
+    const sources = async (blocks: string[]) => ["'self'", ...new Set(await Promise.all(blocks.map(hashSource)))].join(' ');
+    policy = [
+      "default-src 'self'",
+      `script-src ${await sources(scripts)}`,
+      `style-src ${await sources(styles)}`,
+      "img-src 'self' data: blob: https: http:",
+      "media-src 'self' blob:",
+      "connect-src 'self' ws: wss: https: http:",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'self'",
+    ].join('; ');
+    policies.set(html, policy);
+  }
+  return policy;
+}
+
+// A comment is matched first where one starts, so a <script> inside a comment is skipped, and
+// a script's text runs to its end tag, `<!--` or not, as the HTML parser reads them.
+const INLINE_BLOCK = /<!--[\s\S]*?-->|<(script|style)\b([^>]*)>([\s\S]*?)<\/\1\s*>/gi;
+
+/** The text of a page's inline scripts (those without `src`) and style blocks. */
+function inlineBlocks(html: string): { scripts: string[]; styles: string[] } {
+  const scripts: string[] = [];
+  const styles: string[] = [];
+  for (const [, element, attributes = '', text = ''] of html.matchAll(INLINE_BLOCK)) {
+    if (element?.toLowerCase() === 'style') styles.push(text);
+    else if (element && !/(?:^|\s)src\s*=/i.test(attributes)) scripts.push(text);
+  }
+  return { scripts, styles };
+}
+
+/** A CSP hash source for a block's text, hashed as the browser does: UTF-8, newlines as LF. */
+async function hashSource(text: string): Promise<string> {
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text.replace(/\r\n?/g, '\n')));
+  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(hash)))}'`;
 }

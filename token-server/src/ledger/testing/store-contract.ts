@@ -13,8 +13,9 @@ const T0 = 1_800_000_000_000;
 const CAPS = { perVisitor: 2, global: 3 };
 const FOREVER = 9e15;
 
-/** An entry for tests: a running session of visitor-a, open until stopped, due at its deadline. */
+/** An entry for tests: a running session of visitor-a, open until stopped (for its visitor too, unless patched), due at its deadline. */
 export function entry(id: string, patch: Partial<LedgerEntry> = {}): LedgerEntry {
+  const openUntil = patch.openUntil ?? FOREVER;
   return {
     id,
     preset: 'default',
@@ -29,7 +30,8 @@ export function entry(id: string, patch: Partial<LedgerEntry> = {}): LedgerEntry
     stoppedAt: null,
     reservedMinutes: 5,
     dueAt: T0 + 300_000,
-    openUntil: FOREVER,
+    openUntil,
+    visitorOpenUntil: openUntil,
     forgetAt: null,
     ...patch,
   };
@@ -92,6 +94,17 @@ export function describeStoreContract(
       expect(await store.remove('a2', ['running'])).toBe(true);
       expect(await store.countOpen(T0 + 1000)).toBe(0);
       expect(await store.insertWithinCaps(entry('a4'), CAPS, T0 + 1000)).toEqual({ admitted: true });
+    });
+
+    it("counts an entry for its visitor by visitorOpenUntil, and for the site by openUntil", async () => {
+      await insert('late', { visitorOpenUntil: T0 + 1000 });
+      await insert('live');
+      expect(await store.countOpen(T0 + 500, 'visitor-a')).toBe(2);
+      expect(await store.countOpen(T0 + 1000, 'visitor-a')).toBe(1);
+      expect(await store.countOpen(T0 + 1000)).toBe(2);
+      // The visitor may start another; the site's cap (3) still counts the late one.
+      expect(await store.insertWithinCaps(entry('next'), CAPS, T0 + 1000)).toEqual({ admitted: true });
+      expect(await store.insertWithinCaps(entry('fourth', { visitorKey: 'visitor-b' }), CAPS, T0 + 1000)).toEqual({ admitted: false, reason: 'global-cap' });
     });
 
     it('updates and removes an entry only from the states named, once', async () => {
@@ -203,6 +216,15 @@ export function describeStoreContract(
       expect(await store.addBudget('2026-11-25', -7.5)).toBe(2.5);
       expect(await store.budgetUsed('2026-11-25')).toBe(2.5);
       expect(await store.budgetUsed('2026-11-26')).toBe(0);
+    });
+
+    it('keeps the first value of a name, for good, even when callers race to make one', async () => {
+      const kept = await Promise.all(['a', 'b', 'c', 'd'].map((value) => store.keepFirst('deployment-id', value)));
+      expect(new Set(kept).size).toBe(1);
+      expect(await store.keepFirst('deployment-id', 'later')).toBe(kept[0]);
+      expect(await store.keepFirst('other', 'x')).toBe('x');
+      await store.housekeeping(T0 + 365 * 24 * 3600 * 1000);
+      expect(await store.keepFirst('deployment-id', 'after-housekeeping')).toBe(kept[0]);
     });
   });
 }

@@ -41,10 +41,27 @@ describe('originAllowlist', () => {
     expect(reached()).toBe(1);
   });
 
-  it("allows the server's own origin unless told not to", async () => {
-    expect(await (await call(appWith({ origins: [] }).app, 'POST', 'http://api.example')).json()).toEqual({ origin: 'http://api.example' });
-    const strict = appWith({ origins: [], allowSameOrigin: false });
-    expect(await (await call(strict.app, 'POST', 'http://api.example')).json()).toEqual({ code: 'origin-not-allowed' });
+  it("allows the server's own origin from configuration, never from the request's Host (DNS rebinding)", async () => {
+    // A rebinding page: evil.example resolves to this server, so Host and Origin agree.
+    const rebinding = (app: Hono<{ Variables: OriginAllowlistVariables }>) =>
+      app.request('http://evil.example:8787/x', { method: 'POST', headers: { origin: 'http://evil.example:8787', host: 'evil.example:8787' } });
+    expect(await (await rebinding(appWith({ origins: [] }).app)).json()).toEqual({ code: 'origin-not-allowed' });
+    expect(await (await rebinding(appWith({ origins: [], allowLoopback: true }).app)).json()).toEqual({ code: 'origin-not-allowed' });
+
+    const configured = appWith({ origins: [], ownOrigin: 'https://avatar.example' });
+    expect(await (await call(configured.app, 'POST', 'https://avatar.example')).json()).toEqual({ origin: 'https://avatar.example' });
+    expect(await (await call(configured.app, 'POST', 'http://api.example')).json()).toEqual({ code: 'origin-not-allowed' });
+  });
+
+  it('allows loopback pages only when told to (the local demo)', async () => {
+    const demo = appWith({ origins: [], allowLoopback: true });
+    for (const origin of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787']) {
+      expect(await (await call(demo.app, 'POST', origin)).json()).toEqual({ origin });
+    }
+    for (const origin of ['http://127.0.0.1.evil.example', 'http://localhost.evil.example:8787', 'http://10.0.0.1']) {
+      expect(await (await call(demo.app, 'POST', origin)).json()).toEqual({ code: 'origin-not-allowed' });
+    }
+    expect(await (await call(appWith({ origins: [] }).app, 'POST', 'http://127.0.0.1:8787')).json()).toEqual({ code: 'origin-not-allowed' });
   });
 
   it('accepts any origin with "*", and a predicate', async () => {

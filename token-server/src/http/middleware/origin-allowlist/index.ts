@@ -10,6 +10,7 @@
  * it on POST), and so is any request whose `Origin` is present but not allowed.
  */
 import type { MiddlewareHandler } from 'hono';
+import { isLoopbackHost } from '../../../internal/loopback.js';
 import { ProblemError } from '../../../problems.js';
 
 /** `'*'` (any origin, for development) or a list of exact origins. */
@@ -20,10 +21,17 @@ export interface OriginAllowlistOptions {
   /** Who may call: `'*'`, exact origins like `https://example.com`, or a predicate. */
   origins: OriginPolicy | ((origin: string) => boolean);
   /**
-   * Also allow pages served by this server itself (its own origin as seen in the request
-   * URL) [true]. A browser cannot fake this: its Origin is the page's, not ours.
+   * This server's own public origin (PUBLIC_URL), whose pages may call it [none]. It comes
+   * from configuration, never from the request's Host: a DNS-rebinding page reaches the
+   * server under the attacker's name, and its Origin would match a Host it chose itself.
    */
-  allowSameOrigin?: boolean;
+  ownOrigin?: string | null;
+  /**
+   * Also allow pages on loopback literals (`http://127.0.0.1:…`, `http://localhost:…`,
+   * `http://[::1]:…`) [false]: for the local demo, which has no public origin. A rebinding
+   * page cannot have such an Origin: its name is the attacker's domain.
+   */
+  allowLoopback?: boolean;
 }
 
 /** What the middleware sets on the context. */
@@ -44,7 +52,8 @@ const MAX_ORIGIN_LENGTH = 2048;
  */
 export function originAllowlist(options: OriginAllowlistOptions): MiddlewareHandler<{ Variables: OriginAllowlistVariables }> {
   const isListed = toPredicate(options.origins);
-  const allowSameOrigin = options.allowSameOrigin ?? true;
+  const ownOrigin = options.ownOrigin ?? null;
+  const allowLoopback = options.allowLoopback ?? false;
 
   return async function originAllowlistGuard(c, next) {
     const origin = c.req.header('origin');
@@ -56,8 +65,7 @@ export function originAllowlist(options: OriginAllowlistOptions): MiddlewareHand
       return next();
     }
     const allowed =
-      origin.length <= MAX_ORIGIN_LENGTH &&
-      (isListed(origin) || (allowSameOrigin && origin === new URL(c.req.url).origin));
+      origin.length <= MAX_ORIGIN_LENGTH && (isListed(origin) || origin === ownOrigin || (allowLoopback && isLoopbackOrigin(origin)));
     if (!allowed) {
       throw new ProblemError('origin-not-allowed', {
         detail: 'Add this origin to ALLOWED_ORIGINS on the token server to allow it.',
@@ -66,6 +74,12 @@ export function originAllowlist(options: OriginAllowlistOptions): MiddlewareHand
     c.set('origin', origin);
     return next();
   };
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  if (!URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin && isLoopbackHost(url.hostname);
 }
 
 function toPredicate(origins: OriginAllowlistOptions['origins']): (origin: string) => boolean {
