@@ -26,6 +26,7 @@ import { createActionLimits, perSessionActionLimit } from './sessions/action-lim
 import { createCreateSession } from './sessions/create-session.js';
 import { createRecordHeartbeat } from './sessions/heartbeat.js';
 import { createSessionLedger, ledgerPolicyOf } from './sessions/session-ledger.js';
+import { ledgerStep } from './sessions/ledger-step.js';
 import { createStopSession } from './sessions/stop-session.js';
 import { createStopTokens } from './sessions/stop-tokens.js';
 import { createVisitorKeys } from './visitors/client-address.js';
@@ -96,8 +97,9 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   }
 
   const deployment = deploymentIn(store, { clientPrefix: settings.clientTag, sessionSecret: settings.sessionSecret, equos: settings.usesSandbox ? 'sandbox' : 'cloud' });
-  const clientTag = async () => (await deployment()).clientTag;
-  const sessionSecret = async () => (await deployment()).sessionSecret;
+  // A ledger that cannot be read answers 503 ledger-unavailable, whoever asks.
+  const clientTag = () => ledgerStep(async () => (await deployment()).clientTag);
+  const sessionSecret = () => ledgerStep(async () => (await deployment()).sessionSecret);
   const equos = createEquosGateway(client.sessions, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
   const orphanMinAgeMs = orphanAgeOf(settings);

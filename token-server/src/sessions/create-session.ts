@@ -58,7 +58,7 @@ export interface CreateSessionDeps {
   stopSession: StopSession;
   stopTokens: StopTokens;
   limits: SessionLimits;
-  /** The `client` tag of this deployment's sessions (read from the ledger). */
+  /** The `client` tag of this deployment's sessions (read from the ledger; 503 when it cannot be). */
   clientTag: () => Promise<string>;
   /** How often the browser should send heartbeats, in ms. */
   heartbeatIntervalMs: number;
@@ -101,7 +101,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     const ticket = await ledgerStep(() =>
       admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
     );
-    const clientTag = await ledgerStep(deps.clientTag);
+    const clientTag = await deps.clientTag();
     const visitor = {
       identity: newVisitorIdentity(),
       name: (input.participantName && sanitiseDisplayName(input.participantName)) || DEFAULT_VISITOR_NAME,
