@@ -3,8 +3,9 @@
  * fault-injection.test.ts, five times bigger and with a fresh seed each time, so the bench
  * explores runs the test suite does not. Prints the seed; replay a run with BENCH_SEED=<seed>.
  *
- * Exits non-zero if any session Equos started is still running at the end, or ended other
- * than once by a stop: figures are only worth reporting if the guarantee held.
+ * Exits non-zero if any session of ours Equos started is still running at the end, or ended
+ * other than once by a stop, or if any session of the other deployment or application was
+ * ended: figures are only worth reporting if the guarantee held.
  *
  *   BENCH_FAULT_SESSIONS=1000 BENCH_SEED=123 npm run bench
  */
@@ -22,6 +23,10 @@ const rows: Array<[string, string | number]> = [
   ['  orphans (create never reached a visitor)', result.orphans],
   ['creates failed (visitor saw an error)', result.sessions.createsFailed],
   ['Equos faults injected (create / stop)', `${result.createFaultsInjected} / ${result.stopFaultsInjected}`],
+  ['  stops answered 404 / longer durations', `${result.notFoundStops} / ${result.longerDurations}`],
+  ['  listings ignoring the client filter', result.filterIgnored],
+  ["other deployment's live sessions ended", `${result.neighbours.endedWhileLive} of ${result.neighbours.sessions}`],
+  ["other application's sessions stopped", `${result.otherApplication.stopped} of ${result.otherApplication.sessions}`],
   ['token server SIGKILLs', result.kills],
   ['still running at the end', result.stillRunning],
   ['ended other than once by a stop', result.endedOtherThanOnceByStop],
@@ -32,7 +37,7 @@ const rows: Array<[string, string | number]> = [
 ];
 for (const [label, value] of rows) console.log(`  ${label.padEnd(44)} ${value}`);
 
-if (result.stillRunning !== 0 || result.endedOtherThanOnceByStop !== 0) {
+if (result.stillRunning !== 0 || result.endedOtherThanOnceByStop !== 0 || result.neighbours.endedWhileLive !== 0 || result.otherApplication.stopped !== 0) {
   console.error(`guarantee broken (seed ${seed}): ${JSON.stringify(result)}`);
   process.exitCode = 1;
 }

@@ -91,7 +91,8 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
           otherTags += 1;
           continue;
         }
-        if (hasEnded(session) || !(now() - Date.parse(session.startedAt) >= minAgeMs)) continue;
+        // (An unreadable start time counts as old: a session we cannot date is not left billing.)
+        if (hasEnded(session) || now() - Date.parse(session.startedAt) < minAgeMs) continue;
         const cause = causeFor(await store.get(session.id));
         if (!cause) continue;
         // Every instance sweeps the same list: the claim makes one of them stop each session.
