@@ -55,7 +55,9 @@ describe('readSettings', () => {
     expect(config.usesSandbox).toBe(true);
     // The local demo: its pages on, and a ledger of its own (never the real Equos' one).
     expect(config.demoPages).toBe(true);
-    expect(config.ledger).toEqual({ kind: 'sqlite', path: 'data/sandbox-ledger.sqlite' });
+    // Its sessions end with the process: so does its ledger, unless one is named.
+    expect(config.ledger).toEqual({ kind: 'memory' });
+    expect(settingsOf({ LEDGER_PATH: '/tmp/l.sqlite' }).config.ledger).toEqual({ kind: 'sqlite', path: '/tmp/l.sqlite' });
     expect(settingsOf({ ALLOWED_ORIGINS: '*' }).config.allowedOrigins).toBe('*');
     expect(warnings).toEqual([]);
     expect(config.presets[0]).toMatchObject({ avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' });

@@ -76,7 +76,12 @@ export interface ReaperTiming {
 }
 
 /** Where the ledger lives. */
-export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+/**
+ * Where the ledger lives. `memory` is the local sandbox's default: its sessions live in the
+ * process and end with it, so a ledger that outlived them would only retry stops of sessions
+ * no sandbox will ever know again.
+ */
+export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string } | { kind: 'memory' };
 
 /** Everything the token server is configured with. */
 export interface Settings {
@@ -132,8 +137,6 @@ export function orphanMinAgeMs(settings: Pick<Settings, 'deadlines' | 'reaper'>)
 export const DEFAULTS = {
   equosEndpoint: 'https://api.equos.ai',
   clientTag: 'equos-avatar',
-  /** The sandbox's sessions are kept apart from the real Equos' (a ledger holds one kind only). */
-  sandboxLedgerPath: 'data/sandbox-ledger.sqlite',
   displayName: 'Assistant',
   /** Without an API key the local sandbox answers; it knows its demo avatar by these. */
   sandboxPreset: { avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', displayName: 'Ava' },
@@ -333,7 +336,7 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
       orphanSweepMs: number('ORPHAN_SWEEP_S') * 1000,
       createSettleMs: DEFAULTS.reaperS.createSettle * 1000,
     },
-    ledger: redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite', path: nonEmpty(env.LEDGER_PATH) ?? (usesSandbox ? DEFAULTS.sandboxLedgerPath : DEFAULTS.ledgerPath) },
+    ledger: readLedgerLocation(env, redisUrl, usesSandbox),
     listen: { host: nonEmpty(env.HOST) ?? DEFAULTS.listen.host, port: number('PORT') },
     instanceId: nonEmpty(env.INSTANCE_ID) ?? host.instanceId ?? `instance-${randomText(6)}`,
     logLevel: readLogLevel(env.LOG_LEVEL),
@@ -409,6 +412,18 @@ function readOrigins(raw: string | undefined): OriginPolicy {
     }
     return new URL(text).origin;
   });
+}
+
+/**
+ * Redis if named, else the SQLite file named, else the default: a file with a real key, and
+ * memory on the sandbox (its sessions end with the process; the real Equos' ledger is never
+ * shared with it).
+ */
+function readLedgerLocation(env: Env, redisUrl: string | undefined, usesSandbox: boolean): LedgerLocation {
+  if (redisUrl !== undefined) return { kind: 'redis', url: redisUrl };
+  const path = nonEmpty(env.LEDGER_PATH);
+  if (path !== undefined) return { kind: 'sqlite', path };
+  return usesSandbox ? { kind: 'memory' } : { kind: 'sqlite', path: DEFAULTS.ledgerPath };
 }
 
 /** PUBLIC_URL's origin: the address visitors reach this server at. */

@@ -1,4 +1,4 @@
-/** Opens the ledger the settings name: SQLite (the default) or Redis (`REDIS_URL`). */
+/** Opens the ledger the settings name: SQLite (the default), Redis (`REDIS_URL`), or memory (the sandbox's default). */
 import type { LedgerLocation } from '../config/settings.js';
 import type { IndexEntry, LedgerStore } from '../ledger/store.js';
 
@@ -10,6 +10,10 @@ import type { IndexEntry, LedgerStore } from '../ledger/store.js';
  * @param indexLegacy indexes entries an earlier version wrote (`indexed` under the settings' policy)
  */
 export async function openLedgerStore(ledger: LedgerLocation, indexLegacy?: IndexEntry): Promise<LedgerStore> {
+  if (ledger.kind === 'memory') {
+    const { createMemoryStore } = await import('../ledger/memory-store.js');
+    return createMemoryStore();
+  }
   if (ledger.kind === 'redis') {
     const { createRedisStore } = await import('../ledger/redis-store.js');
     return createRedisStore({ url: ledger.url, ...(indexLegacy ? { indexLegacy } : {}) });
