@@ -35,6 +35,22 @@ export class TokenError extends Error {
   }
 }
 
+const BEARER = 'Bearer ';
+
+/**
+ * The token a request carries, where the LiveKit server looks for it: the `Authorization:
+ * Bearer` header first (LiveKit's Node SDK, `@livekit/rtc-node`, sends only that), else the
+ * `access_token` query parameter (livekit-client in browsers, which cannot set headers on a
+ * WebSocket).
+ *
+ * @throws TokenError 401 when an Authorization header is present but is not `Bearer <token>`
+ */
+export function requestToken(authorization: string | undefined, queryToken: string | null): string | null {
+  if (authorization === undefined || authorization === '') return queryToken;
+  if (!authorization.startsWith(BEARER)) throw new TokenError(401, `invalid authorization header. Must start with ${BEARER}`);
+  return authorization.slice(BEARER.length);
+}
+
 interface VideoGrant {
   room?: unknown;
   roomJoin?: unknown;

@@ -40,9 +40,9 @@ function joinUrl(accessToken: string, request: Partial<JoinRequest> = {}): strin
   return `${server.url}/rtc/v1?access_token=${accessToken}&join_request=${Buffer.from(wrapped.toBinary()).toString('base64url')}`;
 }
 
-/** A signalling client that collects every response. */
-async function connect(url: string) {
-  const socket = new WebSocket(url);
+/** A signalling client that collects every response (sending `headers` on the upgrade, as LiveKit's Node SDK does). */
+async function connect(url: string, headers: Record<string, string> = {}) {
+  const socket = new WebSocket(url, { headers });
   const received: SignalResponse[] = [];
   socket.on('message', (data: Buffer) => received.push(SignalResponse.fromBinary(new Uint8Array(data))));
   await new Promise((resolve, reject) => {
@@ -64,6 +64,35 @@ async function connect(url: string) {
   const send = (message: SignalRequest['message']) => socket.send(new SignalRequest({ message }).toBinary());
   return { socket, received, next, send };
 }
+
+/** The join URL without the token in it: what a client sending `Authorization: Bearer` uses. */
+const joinUrlWithoutToken = async (request: Partial<JoinRequest> = {}) => joinUrl('', request).replace('access_token=&', '');
+
+describe('the token, where the LiveKit server reads it', () => {
+  it('is taken from Authorization: Bearer (LiveKit Node SDK) on /rtc/v1 and on /rtc/v1/validate, before any query token', async () => {
+    const bearer = { authorization: `Bearer ${await token('node-sdk')}` };
+    const client = await connect(await joinUrlWithoutToken(), bearer);
+    const join = (await client.next('join')).message;
+    expect(join.case === 'join' && join.value.participant?.identity).toBe('node-sdk');
+    client.socket.close();
+
+    // Clients validate with the same query as the join, on the same path plus /validate.
+    const validateUrl = (await joinUrlWithoutToken()).replace('ws:', 'http:').replace('/rtc/v1?', '/rtc/v1/validate?');
+    const validate = await fetch(validateUrl, { headers: bearer });
+    expect([validate.status, await validate.text()]).toEqual([200, 'success']);
+    // The header wins over a (bad) query token, as on the real server.
+    const both = await fetch(`${server.url.replace('ws:', 'http:')}/rtc/validate?access_token=garbage`, { headers: bearer });
+    expect(both.status).toBe(200);
+  });
+
+  it('refuses an Authorization header that is not Bearer, and a bad Bearer token, with 401', async () => {
+    const validate = (headers: Record<string, string>) => fetch(`${server.url.replace('ws:', 'http:')}/rtc/validate?access_token=${'x'}`, { headers });
+    const basic = await validate({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    expect([basic.status, await basic.text()]).toEqual([401, 'invalid authorization header. Must start with Bearer ']);
+    expect((await validate({ authorization: 'Bearer not.a.jwt' })).status).toBe(401);
+    await expect(connect(await joinUrlWithoutToken(), { authorization: 'Token abc' })).rejects.toThrow(/401/);
+  });
+});
 
 describe('LiveKit-protocol server', () => {
   it('answers a join with what livekit-client requires', async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { verifyAccessToken, TokenError, type ApiCredentials, type JoinGrant } from './auth.js';
+import { requestToken, verifyAccessToken, TokenError, type ApiCredentials, type JoinGrant } from './auth.js';
 import { JoinParamsError, parseJoinParams, type JoinParams } from './join-params.js';
 import { RoomParticipant } from './participant.js';
 import { ParticipantConnection, type ConnectionSettings } from './participant-connection.js';
@@ -61,10 +61,10 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
   const connections = new Map<string, ParticipantConnection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
-  async function authorise(url: URL): Promise<{ params: JoinParams; grant: JoinGrant }> {
+  async function authorise(url: URL, authorization: string | undefined): Promise<{ params: JoinParams; grant: JoinGrant }> {
     const params = parseJoinParams(url);
     if (!params) throw new TokenError(401, 'not a signalling path');
-    const grant = await verifyAccessToken(params.token, options.credentials);
+    const grant = await verifyAccessToken(requestToken(authorization, params.token), options.credentials);
     return { params, grant };
   }
 
@@ -78,7 +78,7 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
     }
     url.pathname = url.pathname.replace(/\/validate\/?$/, '');
     try {
-      await authorise(url);
+      await authorise(url, request.headers.authorization);
       response.writeHead(200, { 'Content-Type': 'text/plain' }).end('success');
     } catch (error) {
       const status = statusOf(error);
@@ -90,7 +90,7 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
     const url = new URL(request.url ?? '/', 'http://sandbox');
     let authorised: { params: JoinParams; grant: JoinGrant };
     try {
-      authorised = await authorise(url);
+      authorised = await authorise(url, request.headers.authorization);
     } catch (error) {
       rejectUpgrade(socket, statusOf(error), messageOf(error));
       return;
