@@ -83,7 +83,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
     apiKey,
     port: options.equosPort ?? 0,
     livekit: { url: livekit.url, ...credentials },
-    thumbnails: { 'sandbox-avatar': media.thumbnailPng },
+    thumbnails: { 'sandbox-avatar': media.thumbnailPng, 'sandbox-character': media.thumbnailPng },
     extend: (app) => app.route('/__sandbox', controlRoutes({ livekit, scenarios, avatars })),
   });
 

@@ -6,9 +6,10 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { CreateEquosSessionRequest, EquosSession } from '../../contract/equos/v1.js';
+import type { EquosConversation, StartConversationRequest } from '../../contract/equos/v3.js';
 import { FaultPlan, isFault, type Fault, type FaultRoute } from './faults.js';
 import { mintLiveKitToken, type LiveKitCredentials } from './livekit-token.js';
-import { DoubleState } from './state.js';
+import { DoubleState, type DoubleSession } from './state.js';
 
 /** An avatar the double knows. */
 export interface DoubleAvatar {
@@ -23,8 +24,10 @@ export interface EquosApiDoubleOptions {
   apiKey: string;
   /** The LiveKit server whose tokens the double mints [a placeholder on 127.0.0.1:7880]. */
   livekit?: LiveKitCredentials;
-  /** Known avatars by id; unknown ids get a generated one. */
+  /** Known avatars (v1) by id; unknown ids get a generated one. */
   avatars?: Record<string, DoubleAvatar>;
+  /** Known characters (v3) by id, their `identity` the avatar's LiveKit identity; unknown ids get a generated one. */
+  characters?: Record<string, DoubleAvatar>;
   /**
    * End sessions by themselves when `maxDuration` passes, as Equos does [true]. Off, only stops
    * end them: the worst case for a bill, used to prove the token server's own guarantees.
@@ -54,6 +57,11 @@ export const SANDBOX_AVATARS: Record<string, DoubleAvatar> = {
   'sandbox-avatar': { identity: 'sandbox-avatar', name: 'Ava' },
 };
 
+/** The demo avatar as a v3 character (its face, voice and brain in one). */
+export const SANDBOX_CHARACTERS: Record<string, DoubleAvatar> = {
+  'sandbox-character': { identity: 'sandbox-avatar', name: 'Ava' },
+};
+
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
 /**
@@ -68,6 +76,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
   const faults = new FaultPlan();
   const livekit = options.livekit ?? DEFAULT_LIVEKIT;
   const avatars = options.avatars ?? SANDBOX_AVATARS;
+  const characters = options.characters ?? SANDBOX_CHARACTERS;
   const app = new Hono<{ Bindings: HttpBindings }>();
   let sequence = 0;
 
@@ -90,6 +99,37 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     return fault?.kind === 'delay' ? undefined : fault;
   }
 
+  /** Starts a session of either generation in the one state (the LiveKit room and the demo avatar follow it). */
+  async function startSession(
+    c: Ctx,
+    start: { generation: 'v1' | 'v3'; name: string; client: string | undefined; face: string; known: DoubleAvatar | undefined; agentId: string | null; visitor: { identity: string; name: string } | undefined; maxDuration: number | undefined; thumbnailOverride: string | undefined },
+  ): Promise<{ session: EquosSession; consumerAccessToken: string }> {
+    sequence += 1;
+    const now = new Date(state.now()).toISOString();
+    const id = `${start.generation === 'v3' ? 'conv' : 'ses'}_${sequence.toString(36)}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const avatar = start.known ?? { identity: `avatar-${start.face}`, name: `Avatar ${start.face}` };
+    const thumbnailUrl = options.thumbnails?.[start.face] ? new URL(`/avatars/${start.face}.png`, c.req.url).href : null;
+    const session: EquosSession = {
+      id,
+      organizationId: 'org_sandbox',
+      name: start.name,
+      client: start.client ?? null,
+      status: start.generation === 'v3' ? 'running' : 'starting',
+      host: { serverUrl: livekit.url },
+      avatarId: start.face,
+      avatar: { id: start.face, ...avatar, thumbnailUrl: start.thumbnailOverride ?? avatar.thumbnailUrl ?? thumbnailUrl },
+      agentId: start.agentId,
+      maxDuration: start.maxDuration ?? null,
+      startedAt: now,
+      endedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    state.start(session, start.generation);
+    const visitor = start.visitor ?? { identity: `consumer-${id}`, name: 'Visitor' };
+    return { session, consumerAccessToken: await mintLiveKitToken(livekit, { ...visitor, room: id }, state.now()) };
+  }
+
   app.post('/v1/sessions', async (c) => {
     const early = await enter(c, 'create');
     if (early instanceof Response) return early;
@@ -98,30 +138,18 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     if (problem) return equosError(c, 400, problem, 'VALIDATION_ERROR');
     const body = request as CreateEquosSessionRequest;
 
-    sequence += 1;
-    const now = new Date(state.now()).toISOString();
-    const id = `ses_${sequence.toString(36)}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    const avatar = avatars[body.avatar.id] ?? { identity: `avatar-${body.avatar.id}`, name: `Avatar ${body.avatar.id}` };
-    const thumbnailUrl = options.thumbnails?.[body.avatar.id] ? new URL(`/avatars/${body.avatar.id}.png`, c.req.url).href : null;
-    const session: EquosSession = {
-      id,
-      organizationId: 'org_sandbox',
+    const { session, consumerAccessToken } = await startSession(c, {
+      generation: 'v1',
       name: body.name,
-      client: body.client ?? null,
-      status: 'starting',
-      host: { serverUrl: livekit.url },
-      avatarId: body.avatar.id,
-      avatar: { id: body.avatar.id, ...avatar, thumbnailUrl: early?.kind === 'thumbnail' ? early.url : (avatar.thumbnailUrl ?? thumbnailUrl) },
+      client: body.client,
+      face: body.avatar.id,
+      known: avatars[body.avatar.id],
       agentId: body.agent?.id ?? null,
-      maxDuration: early?.kind === 'duration' ? early.seconds : (body.maxDuration ?? null),
-      startedAt: now,
-      endedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    state.start(session);
-    const visitor = body.consumerIdentity ?? { identity: `consumer-${id}`, name: 'Visitor' };
-    const consumerAccessToken = await mintLiveKitToken(livekit, { ...visitor, room: id }, state.now());
+      visitor: body.consumerIdentity,
+      maxDuration: early?.kind === 'duration' ? early.seconds : body.maxDuration,
+      thumbnailOverride: early?.kind === 'thumbnail' ? early.url : undefined,
+    });
+    const id = session.id;
     if (early?.kind === 'incomplete') return c.json({ session: { id } }, 201);
     return c.json({ session, consumerAccessToken }, 201);
   });
@@ -131,10 +159,10 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     const early = await enter(c, 'stop', id);
     if (early instanceof Response) return early;
     if (early?.kind === 'unconfirmed') {
-      const entry = state.sessions.get(id);
+      const entry = state.sessionOf(id, 'v1');
       return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
     }
-    const entry = state.end(id, 'stop');
+    const entry = state.sessionOf(id, 'v1') && state.end(id, 'stop');
     return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
   });
 
@@ -142,7 +170,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     const id = c.req.param('id');
     const early = await enter(c, 'get', id);
     if (early instanceof Response) return early;
-    const entry = state.sessions.get(id);
+    const entry = state.sessionOf(id, 'v1');
     return entry ? c.json(entry.session) : equosError(c, 404, 'Session not found', 'NOT_FOUND');
   });
 
@@ -153,10 +181,70 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
     const take = Math.min(100, Math.max(1, Number(c.req.query('take') ?? 10) || 10));
     const client = early?.kind === 'ignore-filter' ? undefined : c.req.query('client');
     const matching = [...state.sessions.values()]
+      .filter((entry) => entry.generation === 'v1')
       .map((entry) => entry.session)
       .filter((session) => client === undefined || session.client === client)
       .reverse();
     return c.json({ skip, take, total: matching.length, sessions: matching.slice(skip, skip + take) });
+  });
+
+  // The v3 conversations API: the same sessions, started with a character, in v3's shapes.
+  app.post('/v3/conversations', async (c) => {
+    const early = await enter(c, 'create');
+    if (early instanceof Response) return early;
+    const request = await c.req.json<unknown>().catch(() => undefined);
+    const problem = validateConversation(request);
+    if (problem) return equosError(c, 400, problem, 'VALIDATION_ERROR');
+    const body = request as StartConversationRequest;
+    const { session, consumerAccessToken } = await startSession(c, {
+      generation: 'v3',
+      name: body.name,
+      client: body.client,
+      face: body.characterId,
+      known: characters[body.characterId],
+      agentId: null,
+      visitor: body.consumer,
+      maxDuration: early?.kind === 'duration' ? early.seconds : body.maxSeconds,
+      thumbnailOverride: early?.kind === 'thumbnail' ? early.url : undefined,
+    });
+    state.sessions.get(session.id)!.templateVars = body.promptTemplateVars ?? null;
+    if (early?.kind === 'incomplete') return c.json({ conversation: { id: session.id } }, 201);
+    return c.json({ conversation: toConversation(state.sessions.get(session.id)!), consumerAccessToken }, 201);
+  });
+
+  app.post('/v3/conversations/:id/stop', async (c) => {
+    const id = c.req.param('id');
+    const early = await enter(c, 'stop', id);
+    if (early instanceof Response) return early;
+    const entry = state.sessionOf(id, 'v3');
+    if (early?.kind === 'unconfirmed') return entry ? c.json(toConversation(entry)) : c.json(null);
+    // As Equos documents it: null when already stopped or not found.
+    if (!entry || entry.session.endedAt) {
+      if (entry) state.end(id, 'stop');
+      return c.json(null);
+    }
+    return c.json(toConversation(state.end(id, 'stop')!));
+  });
+
+  app.get('/v3/conversations/:id', async (c) => {
+    const id = c.req.param('id');
+    const early = await enter(c, 'get', id);
+    if (early instanceof Response) return early;
+    const entry = state.sessionOf(id, 'v3');
+    return entry ? c.json(toConversation(entry)) : equosError(c, 404, 'Conversation not found', 'NOT_FOUND');
+  });
+
+  app.get('/v3/conversations', async (c) => {
+    const early = await enter(c, 'list');
+    if (early instanceof Response) return early;
+    const skip = Math.max(0, Number(c.req.query('skip') ?? 0) || 0);
+    const take = Number(c.req.query('take') ?? 20) || 20;
+    if (take < 1 || take > 50) return equosError(c, 400, 'take must be between 1 and 50', 'VALIDATION_ERROR');
+    const client = early?.kind === 'ignore-filter' ? undefined : c.req.query('client');
+    const matching = [...state.sessions.values()]
+      .filter((entry) => entry.generation === 'v3' && (client === undefined || entry.session.client === client))
+      .reverse();
+    return c.json({ skip, take, total: matching.length, conversations: matching.slice(skip, skip + take).map(toConversation) });
   });
 
   app.get('/avatars/:file{[\\w.-]+\\.png}', (c) => {
@@ -185,6 +273,45 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
 
   app.notFound((c) => equosError(c, 404, 'Not found', 'NOT_FOUND'));
   return { app, state, faults };
+}
+
+/** A session of the state in v3's shape. */
+function toConversation(entry: DoubleSession): EquosConversation {
+  const { session } = entry;
+  return {
+    id: session.id,
+    name: session.name,
+    characterId: session.avatar.id,
+    organizationId: session.organizationId ?? 'org_sandbox',
+    client: session.client ?? null,
+    status: session.endedAt ? 'ended' : 'running',
+    maxSeconds: session.maxDuration ?? null,
+    room: session.id,
+    serverUrl: session.host.serverUrl,
+    character: { id: session.avatar.id, name: session.avatar.name, livekitIdentity: session.avatar.identity, thumbnailUrl: session.avatar.thumbnailUrl ?? null },
+    promptTemplateVars: entry.templateVars ?? null,
+    startedAt: session.startedAt,
+    endedAt: session.endedAt ?? null,
+    createdAt: session.createdAt ?? session.startedAt,
+    updatedAt: session.updatedAt ?? session.startedAt,
+  };
+}
+
+function validateConversation(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'Body must be a JSON object';
+  const request = body as Record<string, unknown>;
+  if (typeof request.name !== 'string' || request.name.trim() === '') return 'name is required';
+  if (typeof request.characterId !== 'string' || request.characterId === '') return 'characterId is required';
+  if (request.client !== undefined && typeof request.client !== 'string') return 'client must be a string';
+  const consumer = request.consumer as { identity?: unknown; name?: unknown } | undefined;
+  if (consumer !== undefined && (typeof consumer.identity !== 'string' || typeof consumer.name !== 'string')) return 'consumer needs identity and name';
+  const max = request.maxSeconds;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max <= 0)) return 'maxSeconds must be a positive integer';
+  const vars = request.promptTemplateVars;
+  if (vars !== undefined && (typeof vars !== 'object' || vars === null || Object.values(vars).some((value) => typeof value !== 'string'))) {
+    return 'promptTemplateVars must map names to strings';
+  }
+  return undefined;
 }
 
 function validateCreate(body: unknown): string | undefined {

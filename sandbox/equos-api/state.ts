@@ -10,7 +10,11 @@ export type EndReason = 'stop' | 'max-duration';
 
 /** A session as the double keeps it. */
 export interface DoubleSession {
+  /** Started as a v1 session or a v3 conversation (each API sees only its own). */
+  generation: 'v1' | 'v3';
   session: EquosSession;
+  /** The page's template variables a v3 start carried. */
+  templateVars?: Record<string, string> | null;
   /** Every stop call that reached this session, the idempotent repeats included. */
   stopCalls: number;
   endedBy?: EndReason;
@@ -60,14 +64,20 @@ export class DoubleState {
     return this.calls.filter((call) => call.route === route && (sessionId === undefined || call.sessionId === sessionId));
   }
 
+  /** The session `id` if it was started through API generation `generation`. */
+  sessionOf(id: string, generation: 'v1' | 'v3'): DoubleSession | undefined {
+    const entry = this.sessions.get(id);
+    return entry?.generation === generation ? entry : undefined;
+  }
+
   /** Sessions not yet ended. */
   running(): DoubleSession[] {
     return [...this.sessions.values()].filter((entry) => !entry.session.endedAt);
   }
 
   /** Adds a session and schedules its end after `maxDuration` seconds, like Equos does. */
-  start(session: EquosSession): void {
-    this.sessions.set(session.id, { session, stopCalls: 0 });
+  start(session: EquosSession, generation: 'v1' | 'v3' = 'v1'): void {
+    this.sessions.set(session.id, { generation, session, stopCalls: 0 });
     if (session.maxDuration && this.#autoEnd) {
       const timer = setTimeout(() => this.end(session.id, 'max-duration'), session.maxDuration * 1000);
       timer.unref?.();

@@ -10,7 +10,10 @@
  */
 import type { Hono } from 'hono';
 import { orphanMinAgeMs as orphanAgeOf, type Settings } from './config/settings.js';
+import { generationOf } from './config/presets.js';
 import { createEquosClient } from './equos/client.js';
+import { upstreamOf } from './equos/upstream.js';
+import { createEquosV3Client } from './equos/v3-client.js';
 import { createEquosGateway } from './equos/gateway.js';
 import type { EquosClientLike } from './equos/sdk.js';
 import type { AppEnv } from './http/app-env.js';
@@ -90,8 +93,14 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   const now = deps.now ?? Date.now;
   const { store } = deps;
   if (!store) throw new TypeError('createTokenServer: pass deps.store, the session ledger (openLedgerStore(settings.ledger) on Node, createMemoryStore() in tests).');
-  const client = deps.equos ?? (settings.equos ? createEquosClient(settings.equos) : undefined);
+  const generation = generationOf(settings.presets);
+  if (typeof generation === 'object') throw new TypeError(`createTokenServer: ${generation.mixed}`);
+  const client = deps.equos ?? (settings.equos ? (generation === 'v3' ? createEquosV3Client(settings.equos) : createEquosClient(settings.equos)) : undefined);
   if (!client) throw new TypeError('createTokenServer: set settings.equos ({ apiKey, endpoint }) or pass deps.equos (an Equos SDK client).');
+  const upstream = upstreamOf(client);
+  if (upstream.generation !== generation) {
+    throw new TypeError(`createTokenServer: the presets are of the ${generation} API but the Equos client given speaks ${upstream.generation} (${generation === 'v3' ? 'client.conversations' : 'client.sessions'} is needed).`);
+  }
   if (!settings.presets.some((preset) => preset.name === settings.defaultPreset)) {
     throw new TypeError(`createTokenServer: defaultPreset "${settings.defaultPreset}" is not one of the presets.`);
   }
@@ -100,7 +109,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   // A ledger that cannot be read answers 503 ledger-unavailable, whoever asks.
   const clientTag = () => ledgerStep(async () => (await deployment()).clientTag);
   const sessionSecret = () => ledgerStep(async () => (await deployment()).sessionSecret);
-  const equos = createEquosGateway(client.sessions, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
+  const equos = createEquosGateway(upstream, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
   const orphanMinAgeMs = orphanAgeOf(settings);
   const ledger = createSessionLedger(store, ledgerPolicyOf(settings));

@@ -32,6 +32,8 @@ export interface FaultRunOptions {
   killAt: number[];
   /** Live visitors of the second deployment on the same organisation [8]. */
   neighbours?: number;
+  /** Equos' API generation: v1 sessions (avatar presets) or v3 conversations (character presets) [v1]. */
+  generation?: 'v1' | 'v3';
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -103,9 +105,10 @@ function random(seed: number): () => number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The environment of a token server process in front of the double at `endpoint`. */
-function serverEnv(port: number, endpoint: string, dir: string, maxDurationS: number): Record<string, string> {
+function serverEnv(port: number, endpoint: string, dir: string, maxDurationS: number, generation: 'v1' | 'v3'): Record<string, string> {
   const presetsFile = join(dir, 'presets.json');
-  writeFileSync(presetsFile, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: maxDurationS }] }));
+  const face = generation === 'v3' ? { character_id: 'character-1' } : { avatar_id: 'avatar-1' };
+  writeFileSync(presetsFile, JSON.stringify({ presets: [{ name: 'default', ...face, max_duration_s: maxDurationS }] }));
   return {
     PORT: String(port),
     EQUOS_API_KEY: API_KEY,
@@ -147,7 +150,8 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   const dir = mkdtempSync(join(tmpdir(), 'fault-run-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = serverEnv(port, equos.url, dir, options.maxDurationS);
+  const generation = options.generation ?? 'v1';
+  const env = serverEnv(port, equos.url, dir, options.maxDurationS, generation);
 
   let server: ServerProcess | undefined;
   async function startServer(): Promise<void> {
@@ -166,7 +170,7 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   const neighbourDir = mkdtempSync(join(tmpdir(), 'fault-run-neighbour-'));
   const neighbourPort = await freePort();
   const neighbourBase = `http://127.0.0.1:${neighbourPort}`;
-  const neighbour = spawnTokenServer(serverEnv(neighbourPort, equos.url, neighbourDir, 600));
+  const neighbour = spawnTokenServer(serverEnv(neighbourPort, equos.url, neighbourDir, 600, generation));
   await neighbour.ready();
   const neighbourSessions: Array<{ session_id: string; stop_token: string }> = [];
   for (let index = 0; index < (options.neighbours ?? 8); index += 1) {
@@ -183,12 +187,14 @@ export async function runFaultInjection(options: FaultRunOptions): Promise<Fault
   })();
   const otherApplication: string[] = [];
   for (const client of ['another-app', 'equos-avatar', undefined]) {
-    const created = await fetch(`${equos.url}/v1/sessions`, {
+    const face = generation === 'v3' ? { characterId: 'character-1' } : { avatar: { id: 'avatar-1' } };
+    const created = await fetch(`${equos.url}/${generation === 'v3' ? 'v3/conversations' : 'v1/sessions'}`, {
       method: 'POST',
       headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'another application', avatar: { id: 'avatar-1' }, ...(client ? { client } : {}) }),
+      body: JSON.stringify({ name: 'another application', ...face, ...(client ? { client } : {}) }),
     });
-    otherApplication.push(((await created.json()) as { session: { id: string } }).session.id);
+    const answer = (await created.json()) as { session?: { id: string }; conversation?: { id: string } };
+    otherApplication.push((answer.session ?? answer.conversation)!.id);
   }
   const notOurs = new Set([...neighbourSessions.map((session) => session.session_id), ...otherApplication]);
 

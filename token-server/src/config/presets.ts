@@ -5,20 +5,41 @@
  */
 import type { PublicPreset } from '../../../contract/token-server-api.js';
 import { isEquosId } from '../equos/ids.js';
+import type { EquosFace, EquosGeneration } from '../equos/upstream.js';
 import { isJsonObject } from '../internal/json.js';
 
-/** One configured conversation partner. */
-export interface Preset {
+interface PresetBase {
   /** Public name the browser sends, e.g. `default` or `sales`. */
   name: string;
   /** Shown on the launcher, e.g. "Jeremy". */
   displayName: string;
   thumbnailUrl?: string;
-  /** Omit when the avatar carries its own agent. */
-  agentId?: string;
-  avatarId: string;
   /** The session ends by itself after this many seconds. */
   maxDurationS: number;
+}
+
+/**
+ * One configured conversation partner: a v1 avatar (and its agent, unless the avatar carries
+ * one) or a v3 character (face, voice and brain in one). Its kind says which Equos API
+ * generation the deployment speaks.
+ */
+export type Preset = PresetBase &
+  ({ avatarId: string; agentId?: string; characterId?: undefined } | { characterId: string; avatarId?: undefined; agentId?: undefined });
+
+/** Who a preset starts, for the Equos gateway. */
+export function faceOf(preset: Preset): EquosFace {
+  if (preset.characterId !== undefined) return { generation: 'v3', characterId: preset.characterId };
+  return { generation: 'v1', avatarId: preset.avatarId, ...(preset.agentId ? { agentId: preset.agentId } : {}) };
+}
+
+/**
+ * The API generation of a deployment's presets: all of one (a customer's Equos organisation
+ * is set up with avatars and agents, or with characters), or a message saying why not.
+ */
+export function generationOf(presets: readonly Preset[]): EquosGeneration | { mixed: string } {
+  const generations = new Set(presets.map((preset) => faceOf(preset).generation));
+  if (generations.size === 1) return [...generations][0]!;
+  return { mixed: 'presets name both characters (v3) and avatars (v1); one deployment speaks one Equos API generation.' };
 }
 
 /** Bounds on a session's maximum duration, in seconds. */
@@ -65,13 +86,18 @@ export function readPresetsJson(
   const presets = parsed.presets.map((entry: unknown, index): Preset => {
     const at = `presets[${index}]`;
     if (!isJsonObject(entry)) return fail(at, 'must be an object.');
-    const { name, display_name, agent_id, avatar_id, thumbnail_url, max_duration_s } = entry;
+    const { name, display_name, agent_id, avatar_id, character_id, thumbnail_url, max_duration_s } = entry;
     if (typeof name !== 'string' || !isPresetName(name)) {
       return fail(`${at}.name`, 'must be 1–64 lowercase letters, digits, _ or -, starting with a letter or digit.');
     }
-    if (typeof avatar_id !== 'string' || !isEquosId(avatar_id)) return fail(`${at}.avatar_id`, 'must be an Equos avatar id.');
-    if (agent_id !== undefined && (typeof agent_id !== 'string' || !isEquosId(agent_id))) {
-      return fail(`${at}.agent_id`, 'must be an Equos agent id.');
+    if (character_id !== undefined) {
+      if (typeof character_id !== 'string' || !isEquosId(character_id)) return fail(`${at}.character_id`, 'must be an Equos character id.');
+      if (avatar_id !== undefined || agent_id !== undefined) return fail(`${at}.character_id`, 'names a v3 character: leave out avatar_id and agent_id (v1).');
+    } else {
+      if (typeof avatar_id !== 'string' || !isEquosId(avatar_id)) return fail(`${at}.avatar_id`, 'must be an Equos avatar id (or name a v3 character_id instead).');
+      if (agent_id !== undefined && (typeof agent_id !== 'string' || !isEquosId(agent_id))) {
+        return fail(`${at}.agent_id`, 'must be an Equos agent id.');
+      }
     }
     if (display_name !== undefined && (typeof display_name !== 'string' || display_name.trim() === '')) {
       return fail(`${at}.display_name`, 'must be a non-empty string.');
@@ -83,11 +109,11 @@ export function readPresetsJson(
     if (typeof maxDurationS !== 'number' || !Number.isInteger(maxDurationS) || maxDurationS < SESSION_SECONDS_RANGE.min || maxDurationS > maxSessionSeconds) {
       return fail(`${at}.max_duration_s`, `must be a whole number of seconds from ${SESSION_SECONDS_RANGE.min} to MAX_SESSION_SECONDS (${maxSessionSeconds}).`);
     }
+    const face = typeof character_id === 'string' ? { characterId: character_id } : { avatarId: avatar_id as string, ...(typeof agent_id === 'string' ? { agentId: agent_id } : {}) };
     return {
       name,
       displayName: (typeof display_name === 'string' ? display_name.trim() : name).slice(0, MAX_DISPLAY_NAME),
-      avatarId: avatar_id,
-      ...(typeof agent_id === 'string' ? { agentId: agent_id } : {}),
+      ...face,
       ...(typeof thumbnail_url === 'string' ? { thumbnailUrl: thumbnail_url } : {}),
       maxDurationS,
     };
@@ -97,6 +123,8 @@ export function readPresetsJson(
     if (names.has(preset.name)) fail('presets', `name "${preset.name}" appears twice.`);
     names.add(preset.name);
   }
+  const generation = generationOf(presets);
+  if (typeof generation === 'object') return fail('presets', generation.mixed);
   const defaultPreset = parsed.default ?? presets[0]?.name;
   if (typeof defaultPreset !== 'string' || !names.has(defaultPreset)) {
     return fail('default', 'must be the name of one of the presets.');
@@ -104,13 +132,13 @@ export function readPresetsJson(
   return { presets, defaultPreset };
 }
 
-/** The `default` preset from single values (the `EQUOS_AVATAR_*` variables). */
-export function singlePreset(values: { avatarId: string; agentId?: string | undefined; displayName: string; thumbnailUrl?: string | undefined; maxDurationS: number }): Preset {
+/** The `default` preset from single values (the `EQUOS_AVATAR_*`, `EQUOS_CHARACTER_ID` variables). */
+export function singlePreset(values: { avatarId?: string | undefined; agentId?: string | undefined; characterId?: string | undefined; displayName: string; thumbnailUrl?: string | undefined; maxDurationS: number }): Preset {
+  const face = values.characterId ? { characterId: values.characterId } : { avatarId: values.avatarId ?? '', ...(values.agentId ? { agentId: values.agentId } : {}) };
   return {
     name: 'default',
     displayName: values.displayName.slice(0, MAX_DISPLAY_NAME),
-    avatarId: values.avatarId,
-    ...(values.agentId ? { agentId: values.agentId } : {}),
+    ...face,
     ...(values.thumbnailUrl ? { thumbnailUrl: values.thumbnailUrl } : {}),
     maxDurationS: values.maxDurationS,
   };

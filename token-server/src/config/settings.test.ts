@@ -238,6 +238,24 @@ describe('readSettings', () => {
     });
   });
 
+  it('reads a v3 character for the default preset (EQUOS_CHARACTER_ID), alone', () => {
+    const { config } = settingsOf({ EQUOS_API_KEY: KEY, EQUOS_CHARACTER_ID: 'char_1', EQUOS_AVATAR_NAME: 'Ava' });
+    expect(config.presets).toEqual([{ name: 'default', displayName: 'Ava', characterId: 'char_1', maxDurationS: 600 }]);
+    expect(settingsOf({ EQUOS_CHARACTER_ID: 'sandbox-character' }).config.presets[0]).toMatchObject({ characterId: 'sandbox-character', displayName: 'Ava' });
+    expect(configError({ ...production, EQUOS_CHARACTER_ID: 'char_1' }).variable).toBe('EQUOS_CHARACTER_ID');
+    expect(configError({ EQUOS_API_KEY: KEY, EQUOS_CHARACTER_ID: 'has space' }).variable).toBe('EQUOS_CHARACTER_ID');
+  });
+
+  it('reads character presets from PRESETS_FILE, and refuses a file mixing generations or a preset naming both', () => {
+    const env = { EQUOS_API_KEY: KEY, PRESETS_FILE: '/p.json' };
+    const read = (presets: unknown[]) => settingsOf(env, () => JSON.stringify({ presets }));
+    expect(read([{ name: 'sales', character_id: 'char_2', max_duration_s: 120 }]).config.presets).toEqual([{ name: 'sales', displayName: 'sales', characterId: 'char_2', maxDurationS: 120 }]);
+    const mixed = configError(env, { '/p.json': JSON.stringify({ presets: [{ name: 'a', character_id: 'c' }, { name: 'b', avatar_id: 'x' }] }) });
+    expect(mixed.message).toMatch(/one Equos API generation/);
+    const both = configError(env, { '/p.json': JSON.stringify({ presets: [{ name: 'a', character_id: 'c', avatar_id: 'x' }] }) });
+    expect(both.message).toMatch(/presets\[0\]\.character_id/);
+  });
+
   it('requires an avatar id with a real API key (and no presets file)', () => {
     expect(configError({ EQUOS_API_KEY: KEY }).variable).toBe('EQUOS_AVATAR_ID');
   });

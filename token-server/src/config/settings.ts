@@ -193,6 +193,7 @@ export const ENVIRONMENT_VARIABLES = [
   'EQUOS_ENDPOINT',
   'EQUOS_AVATAR_ID',
   'EQUOS_AGENT_ID',
+  'EQUOS_CHARACTER_ID',
   'EQUOS_AVATAR_NAME',
   'EQUOS_AVATAR_THUMBNAIL_URL',
   'PRESETS_FILE',
@@ -367,15 +368,22 @@ function readEquosConnection(env: Env): EquosConnection | null {
 function presetFromEnv(env: Env, hasApiKey: boolean, maxSessionSeconds: number): Preset {
   const avatarId = nonEmpty(env.EQUOS_AVATAR_ID);
   const agentId = nonEmpty(env.EQUOS_AGENT_ID);
-  if (avatarId === undefined && hasApiKey) {
-    throw new ConfigError('EQUOS_AVATAR_ID', 'is required with EQUOS_API_KEY (or name your avatars in PRESETS_FILE).');
+  const characterId = nonEmpty(env.EQUOS_CHARACTER_ID);
+  if (avatarId === undefined && characterId === undefined && hasApiKey) {
+    throw new ConfigError('EQUOS_AVATAR_ID', 'is required with EQUOS_API_KEY: an avatar (v1), or set EQUOS_CHARACTER_ID for a character (v3), or name them in PRESETS_FILE.');
   }
-  for (const [variable, value] of [['EQUOS_AVATAR_ID', avatarId], ['EQUOS_AGENT_ID', agentId]] as const) {
+  if (characterId !== undefined && (avatarId !== undefined || agentId !== undefined)) {
+    throw new ConfigError('EQUOS_CHARACTER_ID', 'names a v3 character: leave EQUOS_AVATAR_ID and EQUOS_AGENT_ID (v1) unset.');
+  }
+  for (const [variable, value] of [['EQUOS_AVATAR_ID', avatarId], ['EQUOS_AGENT_ID', agentId], ['EQUOS_CHARACTER_ID', characterId]] as const) {
     if (value !== undefined && !isEquosId(value)) throw new ConfigError(variable, 'must be an Equos id (letters, digits, . _ : -).');
   }
   const thumbnailUrl = nonEmpty(env.EQUOS_AVATAR_THUMBNAIL_URL);
   if (thumbnailUrl !== undefined && !isHttpUrl(thumbnailUrl)) throw new ConfigError('EQUOS_AVATAR_THUMBNAIL_URL', 'must be an http(s) URL.');
   const sandbox = hasApiKey ? undefined : DEFAULTS.sandboxPreset;
+  if (characterId !== undefined) {
+    return singlePreset({ characterId, displayName: nonEmpty(env.EQUOS_AVATAR_NAME) ?? sandbox?.displayName ?? DEFAULTS.displayName, thumbnailUrl, maxDurationS: maxSessionSeconds });
+  }
   return singlePreset({
     avatarId: avatarId ?? sandbox?.avatarId ?? '',
     agentId: agentId ?? sandbox?.agentId,

@@ -5,6 +5,7 @@ import { startEquosApiDouble, type RunningEquosApiDouble } from '../../../sandbo
 import { TEST_API_KEY } from '../../test/harness.js';
 import { createEquosClient } from './client.js';
 import { EquosApiError } from './errors.js';
+import { v1Upstream } from './upstream.js';
 import { createEquosGateway } from './gateway.js';
 
 let equos: RunningEquosApiDouble;
@@ -66,11 +67,11 @@ describe('createEquosClient', () => {
 
   it('times out under the gateway’s deadline, which aborts the request itself, and a retried get goes through', async () => {
     equos.faults.inject('get', { kind: 'delay', ms: 1500 });
-    const gateway = createEquosGateway(client().sessions, { deadlines: { create: 500, stop: 500, get: 500, list: 500 }, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, secrets: [TEST_API_KEY] });
+    const gateway = createEquosGateway(v1Upstream(client().sessions), { deadlines: { create: 500, stop: 500, get: 500, list: 500 }, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, secrets: [TEST_API_KEY] });
     const started = performance.now();
     expect(await failure(gateway.get('x'))).toMatchObject({ kind: 'timeout', retryable: true });
     expect(performance.now() - started).toBeLessThan(1400);
-    const retried = createEquosGateway(client().sessions, { deadlines: { create: 500, stop: 500, get: 500, list: 500 }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, secrets: [TEST_API_KEY] });
+    const retried = createEquosGateway(v1Upstream(client().sessions), { deadlines: { create: 500, stop: 500, get: 500, list: 500 }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, secrets: [TEST_API_KEY] });
     const { session } = await client().sessions.create(request);
     equos.faults.inject('get', { kind: 'delay', ms: 1500 });
     expect((await retried.get(session.id)).id).toBe(session.id);

@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EquosApiError } from './errors.js';
 import { createEquosGateway, type EquosGatewayOptions } from './gateway.js';
+import { v1Upstream, type StartRequest } from './upstream.js';
+
+const START: StartRequest = { name: 'n', client: 't', face: { generation: 'v1', avatarId: 'a' }, visitor: { identity: 'v', name: 'V' }, maxDurationS: 60 };
 import type { EquosSession } from '../../../contract/equos/v1.js';
 import type { EquosSessionsApi } from './sdk.js';
 
@@ -40,7 +43,7 @@ const DEADLINES = { create: 15_000, stop: 8000, get: 5000, list: 10_000 };
 
 /** The gateway with these options (deadlines and retries as given, else the defaults' shape). */
 const gatewayOver = (api: EquosSessionsApi, options: { stopRetry?: EquosGatewayOptions['retry']; deadlines?: Partial<EquosGatewayOptions['deadlines']>; secrets?: string[] } = {}) =>
-  createEquosGateway(api, { deadlines: { ...DEADLINES, ...options.deadlines }, retry: options.stopRetry ?? noWait, secrets: options.secrets ?? [] });
+  createEquosGateway(v1Upstream(api), { deadlines: { ...DEADLINES, ...options.deadlines }, retry: options.stopRetry ?? noWait, secrets: options.secrets ?? [] });
 
 describe('createEquosGateway', () => {
   it('retries stop on 5xx, 429, timeouts and network failures, then returns the session', async () => {
@@ -53,7 +56,7 @@ describe('createEquosGateway', () => {
       ],
     });
     const stopped = await gatewayOver(api, { stopRetry: noWait }).stop('ses_1');
-    expect(stopped.endedAt).toBeTruthy();
+    expect(stopped?.endedAt).toBeTruthy();
     expect(calls).toEqual(['stop', 'stop', 'stop', 'stop']);
   });
 
@@ -77,7 +80,7 @@ describe('createEquosGateway', () => {
 
   it('never retries create', async () => {
     const { api, calls } = scripted({ create: [() => Promise.reject(new EquosApiError('http', 'x', { status: 503 }))] });
-    await expect(gatewayOver(api, { stopRetry: noWait }).create({ name: 'n', avatar: { id: 'a' } })).rejects.toMatchObject({
+    await expect(gatewayOver(api, { stopRetry: noWait }).create(START)).rejects.toMatchObject({
       status: 503,
     });
     expect(calls).toEqual(['create']);
@@ -88,7 +91,7 @@ describe('createEquosGateway', () => {
     try {
       const hung = { create: () => new Promise(() => {}), stop: () => new Promise(() => {}), get: () => new Promise(() => {}) };
       const gateway = gatewayOver(hung as unknown as EquosSessionsApi, { deadlines: { create: 1000 } });
-      const pending = gateway.create({ name: 'n', avatar: { id: 'a' } });
+      const pending = gateway.create(START);
       const assertion = expect(pending).rejects.toMatchObject({ kind: 'timeout' });
       await vi.advanceTimersByTimeAsync(1000);
       await assertion;
@@ -99,7 +102,7 @@ describe('createEquosGateway', () => {
 
   it('says how long one stop and its check can take at worst, so claims can outlive it', () => {
     const { api } = scripted({});
-    const gateway = createEquosGateway(api, { deadlines: { ...DEADLINES, stop: 1000, get: 700 }, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 150 }, secrets: [] });
+    const gateway = createEquosGateway(v1Upstream(api), { deadlines: { ...DEADLINES, stop: 1000, get: 700 }, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 150 }, secrets: [] });
     expect(gateway.worstStopMs).toBe(3 * 1000 + 100 + 150 + 3 * 700 + 100 + 150);
   });
 

@@ -4,17 +4,10 @@
  * injected SDK instance alike, so the guarantees do not depend on which one is in use, and
  * it is the only place with timers on Equos calls: what the settings say is what happens.
  */
-import type {
-  CreateEquosSessionRequest,
-  CreateEquosSessionResponse,
-  EquosSession,
-  ListEquosSessionsParams,
-  ListEquosSessionsResponse,
-} from '../../../contract/equos/v1.js';
 import type { EquosDeadlines } from '../config/settings.js';
 import { EquosApiError, toEquosApiError } from './errors.js';
 import { retry, type RetryOptions } from './retry.js';
-import type { EquosSessionsApi } from './sdk.js';
+import type { EquosGeneration, EquosUpstream, StartedSession, StartRequest, UpstreamSession } from './upstream.js';
 
 /** Options of `createEquosGateway`. */
 export interface EquosGatewayOptions {
@@ -25,18 +18,20 @@ export interface EquosGatewayOptions {
   secrets: readonly string[];
 }
 
-/** What the use cases call. Every method throws only `EquosApiError`. */
+/** What the use cases call, on either API generation. Every method throws only `EquosApiError`. */
 export interface EquosGateway {
+  readonly generation: EquosGeneration;
   /** Starts a session. Never retried: a second create could start a second billed session. */
-  create(request: CreateEquosSessionRequest): Promise<CreateEquosSessionResponse>;
+  create(request: StartRequest): Promise<StartedSession>;
   /**
    * Asks Equos to stop a session, retrying 5xx, 429, timeouts and network failures. What it
    * answers is not proof of the end (../sessions/stop-session.ts checks it).
    */
-  stop(id: string): Promise<EquosSession>;
-  get(id: string): Promise<EquosSession>;
-  /** Lists sessions (for the orphan sweep); absent when the client cannot list. */
-  list?(params: ListEquosSessionsParams): Promise<ListEquosSessionsResponse>;
+  stop(id: string): Promise<UpstreamSession | null>;
+  get(id: string): Promise<UpstreamSession>;
+  /** Lists sessions of a tag (for the sweep), in pages of at most `maxPage`; absent when the client cannot list. */
+  list?(params: { client: string; skip: number; take: number }): Promise<{ total: number; sessions: UpstreamSession[] }>;
+  readonly maxPage: number;
   /**
    * The longest one stop can take (`stop()` and the `get()` that checks it) with every
    * attempt timing out: a claim on a session being stopped must outlive it, so that two live
@@ -46,12 +41,12 @@ export interface EquosGateway {
 }
 
 /**
- * Wraps `sessions` (ours or the SDK's `client.sessions`).
+ * Wraps Equos' API (ours or an SDK's, of either generation: see ./upstream.ts).
  *
  * @example
- * const equos = createEquosGateway(Equos.client(key).sessions, { deadlines, retry, secrets: [key] });
+ * const equos = createEquosGateway(upstreamOf(Equos.client(key)), { deadlines, retry, secrets: [key] });
  */
-export function createEquosGateway(sessions: EquosSessionsApi, options: EquosGatewayOptions): EquosGateway {
+export function createEquosGateway(upstream: EquosUpstream, options: EquosGatewayOptions): EquosGateway {
   const { deadlines, secrets } = options;
   const retryable = (error: unknown) => toEquosApiError(error).retryable;
   const again = <T>(operation: () => Promise<T>) => retry(operation, retryable, options.retry);
@@ -78,17 +73,19 @@ export function createEquosGateway(sessions: EquosSessionsApi, options: EquosGat
     }
   }
 
-  const get = (id: string) => withDeadline('get', (signal) => sessions.get(id, { signal }));
+  const get = (id: string) => withDeadline('get', (signal) => upstream.get(id, { signal }));
 
   const { attempts, baseDelayMs, maxDelayMs } = options.retry;
   let waits = 0;
   for (let attempt = 1; attempt < attempts; attempt += 1) waits += Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
 
   return {
-    create: (request) => withDeadline('create', (signal) => sessions.create(request, { signal })),
-    stop: (id) => again(() => withDeadline('stop', (signal) => sessions.stop(id, { signal }))),
+    generation: upstream.generation,
+    maxPage: upstream.maxPage,
+    create: (request) => withDeadline('create', (signal) => upstream.start(request, { signal })),
+    stop: (id) => again(() => withDeadline('stop', (signal) => upstream.stop(id, { signal }))),
     get: (id) => again(() => get(id)),
-    ...(sessions.list ? { list: (params: ListEquosSessionsParams) => again(() => withDeadline('list', (signal) => sessions.list!(params, { signal }))) } : {}),
+    ...(upstream.list ? { list: (params: { client: string; skip: number; take: number }) => again(() => withDeadline('list', (signal) => upstream.list!(params, { signal }))) } : {}),
     // The stop and the get that checks it, each with every attempt timing out and the waits
     // between them running to their caps.
     worstStopMs: attempts * deadlines.stop + waits + attempts * deadlines.get + waits,

@@ -53,7 +53,6 @@ export interface OrphanSweeper {
   sweepIfDue(): Promise<void>;
 }
 
-const PAGE = 100;
 
 /**
  * Why a session Equos runs for this deployment must be stopped, given the ledger's entry:
@@ -83,6 +82,7 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
     const clientTag = await options.clientTag();
     let stopped = 0;
     let otherTags = 0;
+    const PAGE = equos.maxPage;
     for (let skip = 0; skip < MAX_LISTED; skip += PAGE) {
       const page = await equos.list({ client: clientTag, skip, take: PAGE });
       for (const session of page.sessions) {

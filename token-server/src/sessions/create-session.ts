@@ -5,12 +5,12 @@
  * a session that cannot be handed out is stopped at once, or, when that cannot be confirmed,
  * left as a trace the orphan sweep follows.
  */
-import type { CreateEquosSessionRequest, CreateEquosSessionResponse, EquosParticipantIdentity } from '../../../contract/equos/v1.js';
 import type { CreatedSession } from '../../../contract/token-server-api.js';
-import type { Preset } from '../config/presets.js';
+import { faceOf, type Preset } from '../config/presets.js';
 import type { SessionLimits } from '../config/settings.js';
 import { EquosApiError, mayHaveStarted } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
+import type { StartedSession, StartRequest } from '../equos/upstream.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { Logger } from '../logger.js';
@@ -106,7 +106,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       identity: newVisitorIdentity(),
       name: (input.participantName && sanitiseDisplayName(input.participantName)) || DEFAULT_VISITOR_NAME,
     };
-    let created: CreateEquosSessionResponse;
+    let created: StartedSession;
     try {
       // Deliberately not tied to the caller: aborting a create half-way could leave a session
       // running at Equos that we never heard of. Let it finish, then stop it if the caller has gone.
@@ -120,8 +120,8 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
   };
 
   /** Records the new session, then hands the browser what it needs, or stops it if it cannot. */
-  async function handOut(created: CreateEquosSessionResponse, preset: Preset, ticket: AdmissionTicket, input: CreateSessionInput): Promise<CreatedSession> {
-    const sessionId = typeof created?.session?.id === 'string' ? created.session.id : undefined;
+  async function handOut(created: StartedSession, preset: Preset, ticket: AdmissionTicket, input: CreateSessionInput): Promise<CreatedSession> {
+    const sessionId = created.session.id || undefined;
     const log = { request_id: input.requestId, session_id: sessionId, preset: preset.name };
     const fail = async (reason: string, problem: Error): Promise<never> => {
       logger.error('session.create.failed', { ...log, reason });
@@ -149,9 +149,10 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       await deps.stopSession(sessionId, 'browser-gone');
       throw new CallerGoneError();
     }
-    if (typeof created.session.maxDuration === 'number' && created.session.maxDuration > preset.maxDurationS) {
+    const granted = created.session.maxDurationS;
+    if (granted !== null && granted > preset.maxDurationS) {
       // Equos will not end it by itself in time; the ledger's deadline (the preset's) still holds.
-      logger.warn('session.duration.longer', { ...log, preset_max_duration_s: preset.maxDurationS, equos_max_duration_s: created.session.maxDuration });
+      logger.warn('session.duration.longer', { ...log, preset_max_duration_s: preset.maxDurationS, equos_max_duration_s: granted });
     }
     logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s });
     return body;
@@ -168,15 +169,8 @@ function billingStart(startedAt: string, admittedAt: number, answeredAt: number)
 }
 
 /** What Equos is asked for: everything from the preset, only the name from the visitor. */
-function toEquosRequest(preset: Preset, visitor: EquosParticipantIdentity, clientTag: string): CreateEquosSessionRequest {
-  return {
-    name: `${preset.displayName} (web widget)`,
-    client: clientTag,
-    ...(preset.agentId ? { agent: { id: preset.agentId } } : {}),
-    avatar: { id: preset.avatarId },
-    consumerIdentity: visitor,
-    maxDuration: preset.maxDurationS,
-  };
+function toEquosRequest(preset: Preset, visitor: { identity: string; name: string }, clientTag: string): StartRequest {
+  return { name: `${preset.displayName} (web widget)`, client: clientTag, face: faceOf(preset), visitor, maxDurationS: preset.maxDurationS };
 }
 
 /** The duration a session gets: the preset's, or Equos' figure when that is shorter. */
@@ -197,29 +191,24 @@ function safeThumbnailUrl(url: unknown): string | undefined {
 }
 
 /** The browser's view of a created session, or `null` when Equos left out what it needs. */
-function toCreatedSession(created: CreateEquosSessionResponse, preset: Preset, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
-  const session = created?.session;
-  const serverUrl = session?.host?.serverUrl;
-  const token = created?.consumerAccessToken;
-  const avatarIdentity = session?.avatar?.identity;
-  if (typeof serverUrl !== 'string' || typeof token !== 'string' || typeof avatarIdentity !== 'string' || !token) {
-    return null;
-  }
-  const thumbnail = preset.thumbnailUrl ?? safeThumbnailUrl(session.avatar.thumbnailUrl);
+function toCreatedSession(created: StartedSession, preset: Preset, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
+  const { session, join } = created;
+  if (!join) return null;
+  const thumbnail = preset.thumbnailUrl ?? safeThumbnailUrl(join.thumbnailUrl);
   return {
-    server_url: serverUrl,
-    participant_token: token,
+    server_url: join.serverUrl,
+    participant_token: join.consumerToken,
     session_id: session.id,
     stop_token: stopToken,
-    avatar_identity: avatarIdentity,
+    avatar_identity: join.avatarIdentity,
     // The launcher already said "Talk to <display name>"; the panel must say the same name,
     // not whatever the avatar is called internally in the Equos dashboard.
     avatar_name: preset.displayName,
     ...(thumbnail ? { avatar_thumbnail_url: thumbnail } : {}),
     // Equos may clamp the duration to the organisation's limit (shorter wins), but a longer
     // answer must not stretch the deadline past what the preset (and the budget) allow.
-    max_duration_s: grantedDuration(session.maxDuration, preset.maxDurationS),
-    started_at: typeof session.startedAt === 'string' ? session.startedAt : new Date().toISOString(),
+    max_duration_s: grantedDuration(session.maxDurationS, preset.maxDurationS),
+    started_at: session.startedAt || new Date().toISOString(),
     heartbeat_interval_s: heartbeatIntervalMs / 1000,
   };
 }

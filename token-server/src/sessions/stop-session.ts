@@ -10,9 +10,9 @@
  * (a 404, a 2xx still showing it running). Anything else keeps it `stopping`, with its next
  * attempt due after the backoff: the reaper of any instance carries on from there.
  */
-import type { EquosSession } from '../../../contract/equos/v1.js';
 import { EquosApiError, isUnknownSession, toEquosApiError } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
+import type { UpstreamSession } from '../equos/upstream.js';
 import { hasEnded } from '../equos/session-state.js';
 import type { LedgerEntry } from '../ledger/store.js';
 import type { SessionLedger } from './session-ledger.js';
@@ -72,7 +72,7 @@ export const UNKNOWN_SETTLES_AFTER_MS = 24 * 3600 * 1000;
 const LISTED_BY_EQUOS: ReadonlySet<StopCause> = new Set(['orphan', 'reconcile']);
 
 /** What Equos said to a stop and its check. */
-type EquosAnswer = { ended: true; session: EquosSession } | { ended: false; error: EquosApiError; unknown: boolean };
+type EquosAnswer = { ended: true; session: UpstreamSession } | { ended: false; error: EquosApiError; unknown: boolean };
 
 /**
  * Creates the stop.
@@ -89,14 +89,14 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     let stopFailure: EquosApiError | undefined;
     try {
       const answer = await equos.stop(id);
-      if (hasEnded(answer)) return { ended: true, session: answer };
+      if (answer && hasEnded(answer)) return { ended: true, session: answer };
     } catch (error) {
       stopFailure = toEquosApiError(error);
     }
     try {
       const seen = await equos.get(id);
       if (hasEnded(seen)) return { ended: true, session: seen };
-      return { ended: false, unknown: false, error: new EquosApiError('invalid-response', `Equos still shows session ${id} as ${String(seen?.status).slice(0, 32)} after a stop`) };
+      return { ended: false, unknown: false, error: new EquosApiError('invalid-response', `Equos still shows session ${id} as ${seen.status.slice(0, 32) || 'running'} after a stop`) };
     } catch (error) {
       const checkFailure = toEquosApiError(error);
       const unknown = isUnknownSession(checkFailure) && (stopFailure === undefined || isUnknownSession(stopFailure));
@@ -162,7 +162,7 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     }
     const answer = await endAtEquos(id);
     if (!answer.ended) return defer(id, cause, record, answer);
-    const endedAt = typeof answer.session.endedAt === 'string' ? answer.session.endedAt : null;
+    const endedAt = answer.session.endedAt;
     await settle(id, cause, endedAt, false);
     return { kind: 'stopped', endedAt };
   };

@@ -1,0 +1,163 @@
+/**
+ * Equos as the use cases see it, whichever API generation a deployment is on: v1 sessions
+ * (`@equos/node-sdk` 2.x `client.sessions`) or v3 conversations (3.x `client.conversations`).
+ * Each adapter reads its generation's real shapes defensively (an answer may lack anything)
+ * and gives the one shape below, so the ledger, the stop, the reaper and the sweep are the
+ * same code on both.
+ */
+import type { EquosSession } from '../../../contract/equos/v1.js';
+import { MAX_CONVERSATIONS_PAGE, type EquosConversation } from '../../../contract/equos/v3.js';
+import type { EquosCallOptions, EquosClientLike, EquosConversationsApi, EquosSessionsApi } from './sdk.js';
+
+/** Which API generation. */
+export type EquosGeneration = 'v1' | 'v3';
+
+/** A session (v1) or a conversation (v3), as far as the use cases need it. */
+export interface UpstreamSession {
+  id: string;
+  client: string | null;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** The maximum duration Equos granted, in seconds; null when it did not say. */
+  maxDurationS: number | null;
+}
+
+/** What a browser needs to join, when Equos' answer has all of it. */
+export interface JoinDetails {
+  serverUrl: string;
+  consumerToken: string;
+  avatarIdentity: string;
+  thumbnailUrl: string | null;
+}
+
+/** The answer to a start: the session (its id '' when Equos gave none) and how to join it. */
+export interface StartedSession {
+  session: UpstreamSession;
+  join: JoinDetails | null;
+}
+
+/** Who to start: a v1 avatar (and agent), or a v3 character. */
+export type EquosFace = { generation: 'v1'; avatarId: string; agentId?: string } | { generation: 'v3'; characterId: string };
+
+/** A start, in the generation's terms by the adapter. */
+export interface StartRequest {
+  name: string;
+  client: string;
+  face: EquosFace;
+  visitor: { identity: string; name: string };
+  maxDurationS: number;
+}
+
+/** The calls, on either generation. */
+export interface EquosUpstream {
+  readonly generation: EquosGeneration;
+  start(request: StartRequest, options: EquosCallOptions): Promise<StartedSession>;
+  /** Equos' answer to a stop: the session, or null when it said nothing about it (v3 answers null when stopped or unknown). */
+  stop(id: string, options: EquosCallOptions): Promise<UpstreamSession | null>;
+  get(id: string, options: EquosCallOptions): Promise<UpstreamSession>;
+  list?(params: { client: string; skip: number; take: number }, options: EquosCallOptions): Promise<{ total: number; sessions: UpstreamSession[] }>;
+  /** The largest page `list` accepts. */
+  readonly maxPage: number;
+}
+
+/** Equos' API of `client`: `sessions` (v1) or `conversations` (v3). */
+export function upstreamOf(client: EquosClientLike): EquosUpstream {
+  if ('conversations' in client && client.conversations) return v3Upstream(client.conversations);
+  if ('sessions' in client && client.sessions) return v1Upstream(client.sessions);
+  throw new TypeError('An Equos client has `sessions` (v1, @equos/node-sdk 2.x) or `conversations` (v3, 3.x).');
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const seconds = (value: unknown): number | null => (typeof value === 'number' && value > 0 ? value : null);
+const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+
+/** The v1 session API (`client.sessions`). */
+export function v1Upstream(api: EquosSessionsApi): EquosUpstream {
+  const read = (raw: unknown): UpstreamSession => {
+    const session = record(raw) as Partial<EquosSession>;
+    return { id: text(session.id) ?? '', client: text(session.client), status: text(session.status) ?? '', startedAt: text(session.startedAt) ?? '', endedAt: text(session.endedAt), maxDurationS: seconds(session.maxDuration) };
+  };
+  return {
+    generation: 'v1',
+    maxPage: 100,
+    async start(request, options) {
+      if (request.face.generation !== 'v1') throw new TypeError('a v1 deployment starts avatars, not characters');
+      const answer = record(
+        await api.create(
+          {
+            name: request.name,
+            client: request.client,
+            ...(request.face.agentId ? { agent: { id: request.face.agentId } } : {}),
+            avatar: { id: request.face.avatarId },
+            consumerIdentity: request.visitor,
+            maxDuration: request.maxDurationS,
+          },
+          options,
+        ),
+      );
+      const session = record(answer.session);
+      const serverUrl = text(record(session.host).serverUrl);
+      const consumerToken = text(answer.consumerAccessToken);
+      const avatar = record(session.avatar);
+      const avatarIdentity = text(avatar.identity);
+      return {
+        session: read(session),
+        join: serverUrl && consumerToken && avatarIdentity ? { serverUrl, consumerToken, avatarIdentity, thumbnailUrl: text(avatar.thumbnailUrl) } : null,
+      };
+    },
+    stop: async (id, options) => read(await api.stop(id, options)),
+    get: async (id, options) => read(await api.get(id, options)),
+    ...(api.list
+      ? {
+          async list(params: { client: string; skip: number; take: number }, options: EquosCallOptions) {
+            const page = record(await api.list!(params, options));
+            return { total: Number(page.total) || 0, sessions: (Array.isArray(page.sessions) ? page.sessions : []).map(read) };
+          },
+        }
+      : {}),
+  };
+}
+
+/** The v3 conversations API (`client.conversations`). */
+export function v3Upstream(api: EquosConversationsApi): EquosUpstream {
+  const read = (raw: unknown): UpstreamSession => {
+    const conversation = record(raw) as Partial<EquosConversation>;
+    return { id: text(conversation.id) ?? '', client: text(conversation.client), status: text(conversation.status) ?? '', startedAt: text(conversation.startedAt) ?? '', endedAt: text(conversation.endedAt), maxDurationS: seconds(conversation.maxSeconds) };
+  };
+  return {
+    generation: 'v3',
+    maxPage: MAX_CONVERSATIONS_PAGE,
+    async start(request, options) {
+      if (request.face.generation !== 'v3') throw new TypeError('a v3 deployment starts characters, not avatars');
+      const answer = record(
+        await api.startConversation(
+          { name: request.name, characterId: request.face.characterId, client: request.client, consumer: request.visitor, maxSeconds: request.maxDurationS },
+          options,
+        ),
+      );
+      const conversation = record(answer.conversation);
+      const serverUrl = text(conversation.serverUrl);
+      const consumerToken = text(answer.consumerAccessToken);
+      const character = record(conversation.character);
+      const avatarIdentity = text(character.livekitIdentity);
+      return {
+        session: read(conversation),
+        join: serverUrl && consumerToken && avatarIdentity ? { serverUrl, consumerToken, avatarIdentity, thumbnailUrl: text(character.thumbnailUrl) } : null,
+      };
+    },
+    async stop(id, options) {
+      const answer = await api.stopConversation(id, options);
+      return answer === null || answer === undefined ? null : read(answer);
+    },
+    get: async (id, options) => read(await api.getConversation(id, options)),
+    ...(api.listConversations
+      ? {
+          async list(params: { client: string; skip: number; take: number }, options: EquosCallOptions) {
+            const page = record(await api.listConversations!({ ...params, take: Math.min(params.take, MAX_CONVERSATIONS_PAGE) }, options));
+            return { total: Number(page.total) || 0, sessions: (Array.isArray(page.conversations) ? page.conversations : []).map(read) };
+          },
+        }
+      : {}),
+  };
+}
