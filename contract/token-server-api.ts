@@ -28,6 +28,11 @@ export interface PublicPreset {
 export interface CreateSessionRequest {
   preset?: string;
   participant_name?: string;
+  /**
+   * Values of the template variables the preset lets the page fill (its `page_vars`), e.g.
+   * `{ "page_title": "Pricing", "product": "Pro plan" }`; any other name is refused.
+   */
+  page_vars?: Record<string, string>;
   room_config?: { agents?: Array<{ agent_name?: string }> };
 }
 

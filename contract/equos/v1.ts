@@ -30,6 +30,8 @@ export interface CreateEquosSessionRequest {
   consumerIdentity?: EquosParticipantIdentity;
   /** Seconds; Equos ends the session by itself after it. */
   maxDuration?: number;
+  /** Values for the agent's prompt template. */
+  templateVars?: Record<string, string>;
 }
 
 /** The avatar as Equos describes it inside a session. */

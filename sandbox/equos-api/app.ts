@@ -150,6 +150,7 @@ export function createEquosApiDouble(options: EquosApiDoubleOptions): EquosApiDo
       thumbnailOverride: early?.kind === 'thumbnail' ? early.url : undefined,
     });
     const id = session.id;
+    state.sessions.get(id)!.templateVars = body.templateVars ?? null;
     if (early?.kind === 'incomplete') return c.json({ session: { id } }, 201);
     return c.json({ session, consumerAccessToken }, 201);
   });
@@ -297,6 +298,10 @@ function toConversation(entry: DoubleSession): EquosConversation {
   };
 }
 
+function isStringRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
+}
+
 function validateConversation(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return 'Body must be a JSON object';
   const request = body as Record<string, unknown>;
@@ -307,10 +312,7 @@ function validateConversation(body: unknown): string | undefined {
   if (consumer !== undefined && (typeof consumer.identity !== 'string' || typeof consumer.name !== 'string')) return 'consumer needs identity and name';
   const max = request.maxSeconds;
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max <= 0)) return 'maxSeconds must be a positive integer';
-  const vars = request.promptTemplateVars;
-  if (vars !== undefined && (typeof vars !== 'object' || vars === null || Object.values(vars).some((value) => typeof value !== 'string'))) {
-    return 'promptTemplateVars must map names to strings';
-  }
+  if (request.promptTemplateVars !== undefined && !isStringRecord(request.promptTemplateVars)) return 'promptTemplateVars must map names to strings';
   return undefined;
 }
 
@@ -331,5 +333,6 @@ function validateCreate(body: unknown): string | undefined {
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max <= 0)) {
     return 'maxDuration must be a positive integer';
   }
+  if (request.templateVars !== undefined && !isStringRecord(request.templateVars)) return 'templateVars must map names to strings';
   return undefined;
 }

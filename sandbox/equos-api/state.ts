@@ -13,7 +13,7 @@ export interface DoubleSession {
   /** Started as a v1 session or a v3 conversation (each API sees only its own). */
   generation: 'v1' | 'v3';
   session: EquosSession;
-  /** The page's template variables a v3 start carried. */
+  /** The template variables a start carried (v1 `templateVars`, v3 `promptTemplateVars`). */
   templateVars?: Record<string, string> | null;
   /** Every stop call that reached this session, the idempotent repeats included. */
   stopCalls: number;

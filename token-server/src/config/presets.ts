@@ -8,9 +8,26 @@ import { isEquosId } from '../equos/ids.js';
 import type { EquosFace, EquosGeneration } from '../equos/upstream.js';
 import { isJsonObject } from '../internal/json.js';
 
+/** A template variable a preset lets the page fill, and the longest value passed on. */
+export interface PageVariable {
+  name: string;
+  maxLength: number;
+}
+
+/** Longest page variable value when the preset does not say, in graphemes. */
+export const DEFAULT_PAGE_VAR_LENGTH = 200;
+const PAGE_VAR_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+const MAX_PAGE_VARS = 16;
+
 interface PresetBase {
   /** Public name the browser sends, e.g. `default` or `sales`. */
   name: string;
+  /**
+   * The template variables the page may fill (`promptTemplateVars` on v3, `templateVars` on
+   * v1): only these names, only text, each cut to its length. The page never writes prompt
+   * text of its own.
+   */
+  pageVars?: readonly PageVariable[];
   /** Shown on the launcher, e.g. "Jeremy". */
   displayName: string;
   thumbnailUrl?: string;
@@ -86,7 +103,7 @@ export function readPresetsJson(
   const presets = parsed.presets.map((entry: unknown, index): Preset => {
     const at = `presets[${index}]`;
     if (!isJsonObject(entry)) return fail(at, 'must be an object.');
-    const { name, display_name, agent_id, avatar_id, character_id, thumbnail_url, max_duration_s } = entry;
+    const { name, display_name, agent_id, avatar_id, character_id, thumbnail_url, max_duration_s, page_vars } = entry;
     if (typeof name !== 'string' || !isPresetName(name)) {
       return fail(`${at}.name`, 'must be 1–64 lowercase letters, digits, _ or -, starting with a letter or digit.');
     }
@@ -109,12 +126,14 @@ export function readPresetsJson(
     if (typeof maxDurationS !== 'number' || !Number.isInteger(maxDurationS) || maxDurationS < SESSION_SECONDS_RANGE.min || maxDurationS > maxSessionSeconds) {
       return fail(`${at}.max_duration_s`, `must be a whole number of seconds from ${SESSION_SECONDS_RANGE.min} to MAX_SESSION_SECONDS (${maxSessionSeconds}).`);
     }
+    const pageVars = readPageVars(page_vars, `${at}.page_vars`, fail);
     const face = typeof character_id === 'string' ? { characterId: character_id } : { avatarId: avatar_id as string, ...(typeof agent_id === 'string' ? { agentId: agent_id } : {}) };
     return {
       name,
       displayName: (typeof display_name === 'string' ? display_name.trim() : name).slice(0, MAX_DISPLAY_NAME),
       ...face,
       ...(typeof thumbnail_url === 'string' ? { thumbnailUrl: thumbnail_url } : {}),
+      ...(pageVars ? { pageVars } : {}),
       maxDurationS,
     };
   });
@@ -130,6 +149,23 @@ export function readPresetsJson(
     return fail('default', 'must be the name of one of the presets.');
   }
   return { presets, defaultPreset };
+}
+
+/** A preset's `page_vars`: names (`"page_title"`) or `{ "name", "max_length" }`. */
+function readPageVars(value: unknown, at: string, fail: (where: string, message: string) => never): PageVariable[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > MAX_PAGE_VARS) return fail(at, `must be an array of at most ${MAX_PAGE_VARS} variable names.`);
+  const seen = new Set<string>();
+  return value.map((item: unknown, index) => {
+    const where = `${at}[${index}]`;
+    const spec = typeof item === 'string' ? { name: item, max_length: DEFAULT_PAGE_VAR_LENGTH } : isJsonObject(item) ? item : undefined;
+    if (!spec || typeof spec.name !== 'string' || !PAGE_VAR_NAME.test(spec.name)) return fail(where, 'must be a variable name (a-z, 0-9, _; up to 32) or { "name", "max_length" }.');
+    const maxLength = spec.max_length ?? DEFAULT_PAGE_VAR_LENGTH;
+    if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 1 || maxLength > 2000) return fail(`${where}.max_length`, 'must be a whole number from 1 to 2000.');
+    if (seen.has(spec.name)) return fail(where, `"${spec.name}" appears twice.`);
+    seen.add(spec.name);
+    return { name: spec.name, maxLength };
+  });
 }
 
 /** The `default` preset from single values (the `EQUOS_AVATAR_*`, `EQUOS_CHARACTER_ID` variables). */

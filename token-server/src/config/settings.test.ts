@@ -256,6 +256,18 @@ describe('readSettings', () => {
     expect(both.message).toMatch(/presets\[0\]\.character_id/);
   });
 
+  it('reads the page variables a preset lets the page fill, and refuses malformed ones', () => {
+    const env = { EQUOS_API_KEY: KEY, PRESETS_FILE: '/p.json' };
+    const file = (page_vars: unknown) => ({ '/p.json': JSON.stringify({ presets: [{ name: 'a', avatar_id: 'x', page_vars }] }) });
+    expect(settingsOf(env, () => file(['page_title', { name: 'product', max_length: 80 }])['/p.json']).config.presets[0]!.pageVars).toEqual([
+      { name: 'page_title', maxLength: 200 },
+      { name: 'product', maxLength: 80 },
+    ]);
+    for (const bad of ['page_title', ['Bad Name'], [{ name: 'x', max_length: 0 }], ['a', 'a']]) {
+      expect(configError(env, file(bad)).message).toMatch(/presets\[0\]\.page_vars/);
+    }
+  });
+
   it('requires an avatar id with a real API key (and no presets file)', () => {
     expect(configError({ EQUOS_API_KEY: KEY }).variable).toBe('EQUOS_AVATAR_ID');
   });

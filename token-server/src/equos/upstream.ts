@@ -47,6 +47,8 @@ export interface StartRequest {
   face: EquosFace;
   visitor: { identity: string; name: string };
   maxDurationS: number;
+  /** The page's template variables, already checked against the preset and cleaned. */
+  templateVars?: Record<string, string>;
 }
 
 /** The calls, on either generation. */
@@ -92,6 +94,7 @@ export function v1Upstream(api: EquosSessionsApi): EquosUpstream {
             avatar: { id: request.face.avatarId },
             consumerIdentity: request.visitor,
             maxDuration: request.maxDurationS,
+            ...(request.templateVars ? { templateVars: request.templateVars } : {}),
           },
           options,
         ),
@@ -132,7 +135,14 @@ export function v3Upstream(api: EquosConversationsApi): EquosUpstream {
       if (request.face.generation !== 'v3') throw new TypeError('a v3 deployment starts characters, not avatars');
       const answer = record(
         await api.startConversation(
-          { name: request.name, characterId: request.face.characterId, client: request.client, consumer: request.visitor, maxSeconds: request.maxDurationS },
+          {
+            name: request.name,
+            characterId: request.face.characterId,
+            client: request.client,
+            consumer: request.visitor,
+            maxSeconds: request.maxDurationS,
+            ...(request.templateVars ? { promptTemplateVars: request.templateVars } : {}),
+          },
           options,
         ),
       );

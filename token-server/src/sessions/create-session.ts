@@ -18,6 +18,7 @@ import { ProblemError } from '../problems.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
 import { admit, type AdmissionTicket } from './admission.js';
 import { ledgerStep } from './ledger-step.js';
+import { templateVarsFor } from './page-vars.js';
 import type { SessionLedger } from './session-ledger.js';
 import type { StopSession } from './stop-session.js';
 import type { StopTokens } from './stop-tokens.js';
@@ -27,6 +28,8 @@ export interface CreateSessionInput {
   /** [the default preset] */
   presetName?: string | undefined;
   participantName?: string | undefined;
+  /** Template variables the page filled (checked against the preset's `page_vars`). */
+  pageVars?: Readonly<Record<string, string>> | undefined;
   /** Who is asking (a keyed hash of their network), for the limits. */
   visitorKey: string;
   origin: string | null;
@@ -98,6 +101,8 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     const presetName = input.presetName ?? deps.defaultPreset;
     const preset = presets.get(presetName);
     if (!preset) throw new ProblemError('unknown-preset', { detail: `No preset is named "${presetName.slice(0, 64)}".` });
+    // Refused before anything is counted or paid for.
+    const templateVars = templateVarsFor(preset, input.pageVars);
     const ticket = await ledgerStep(() =>
       admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
     );
@@ -110,7 +115,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     try {
       // Deliberately not tied to the caller: aborting a create half-way could leave a session
       // running at Equos that we never heard of. Let it finish, then stop it if the caller has gone.
-      created = await equos.create(toEquosRequest(preset, visitor, clientTag));
+      created = await equos.create(toEquosRequest(preset, visitor, clientTag, templateVars));
     } catch (error) {
       if (mayHaveStarted(error)) await possibleOrphan(ticket);
       else await ledger.forget(ticket.pending).catch(() => {});
@@ -169,8 +174,8 @@ function billingStart(startedAt: string, admittedAt: number, answeredAt: number)
 }
 
 /** What Equos is asked for: everything from the preset, only the name from the visitor. */
-function toEquosRequest(preset: Preset, visitor: { identity: string; name: string }, clientTag: string): StartRequest {
-  return { name: `${preset.displayName} (web widget)`, client: clientTag, face: faceOf(preset), visitor, maxDurationS: preset.maxDurationS };
+function toEquosRequest(preset: Preset, visitor: { identity: string; name: string }, clientTag: string, templateVars: Record<string, string> | undefined): StartRequest {
+  return { name: `${preset.displayName} (web widget)`, client: clientTag, face: faceOf(preset), visitor, maxDurationS: preset.maxDurationS, ...(templateVars ? { templateVars } : {}) };
 }
 
 /** The duration a session gets: the preset's, or Equos' figure when that is shorter. */

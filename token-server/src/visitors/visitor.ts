@@ -29,8 +29,19 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * sanitiseDisplayName('  Ada\u0000 Lovelace ') // 'Ada Lovelace'
  */
 export function sanitiseDisplayName(raw: string): string | undefined {
+  return sanitiseVisitorText(raw, MAX_DISPLAY_NAME_LENGTH);
+}
+
+/**
+ * Cleans any text a visitor's page sends on (a display name, a page variable) the same way:
+ * NFC, no control or bidi-control characters, whitespace collapsed and trimmed, at most
+ * `maxGraphemes` graphemes.
+ *
+ * @returns the clean text, or `undefined` when nothing printable is left
+ */
+export function sanitiseVisitorText(raw: string, maxGraphemes: number): string | undefined {
   const clean = raw.normalize('NFC').replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   if (clean === '') return undefined;
   const parts = Array.from(graphemes.segment(clean), (part) => part.segment);
-  return parts.length > MAX_DISPLAY_NAME_LENGTH ? parts.slice(0, MAX_DISPLAY_NAME_LENGTH).join('').trimEnd() : clean;
+  return parts.length > maxGraphemes ? parts.slice(0, maxGraphemes).join('').trimEnd() : clean;
 }

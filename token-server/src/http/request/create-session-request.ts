@@ -18,10 +18,13 @@ import type { RequestBody } from './body.js';
 export interface ParsedCreateRequest {
   presetName?: string;
   participantName?: string;
+  /** Still to be checked against the preset's `page_vars`. */
+  pageVars?: Record<string, string>;
 }
 
-const TOP_LEVEL_FIELDS = new Set<string>(['preset', 'participant_name', 'room_config'] satisfies Array<keyof CreateSessionRequest>);
+const TOP_LEVEL_FIELDS = new Set<string>(['preset', 'participant_name', 'room_config', 'page_vars'] satisfies Array<keyof CreateSessionRequest>);
 const MAX_RAW_NAME_LENGTH = 1024;
+const MAX_PAGE_VARS = 16;
 
 /**
  * Validates the create body.
@@ -49,10 +52,24 @@ export function parseCreateSessionRequest(body: RequestBody): ParsedCreateReques
   if (participantName !== undefined && participantName.length > MAX_RAW_NAME_LENGTH) {
     throw new ProblemError('invalid-field', { detail: `participant_name must be at most ${MAX_RAW_NAME_LENGTH} characters.` });
   }
+  const pageVars = readPageVars(fields.page_vars);
   return {
     ...(presetName === undefined ? {} : { presetName: normalisePresetName(presetName) }),
     ...(participantName === undefined ? {} : { participantName }),
+    ...(pageVars === undefined ? {} : { pageVars }),
   };
+}
+
+/** `page_vars`: an object of at most 16 strings (which names are allowed is the preset's to say). */
+function readPageVars(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value)) throw invalid('page_vars', 'an object of strings');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_PAGE_VARS) throw invalid('page_vars', `at most ${MAX_PAGE_VARS} variables`);
+  for (const [name, text] of entries) {
+    if (typeof text !== 'string') throw invalid(`page_vars.${name.slice(0, 32)}`, 'a string');
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function readAgentName(roomConfig: unknown): string | undefined {
