@@ -74,12 +74,21 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const seconds = (value: unknown): number | null => (typeof value === 'number' && value > 0 ? value : null);
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
 
+/** A session or a conversation as Equos answered it; the generations differ only in the duration's name. */
+function readSession(raw: unknown, durationField: 'maxDuration' | 'maxSeconds'): UpstreamSession {
+  const session = record(raw);
+  return { id: text(session.id) ?? '', client: text(session.client), status: text(session.status) ?? '', startedAt: text(session.startedAt) ?? '', endedAt: text(session.endedAt), maxDurationS: seconds(session[durationField]) };
+}
+
+/** How a browser joins, if the answer has all of it (the avatar's LiveKit identity: v1's `avatar.identity`, v3's `character.livekitIdentity`). */
+function joinOf(serverUrl: unknown, consumerToken: unknown, avatarIdentity: unknown, thumbnailUrl: unknown): JoinDetails | null {
+  const [url, token, identity] = [text(serverUrl), text(consumerToken), text(avatarIdentity)];
+  return url && token && identity ? { serverUrl: url, consumerToken: token, avatarIdentity: identity, thumbnailUrl: text(thumbnailUrl) } : null;
+}
+
 /** The v1 session API (`client.sessions`). */
 export function v1Upstream(api: EquosSessionsApi): EquosUpstream {
-  const read = (raw: unknown): UpstreamSession => {
-    const session = record(raw) as Partial<EquosSession>;
-    return { id: text(session.id) ?? '', client: text(session.client), status: text(session.status) ?? '', startedAt: text(session.startedAt) ?? '', endedAt: text(session.endedAt), maxDurationS: seconds(session.maxDuration) };
-  };
+  const read = (raw: unknown) => readSession(raw, 'maxDuration' satisfies keyof EquosSession);
   return {
     generation: 'v1',
     maxPage: 100,
@@ -100,14 +109,8 @@ export function v1Upstream(api: EquosSessionsApi): EquosUpstream {
         ),
       );
       const session = record(answer.session);
-      const serverUrl = text(record(session.host).serverUrl);
-      const consumerToken = text(answer.consumerAccessToken);
       const avatar = record(session.avatar);
-      const avatarIdentity = text(avatar.identity);
-      return {
-        session: read(session),
-        join: serverUrl && consumerToken && avatarIdentity ? { serverUrl, consumerToken, avatarIdentity, thumbnailUrl: text(avatar.thumbnailUrl) } : null,
-      };
+      return { session: read(session), join: joinOf(record(session.host).serverUrl, answer.consumerAccessToken, avatar.identity, avatar.thumbnailUrl) };
     },
     stop: async (id, options) => read(await api.stop(id, options)),
     get: async (id, options) => read(await api.get(id, options)),
@@ -124,10 +127,7 @@ export function v1Upstream(api: EquosSessionsApi): EquosUpstream {
 
 /** The v3 conversations API (`client.conversations`). */
 export function v3Upstream(api: EquosConversationsApi): EquosUpstream {
-  const read = (raw: unknown): UpstreamSession => {
-    const conversation = record(raw) as Partial<EquosConversation>;
-    return { id: text(conversation.id) ?? '', client: text(conversation.client), status: text(conversation.status) ?? '', startedAt: text(conversation.startedAt) ?? '', endedAt: text(conversation.endedAt), maxDurationS: seconds(conversation.maxSeconds) };
-  };
+  const read = (raw: unknown) => readSession(raw, 'maxSeconds' satisfies keyof EquosConversation);
   return {
     generation: 'v3',
     maxPage: MAX_CONVERSATIONS_PAGE,
@@ -147,14 +147,8 @@ export function v3Upstream(api: EquosConversationsApi): EquosUpstream {
         ),
       );
       const conversation = record(answer.conversation);
-      const serverUrl = text(conversation.serverUrl);
-      const consumerToken = text(answer.consumerAccessToken);
       const character = record(conversation.character);
-      const avatarIdentity = text(character.livekitIdentity);
-      return {
-        session: read(conversation),
-        join: serverUrl && consumerToken && avatarIdentity ? { serverUrl, consumerToken, avatarIdentity, thumbnailUrl: text(character.thumbnailUrl) } : null,
-      };
+      return { session: read(conversation), join: joinOf(conversation.serverUrl, answer.consumerAccessToken, character.livekitIdentity, character.thumbnailUrl) };
     },
     async stop(id, options) {
       const answer = await api.stopConversation(id, options);

@@ -82,9 +82,9 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
     const clientTag = await options.clientTag();
     let stopped = 0;
     let otherTags = 0;
-    const PAGE = equos.maxPage;
-    for (let skip = 0; skip < MAX_LISTED; skip += PAGE) {
-      const page = await equos.list({ client: clientTag, skip, take: PAGE });
+    const take = equos.maxPage;
+    for (let skip = 0; skip < MAX_LISTED; skip += take) {
+      const page = await equos.list({ client: clientTag, skip, take });
       for (const session of page.sessions) {
         // Equos may ignore the filter: only this deployment's own tag makes a session ours.
         if (session.client !== clientTag) {
@@ -93,17 +93,18 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
         }
         // (An unreadable start time counts as old: a session we cannot date is not left billing.)
         if (hasEnded(session) || now() - Date.parse(session.startedAt) < minAgeMs) continue;
-        const cause = causeFor(await store.get(session.id));
+        const entry = await store.get(session.id);
+        const cause = causeFor(entry);
         if (!cause) continue;
         // Every instance sweeps the same list: the claim makes one of them stop each session.
         // It is kept after a success, so an instance that listed the session a moment ago
         // does not stop it again; it lapses after the lease.
         if (!(await store.claim(session.id, instanceId, now(), leaseMs))) continue;
-        const outcome = await options.stopSession(session.id, cause);
+        const outcome = await options.stopSession(session.id, cause, entry);
         if (outcome.kind === 'stopped' || outcome.kind === 'unknown') stopped += 1;
         else await store.releaseClaim(session.id, instanceId).catch(() => {});
       }
-      if (page.sessions.length < PAGE || skip + PAGE >= page.total) break;
+      if (page.sessions.length < take || skip + take >= page.total) break;
     }
     if (otherTags > 0) logger.warn('orphans.list.foreign-sessions', { count: otherTags, client: clientTag, note: "Equos listed sessions of other clients; they were left alone." });
     if (stopped > 0) logger.warn('orphans.stopped', { count: stopped });

@@ -62,7 +62,7 @@ export function createReaper(options: ReaperOptions): Reaper {
       const record = await ledger.get(listed.id);
       const cause = record && ledger.dueCause(record, now());
       if (!record || !cause) return false;
-      const outcome = await options.stopSession(record.id, cause);
+      const outcome = await options.stopSession(record.id, cause, record);
       return outcome.kind === 'stopped' || outcome.kind === 'unknown';
     } finally {
       await store.releaseClaim(listed.id, instanceId).catch(() => {});

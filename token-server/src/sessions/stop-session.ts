@@ -48,8 +48,12 @@ export type StopOutcome =
   /** Not confirmed, and the ledger cannot hold it for a retry: the caller must leave a trace. */
   | { kind: 'failed'; error: EquosApiError };
 
-/** Stops one session. */
-export type StopSession = (id: string, cause: StopCause) => Promise<StopOutcome>;
+/**
+ * Stops one session. `known` is its ledger entry as the caller has just read it (the reaper
+ * under its claim, the sweep while listing; null: the ledger has none), which saves reading it
+ * again; without it the stop reads the ledger itself.
+ */
+export type StopSession = (id: string, cause: StopCause, known?: LedgerEntry | null) => Promise<StopOutcome>;
 
 /** What the stop needs. */
 export interface StopSessionDeps {
@@ -147,12 +151,14 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     return { kind: 'failed', error: failure };
   }
 
-  return async function stopSession(id, cause) {
-    let record: LedgerEntry | null = null;
-    try {
-      record = await ledger.get(id);
-    } catch {
-      // A ledger that cannot be read must not keep a session from being stopped at Equos.
+  return async function stopSession(id, cause, known) {
+    let record: LedgerEntry | null = known ?? null;
+    if (known === undefined) {
+      try {
+        record = await ledger.get(id);
+      } catch {
+        // A ledger that cannot be read must not keep a session from being stopped at Equos.
+      }
     }
     // Confirmed before: answer from the ledger, without another paid-for round trip (replays
     // of a beacon, a stop retried by the browser). Only the sweep, which saw Equos still run
