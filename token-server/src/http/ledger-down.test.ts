@@ -52,6 +52,19 @@ describe('a ledger that is down', () => {
       const create = await stack.request('/api/sessions', { method: 'POST', headers: json, body: '{}' });
       expect([create.status, create.json().code]).toEqual([503, 'ledger-unavailable']);
       expect(stack.equos.state.callsTo('create')).toHaveLength(1);
+
+      // Equos answering 404 is not "nobody knows it" while the ledger cannot be asked.
+      const other = await (async () => {
+        ledger.setDown(false);
+        const created = await stack.createSession({});
+        ledger.setDown(true);
+        return created;
+      })();
+      stack.equos.faults.inject('stop', { kind: 'status', status: 404 });
+      stack.equos.faults.inject('get', { kind: 'status', status: 404 });
+      const unsure = await stack.request(`/api/sessions/${other.session_id}/stop`, stopInit(other.stop_token));
+      expect(unsure.status).toBeGreaterThanOrEqual(500);
+      expect(unsure.json().code).not.toBe('session-not-found');
     } finally {
       await stack.close();
     }

@@ -127,7 +127,7 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
   }
 
   /** A stop Equos did not confirm: scheduled again if the ledger holds the session. */
-  async function defer(id: string, cause: StopCause, record: LedgerEntry | null, answer: Extract<EquosAnswer, { ended: false }>): Promise<StopOutcome> {
+  async function defer(id: string, cause: StopCause, record: LedgerEntry | null | undefined, answer: Extract<EquosAnswer, { ended: false }>): Promise<StopOutcome> {
     const failure = answer.error;
     try {
       if (record && (record.state === 'running' || record.state === 'stopping')) {
@@ -145,21 +145,17 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     } catch {
       // The ledger is down as well: the caller leaves what trace it can.
     }
-    // Nothing of ours to retry: Equos does not know it, and neither does the ledger.
-    if (answer.unknown && !record) return { kind: 'unknown' };
+    // Nothing of ours to retry: Equos does not know it, and neither does the ledger (a ledger
+    // that could not be read, `undefined`, says nothing).
+    if (answer.unknown && record === null) return { kind: 'unknown' };
     logger.warn('session.stop.failed', { session_id: id, cause, error: failure.message });
     return { kind: 'failed', error: failure };
   }
 
   return async function stopSession(id, cause, known) {
-    let record: LedgerEntry | null = known ?? null;
-    if (known === undefined) {
-      try {
-        record = await ledger.get(id);
-      } catch {
-        // A ledger that cannot be read must not keep a session from being stopped at Equos.
-      }
-    }
+    // undefined: the ledger could not be read, which must not keep a session from being
+    // stopped at Equos.
+    const record = known !== undefined ? known : await ledger.get(id).catch(() => undefined);
     // Confirmed before: answer from the ledger, without another paid-for round trip (replays
     // of a beacon, a stop retried by the browser). Only the sweep, which saw Equos still run
     // it, stops it again.
