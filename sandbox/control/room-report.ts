@@ -1,10 +1,10 @@
 /**
- * A room described for tests: who is in it, what each publishes, whether it is muted, and
- * how many packets the server received for each track.
+ * A room described for tests: who is in it, what each publishes, whether it is muted, how
+ * many packets the server received for each track, and the data packets relayed.
  */
 import { ParticipantInfo_Kind, ParticipantInfo_State, TrackSource, TrackType } from '@livekit/protocol';
 import type { PushSource } from '../livekit/media-source.js';
-import type { SandboxRoom } from '../livekit/room.js';
+import type { DataRecord, SandboxRoom } from '../livekit/room.js';
 
 /** One track in a report. */
 export interface TrackReport {
@@ -32,6 +32,8 @@ export interface RoomReport {
   sid: string;
   participants: ParticipantReport[];
   speakers: string[];
+  /** Recent user data packets, oldest first (`text` holds an `equos_event` message's JSON). */
+  data: DataRecord[];
 }
 
 /** Describes `room`. */
@@ -54,5 +56,6 @@ export function reportRoom(room: SandboxRoom): RoomReport {
       })),
     })),
     speakers: room.speakers.active().map((speaker) => speaker.sid),
+    data: [...room.data],
   };
 }

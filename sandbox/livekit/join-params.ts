@@ -27,6 +27,12 @@ export interface JoinParams {
   adaptiveStream: boolean;
   /** The client's protocol version (17 for livekit-client 2.23). */
   protocol: number;
+  /**
+   * The client's feature level (livekit-client 2.23: 2, RPC and text over data streams). The
+   * server shows it to the other participants in `ParticipantInfo.clientProtocol`, and their
+   * clients pick the data-packet paths both sides speak by it.
+   */
+  clientProtocol: number;
   /** A resume of an existing participant's session rather than a new join. */
   reconnect: boolean;
   /** The participant being resumed. */
@@ -75,6 +81,7 @@ function fromWrappedJoinRequest(encoded: string | null, token: string | null): J
     autoSubscribe: settings?.autoSubscribe ?? true,
     adaptiveStream: settings?.adaptiveStream ?? false,
     protocol: request.clientInfo?.protocol ?? 0,
+    clientProtocol: request.clientInfo?.clientProtocol ?? 0,
     reconnect: request.reconnect,
     ...(request.participantSid ? { participantSid: request.participantSid } : {}),
     ...(request.publisherOffer?.sdp ? { publisherOffer: request.publisherOffer } : {}),
@@ -95,6 +102,7 @@ function fromQuery(query: URLSearchParams, token: string | null): JoinParams {
     autoSubscribe: flag('auto_subscribe', true),
     adaptiveStream: flag('adaptive_stream', false),
     protocol: Number(query.get('protocol') ?? 0) || 0,
+    clientProtocol: Number(query.get('client_protocol') ?? 0) || 0,
     reconnect: flag('reconnect', false),
     ...(sid ? { participantSid: sid } : {}),
     sdk: query.get('sdk') ?? '',

@@ -31,6 +31,7 @@ import {
   Codec,
   type SimulcastCodec,
 } from '@livekit/protocol';
+import { ParticipantDataRelay } from './data-relay.js';
 import { newSid } from './ids.js';
 import type { JoinParams } from './join-params.js';
 import type { RoomParticipant } from './participant.js';
@@ -85,6 +86,7 @@ export class ParticipantConnection {
   readonly publisher: PeerTransport;
   readonly #settings: ConnectionSettings;
   readonly #deps: ConnectionDeps;
+  readonly #data: ParticipantDataRelay;
   #connection: SignalConnection | undefined;
   #unsubscribeRoom: () => void;
   readonly #pending = new Map<string, PendingPublication>();
@@ -103,9 +105,17 @@ export class ParticipantConnection {
     this.#settings = deps.settings;
     this.publisher = deps.createTransport('publisher');
     this.subscriber = this.params.mode === 'single-pc' ? this.publisher : deps.createTransport('subscriber');
+    // Packets go out on the subscriber connection, where the server opened its channels in the
+    // two-connection mode; they come in on whichever connection the client sends them.
+    this.#data = new ParticipantDataRelay({
+      room: this.room,
+      participant: this.participant,
+      deliver: (kind, bytes) => this.subscriber.sendData(kind, bytes),
+    });
     for (const transport of new Set([this.publisher, this.subscriber])) {
       transport.onUpTrack = (track) => this.#onUpTrack(track);
       transport.onStateChange = (state) => this.#onTransportState(transport, state);
+      transport.onData = (kind, bytes) => this.#data.receive(kind, bytes);
     }
     this.#unsubscribeRoom = this.room.subscribe((event) => this.#onRoomEvent(event));
   }
@@ -138,6 +148,8 @@ export class ParticipantConnection {
         iceServers: [],
         clientConfiguration: this.#clientConfiguration(),
         serverInfo: this.#serverInfo(),
+        // The client re-sends the reliable packets after this one (RTCEngine.resumeConnection).
+        lastMessageSeq: this.#data.lastReliableSequence,
       }),
     });
     // What changed while the client was away, as the real server's sync does.
@@ -330,6 +342,9 @@ export class ParticipantConnection {
         return;
       case 'speakers':
         this.#send({ case: 'speakersChanged', value: new SpeakersChanged({ speakers: event.speakers }) });
+        return;
+      case 'data':
+        this.#data.deliver(event);
         return;
       case 'ended':
         void this.end(event.reason);

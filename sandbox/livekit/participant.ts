@@ -30,6 +30,8 @@ export interface ParticipantInit {
   canPublish?: boolean;
   canSubscribe?: boolean;
   canPublishData?: boolean;
+  /** The client's feature level, shown to the others (see JoinParams.clientProtocol) [0]. */
+  clientProtocol?: number;
 }
 
 /** One participant of a room. */
@@ -39,6 +41,7 @@ export class RoomParticipant {
   readonly kind: ParticipantInfo_Kind;
   readonly joinedAtMs = Date.now();
   readonly permission: ParticipantPermission;
+  readonly clientProtocol: number;
   readonly tracks = new Map<string, PublishedTrack>();
   name: string;
   metadata: string;
@@ -53,6 +56,7 @@ export class RoomParticipant {
     this.kind = init.kind ?? ParticipantInfo_Kind.STANDARD;
     this.metadata = init.metadata ?? '';
     this.attributes = { ...init.attributes };
+    this.clientProtocol = init.clientProtocol ?? 0;
     this.permission = new ParticipantPermission({
       canSubscribe: init.canSubscribe ?? true,
       canPublish: init.canPublish ?? true,
@@ -84,6 +88,7 @@ export class RoomParticipant {
       kind: this.kind,
       disconnectReason: this.disconnectReason,
       region: 'sandbox',
+      clientProtocol: this.clientProtocol,
     });
   }
 }

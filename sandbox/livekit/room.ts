@@ -3,7 +3,7 @@
  * in-process participants (the demo avatar) subscribe to its events; the room itself knows
  * nothing about WebSockets or WebRTC.
  */
-import { DisconnectReason, ParticipantInfo_State, Room as RoomInfo, SpeakerInfo } from '@livekit/protocol';
+import { DataPacket, DataPacket_Kind, DisconnectReason, ParticipantInfo_State, Room as RoomInfo, SpeakerInfo, UserPacket } from '@livekit/protocol';
 import { newSid } from './ids.js';
 import type { PublishedTrack, RoomParticipant } from './participant.js';
 import { SpeakerTracker } from './speaker-tracker.js';
@@ -17,12 +17,42 @@ export type RoomEvent =
   /** `subscriber` now receives `trackSid` (its publisher is told: LiveKit's TrackSubscribed). */
   | { type: 'track-subscribed'; subscriber: RoomParticipant; trackSid: string }
   | { type: 'speakers'; speakers: SpeakerInfo[] }
+  /**
+   * `from` sent a data packet, already stamped with its identity and sid as the LiveKit server
+   * stamps them. Delivered to every other participant, or only to `destinations` when given.
+   */
+  | { type: 'data'; from: RoomParticipant; packet: DataPacket; destinations: readonly string[] }
   | { type: 'ended'; reason: DisconnectReason };
 
 /** How often speaker changes are computed, in ms. */
 const SPEAKER_INTERVAL_MS = 100;
 /** Seconds an empty room stays open (reported to clients). */
 const EMPTY_TIMEOUT_S = 300;
+
+/** A user data packet as the room recorded it, for the room report. */
+export interface DataRecord {
+  at: number;
+  from: string;
+  kind: 'reliable' | 'lossy';
+  topic: string;
+  destinations: readonly string[];
+  bytes: number;
+  /** The payload as text when it is UTF-8 (JSON on `equos_event`), otherwise absent. */
+  text?: string;
+}
+
+/** Data packets a room remembers for its report, newest kept. */
+const DATA_RECORDS_KEPT = 200;
+
+/** What an in-process participant sends with `sendUserData`. */
+export interface UserData {
+  payload: Uint8Array;
+  topic?: string;
+  /** Lossy packets may be dropped; reliable ones [true] arrive in order. */
+  reliable?: boolean;
+  /** Only these identities receive it [everyone else]. */
+  destinationIdentities?: readonly string[];
+}
 
 /** One LiveKit room. */
 export class SandboxRoom {
@@ -32,7 +62,10 @@ export class SandboxRoom {
   readonly participants = new Map<string, RoomParticipant>();
   readonly speakers = new SpeakerTracker();
   ended = false;
+  /** Recent user data packets, oldest first (at most DATA_RECORDS_KEPT). */
+  readonly data: DataRecord[] = [];
   readonly #listeners = new Set<(event: RoomEvent) => void>();
+  #dataSequence = 0;
   readonly #speakerTimer: ReturnType<typeof setInterval>;
 
   constructor(name: string) {
@@ -97,6 +130,47 @@ export class SandboxRoom {
     this.#emit({ type: 'track-subscribed', subscriber, trackSid });
   }
 
+  /**
+   * Relays a data packet `from` sent, as the LiveKit server does: the sender's identity and
+   * sid replace whatever the packet claimed, the destinations are the packet's (or its user
+   * packet's), and the sender does not get its own packet back. Returns false when the packet
+   * is not relayed (the sender may not publish data, or has left).
+   */
+  sendData(from: RoomParticipant, packet: DataPacket): boolean {
+    if (this.ended || from.state === ParticipantInfo_State.DISCONNECTED || !from.permission.canPublishData) return false;
+    packet.participantIdentity = from.identity;
+    packet.participantSid = from.sid;
+    const value = packet.value;
+    if (value.case === 'user') {
+      value.value.participantIdentity = from.identity;
+      value.value.participantSid = from.sid;
+      // livekit-client's publishData names destinations only in the user packet, RPC only in
+      // the packet; LiveKit makes both say the same, the packet's winning.
+      if (packet.destinationIdentities.length) value.value.destinationIdentities = [...packet.destinationIdentities];
+      else packet.destinationIdentities = [...value.value.destinationIdentities];
+      this.#record(from, packet.kind, value.value);
+    }
+    const destinations: readonly string[] = packet.destinationIdentities;
+    this.#emit({ type: 'data', from, packet, destinations });
+    return true;
+  }
+
+  /** Sends user data from an in-process participant (the demo avatar). */
+  sendUserData(from: RoomParticipant, data: UserData): boolean {
+    const reliable = data.reliable ?? true;
+    const destinationIdentities = [...(data.destinationIdentities ?? [])];
+    return this.sendData(
+      from,
+      new DataPacket({
+        kind: reliable ? DataPacket_Kind.RELIABLE : DataPacket_Kind.LOSSY,
+        destinationIdentities,
+        // Reliable packets carry a sequence per sender: livekit-client drops repeats by it.
+        sequence: reliable ? ++this.#dataSequence : 0,
+        value: { case: 'user', value: new UserPacket({ payload: data.payload, destinationIdentities, ...(data.topic !== undefined ? { topic: data.topic } : {}) }) },
+      }),
+    );
+  }
+
   /** Removes `participant` (if it is still the one with its identity) and announces it. */
   leave(participant: RoomParticipant, reason: DisconnectReason): void {
     if (participant.state === ParticipantInfo_State.DISCONNECTED) return;
@@ -137,6 +211,24 @@ export class SandboxRoom {
       numParticipants: active.length,
       numPublishers: active.filter((participant) => participant.tracks.size > 0).length,
     });
+  }
+
+  #record(from: RoomParticipant, kind: DataPacket_Kind, user: UserPacket): void {
+    const record: DataRecord = {
+      at: Date.now(),
+      from: from.identity,
+      kind: kind === DataPacket_Kind.LOSSY ? 'lossy' : 'reliable',
+      topic: user.topic ?? '',
+      destinations: [...user.destinationIdentities],
+      bytes: user.payload.length,
+    };
+    try {
+      record.text = new TextDecoder('utf-8', { fatal: true }).decode(user.payload);
+    } catch {
+      // Binary payloads are reported by size only.
+    }
+    this.data.push(record);
+    if (this.data.length > DATA_RECORDS_KEPT) this.data.splice(0, this.data.length - DATA_RECORDS_KEPT);
   }
 
   #publishSpeakerChanges(): void {

@@ -126,6 +126,7 @@ export async function startLiveKitServer(options: LiveKitServerOptions): Promise
       canPublish: grant.canPublish,
       canSubscribe: grant.canSubscribe,
       canPublishData: grant.canPublishData,
+      clientProtocol: params.clientProtocol,
     });
     const joined = new ParticipantConnection({
       room,

@@ -9,7 +9,9 @@ import { reportRoom, type RoomReport } from '../control/room-report.js';
 import { parseScenario } from '../control/scenarios.js';
 import { mintLiveKitToken } from '../equos-api/livekit-token.js';
 import { isFault } from '../equos-api/faults.js';
+import { sendAvatarData } from './avatar-data.js';
 import { equosHttp } from './equos-http.js';
+import { mintTokenWithGrants } from './grant-token.js';
 import type { CreatedTestSession, SandboxCommand } from './sandbox-command-types.js';
 
 export type { CreatedTestSession, SandboxCommand };
@@ -18,7 +20,7 @@ export type { CreatedTestSession, SandboxCommand };
 export async function runSandboxCommand(
   sandbox: LocalSandbox,
   command: SandboxCommand,
-): Promise<CreatedTestSession | RoomReport | { token: string } | { count: number } | { ok: true } | null> {
+): Promise<CreatedTestSession | RoomReport | { token: string } | { count: number } | { ok: true } | { sent: boolean } | null> {
   const equos = equosHttp(sandbox.equos);
   switch (command.action) {
     case 'create-session': {
@@ -48,6 +50,25 @@ export async function runSandboxCommand(
       const room = sandbox.livekit.rooms.get(command.sessionId);
       return room ? reportRoom(room) : null;
     }
+    case 'room-http': {
+      const response = await fetch(`${sandbox.equos.endpoint}/__sandbox/rooms/${encodeURIComponent(command.sessionId)}`);
+      return response.status === 404 ? null : ((await response.json()) as RoomReport);
+    }
+    case 'avatar-data': {
+      const room = sandbox.livekit.rooms.get(command.sessionId);
+      if (!room) throw new Error(`no open room ${command.sessionId}`);
+      const sent = sendAvatarData(
+        room,
+        {
+          payload: new TextEncoder().encode(command.text),
+          ...(command.topic !== undefined ? { topic: command.topic } : {}),
+          ...(command.reliable !== undefined ? { reliable: command.reliable } : {}),
+          ...(command.destinationIdentities ? { destinationIdentities: command.destinationIdentities } : {}),
+        },
+        command.when ?? 'now',
+      );
+      return { sent };
+    }
     case 'act': {
       const action = parseAction(command.act);
       if (typeof action === 'string') throw new Error(action);
@@ -72,11 +93,11 @@ export async function runSandboxCommand(
         : sandbox.livekitCredentials;
       // An expired token: issued two hours ago, valid for one.
       const issuedAt = command.expired ? Date.now() - 2 * 3600_000 : Date.now();
-      const token = await mintLiveKitToken(
-        credentials,
-        { identity: command.identity, name: command.identity, room: command.room, ttlSeconds: 3600 },
-        issuedAt,
-      );
+      const grant = { identity: command.identity, name: command.identity, room: command.room, ttlSeconds: 3600 };
+      const token =
+        command.canPublishData === false
+          ? await mintTokenWithGrants(credentials, grant, { canPublishData: false }, issuedAt)
+          : await mintLiveKitToken(credentials, grant, issuedAt);
       return { token };
     }
   }

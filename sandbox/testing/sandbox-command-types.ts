@@ -9,7 +9,23 @@ export type SandboxCommand =
   | { action: 'stop-session'; sessionId: string }
   | { action: 'room'; sessionId: string }
   | { action: 'act'; sessionId: string; act: unknown }
-  | { action: 'mint-token'; room: string; identity: string; expired?: boolean; wrongSecret?: boolean }
+  /** Mints a LiveKit token (with every grant unless `canPublishData` is false). */
+  | { action: 'mint-token'; room: string; identity: string; expired?: boolean; wrongSecret?: boolean; canPublishData?: boolean }
+  /**
+   * Sends user data (UTF-8 `text`) from the session's avatar, now or when the next visitor
+   * joins (before its data channels open).
+   */
+  | {
+      action: 'avatar-data';
+      sessionId: string;
+      text: string;
+      topic?: string;
+      reliable?: boolean;
+      destinationIdentities?: string[];
+      when?: 'now' | 'next-visitor-join';
+    }
+  /** The room report as the control API serves it (`GET /__sandbox/rooms/:name`), null on 404. */
+  | { action: 'room-http'; sessionId: string }
   /** Plans the next session (see control/scenarios.ts). */
   | { action: 'plan'; scenario: unknown }
   /** How many calls of a kind reached the Equos double (optionally for one session). */

@@ -19,6 +19,13 @@ export const stopSession = (sessionId: string) => run<{ ok: true }>({ action: 's
 /** The server's view of a session's room, or null once it has ended. */
 export const roomReport = (sessionId: string) => run<RoomReport | null>({ action: 'room', sessionId });
 
+/** The room report fetched over HTTP from the control API (`GET /__sandbox/rooms/:name`), or null on 404. */
+export const roomReportOverHttp = (sessionId: string) => run<RoomReport | null>({ action: 'room-http', sessionId });
+
+/** Sends user data from the session's avatar, now or when the next visitor joins (before its data channels open). */
+export const sendAvatarData = (options: Omit<Extract<SandboxCommand, { action: 'avatar-data' }>, 'action'>) =>
+  run<{ sent: boolean }>({ action: 'avatar-data', ...options });
+
 /** Injects a fault or event into a session's room. */
 export const act = (sessionId: string, act: { type: string; ms?: number }) => run<{ ok: true }>({ action: 'act', sessionId, act });
 

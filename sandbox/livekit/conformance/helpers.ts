@@ -23,6 +23,13 @@ export async function disconnectAll(): Promise<void> {
   for (const element of document.querySelectorAll('video, audio')) element.remove();
 }
 
+/** A Room that `disconnectAll` disconnects after the test. */
+export function openRoom(options: Partial<RoomOptions> = {}): Room {
+  const room = new Room({ adaptiveStream: false, dynacast: false, ...options });
+  opened.push(room);
+  return room;
+}
+
 /** Creates a session in the sandbox and connects a Room to it. */
 export async function joinSession(
   options: { scenario?: unknown; roomOptions?: Partial<RoomOptions>; maxDuration?: number } = {},
@@ -31,8 +38,7 @@ export async function joinSession(
     ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
     ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
   });
-  const room = new Room({ adaptiveStream: false, dynacast: false, ...options.roomOptions });
-  opened.push(room);
+  const room = openRoom(options.roomOptions);
   const events = recordEvents(room);
   await room.connect(session.serverUrl, session.token);
   return { room, sessionId: session.sessionId, avatarIdentity: session.avatarIdentity, events };

@@ -31,6 +31,12 @@ export interface Negotiated {
   midToTrackId: Record<string, string>;
 }
 
+/**
+ * The two LiveKit data channels that carry `DataPacket`s: `_reliable` (ordered) and `_lossy`
+ * (unordered, no retransmits).
+ */
+export type DataKind = 'reliable' | 'lossy';
+
 /** Connection states reported to the session. */
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
@@ -50,8 +56,18 @@ export interface PeerTransport {
   unboundDownTracks(): { audio: number; video: number };
   /** Pauses or resumes forwarding of one down track (adaptive stream). */
   setDownTrackPaused(trackSid: string, paused: boolean): void;
+  /**
+   * Sends one serialised `DataPacket` to the client on its `kind` channel: ours when we opened
+   * one on this connection (the subscriber connection of the two-connection mode), else the
+   * client's own (single-connection mode, where livekit-client also reads its publisher
+   * channels). Reliable packets wait, in order and bounded, for a channel to open; lossy ones
+   * are dropped until then.
+   */
+  sendData(kind: DataKind, bytes: Uint8Array): void;
   /** Called for each new track the client sends. */
   onUpTrack?: (track: UpTrack) => void;
+  /** Called for each message the client sends on a `_reliable` or `_lossy` channel. */
+  onData?: (kind: DataKind, bytes: Uint8Array) => void;
   onStateChange?: (state: TransportState) => void;
   readonly state: TransportState;
   close(): Promise<void>;

@@ -18,7 +18,8 @@ import {
   type RTCRtpTransceiver,
 } from 'werift';
 import { PushSource } from '../media-source.js';
-import type { DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './peer-transport.js';
+import { DataChannels } from './data-channels.js';
+import type { DataKind, DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './peer-transport.js';
 import { fixAnswer, iceUfragOf, midsOf, msidTrackIdsByMid, stripMdnsCandidates } from './sdp.js';
 
 /** Options of `createWeriftTransportFactory`. */
@@ -56,6 +57,7 @@ export class WeriftTransport implements PeerTransport {
   onStateChange?: (state: TransportState) => void;
   state: TransportState = 'new';
   readonly #pc: RTCPeerConnection;
+  readonly #dataChannels = new DataChannels();
   readonly #bindings = new Map<string, Binding>();
   /** Where each remote-created transceiver's received packets go. */
   readonly #receivers = new Map<RTCRtpTransceiver, PushSource>();
@@ -98,6 +100,9 @@ export class WeriftTransport implements PeerTransport {
     // §4: a section with a=ssrc gets its track during setRemoteDescription itself, so the
     // receiver must be wired the moment werift creates the transceiver.
     this.#pc.onRemoteTransceiverAdded.subscribe((transceiver) => this.#receive(transceiver));
+    // §7: the channels livekit-client opens (on its publisher connection). werift announces
+    // each one before marking it open, so its first message cannot be missed.
+    this.#pc.onDataChannel.subscribe((channel) => this.#dataChannels.add(channel));
     this.#pc.connectionStateChange.subscribe((state) => {
       this.state = state;
       // Frames sent before DTLS was up were dropped: start every picture on a keyframe.
@@ -145,8 +150,8 @@ export class WeriftTransport implements PeerTransport {
       const pc = this.#pc;
       if (!this.#dataChannelsCreated) {
         // The LiveKit server opens these on the subscriber connection; the client adopts them.
-        pc.createDataChannel('_reliable', { ordered: true });
-        pc.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 });
+        this.#dataChannels.add(pc.createDataChannel('_reliable', { ordered: true }));
+        this.#dataChannels.add(pc.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }));
         this.#dataChannelsCreated = true;
       }
       await this.#unbindRemoved();
@@ -220,7 +225,20 @@ export class WeriftTransport implements PeerTransport {
     if (resumed) binding.downTrack.source.requestKeyframe();
   }
 
+  get onData(): ((kind: DataKind, bytes: Uint8Array) => void) | undefined {
+    return this.#dataChannels.onData;
+  }
+
+  set onData(handler: ((kind: DataKind, bytes: Uint8Array) => void) | undefined) {
+    this.#dataChannels.onData = handler;
+  }
+
+  sendData(kind: DataKind, bytes: Uint8Array): void {
+    this.#dataChannels.send(kind, bytes);
+  }
+
   async close(): Promise<void> {
+    this.#dataChannels.close();
     for (const binding of this.#bindings.values()) binding.unsubscribe();
     this.#bindings.clear();
     await this.#serially(() => this.#pc.close()).catch(() => {});
