@@ -102,7 +102,13 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
             identity: session.avatar.identity,
             name: session.avatar.name,
             media,
+            // Both API generations land here as one session: v3's maxSeconds is its maxDuration.
+            session: {
+              startedAtMs: Date.parse(session.startedAt),
+              ...(session.maxDuration ? { maxDurationMs: session.maxDuration * 1000 } : {}),
+            },
             ...(scenario.avatar.leaveAfterMs !== undefined ? { leaveAfterMs: scenario.avatar.leaveAfterMs } : {}),
+            ...(scenario.avatar.expireLeadMs !== undefined ? { expireLeadMs: scenario.avatar.expireLeadMs } : {}),
           }),
         );
       }, scenario.avatar.joinDelayMs);

@@ -49,18 +49,35 @@ describe('AvatarPlayer', () => {
     expect(new Set(audioSteps)).toEqual(new Set([960]));
   });
 
-  it('speaks queued packets in order, reports speech, and resolves when done', async () => {
+  it('speaks queued packets in order, reports speech and progress, and resolves when done', async () => {
     const clock = { now: 0 };
     const { player, sent, speaking } = playerAt(clock);
-    const line = media.heard.packets;
-    let done = false;
-    void player.say(line).then(() => (done = true));
+    const line = media.lines.heard.speech.packets;
+    const progress: number[] = [];
+    let result: string | undefined;
+    void player.say(line, (playedMs) => progress.push(playedMs)).then((value) => (result = value));
     for (clock.now = 0; clock.now <= line.length * 20 + 40; clock.now += 10) player.tick();
     await Promise.resolve();
-    expect(done).toBe(true);
+    expect(result).toBe('finished');
     expect(sent.audio.slice(0, line.length).map((packet) => packet.payload)).toEqual([...line]);
     expect(speaking.slice(0, line.length).every(Boolean)).toBe(true);
     expect(speaking.at(-1)).toBe(false);
+    expect(progress).toEqual(line.map((_, index) => (index + 1) * 20));
+  });
+
+  it('stops mid-line when hushed: the line and any queued resolve "cut", silence follows', async () => {
+    const clock = { now: 0 };
+    const { player, sent } = playerAt(clock);
+    const results: string[] = [];
+    void player.say(media.lines.greeting.speech.packets).then((value) => results.push(`greeting ${value}`));
+    void player.say(media.lines.heard.speech.packets).then((value) => results.push(`heard ${value}`));
+    for (clock.now = 0; clock.now < 200; clock.now += 10) player.tick();
+    player.hush();
+    const spoken = sent.audio.length;
+    for (; clock.now < 400; clock.now += 10) player.tick();
+    await Promise.resolve();
+    expect(results).toEqual(['greeting cut', 'heard cut']);
+    expect(sent.audio.slice(spoken).every((packet) => packet.payload === OPUS_SILENCE)).toBe(true);
   });
 
   it('starts a new face on its keyframe, and restarts the clip when a keyframe is requested', () => {

@@ -30,10 +30,15 @@ const TICK_MS = 10;
 /** Beyond this lag (a stalled event loop) the player skips ahead instead of bursting. */
 const MAX_LAG_MS = 250;
 
-interface Utterance {
+/** How a line ended: played to its end, or cut (hushed, or the player stopped). */
+export type SpeechResult = 'finished' | 'cut';
+
+interface Speech {
   packets: readonly Uint8Array[];
   index: number;
-  done: () => void;
+  playedMs: number;
+  onProgress: ((playedMs: number) => void) | undefined;
+  done: (result: SpeechResult) => void;
 }
 
 /** Streams the avatar's face and voice into its two track sources. */
@@ -48,7 +53,7 @@ export class AvatarPlayer {
   #nextVideoAt = 0;
   #nextAudioAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #speech: Utterance[] = [];
+  #speech: Speech[] = [];
   #paused = false;
 
   constructor(options: AvatarPlayerOptions) {
@@ -64,11 +69,16 @@ export class AvatarPlayer {
     this.#timer.unref?.();
   }
 
-  /** Stops streaming; pending speech is dropped. */
+  /** Stops streaming; pending speech is dropped (and resolves `cut`). */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const utterance of this.#speech.splice(0)) utterance.done();
+    this.hush();
+  }
+
+  /** Stops speaking mid-word: the speech playing and any queued resolve `cut`; silence follows. */
+  hush(): void {
+    for (const speech of this.#speech.splice(0)) speech.done('cut');
   }
 
   /** Stops sending (media interruption) without losing the conversation's place. */
@@ -88,10 +98,14 @@ export class AvatarPlayer {
     this.#frameIndex = 0;
   }
 
-  /** Queues Opus packets to speak; resolves when the last one has been sent. */
-  say(packets: readonly Uint8Array[]): Promise<void> {
+  /**
+   * Queues Opus packets to speak; resolves `finished` when the last one has been sent, or `cut`.
+   *
+   * @param onProgress called after each packet sent, with the ms of audio played so far
+   */
+  say(packets: readonly Uint8Array[], onProgress?: (playedMs: number) => void): Promise<SpeechResult> {
     return new Promise((done) => {
-      this.#speech.push({ packets, index: 0, done });
+      this.#speech.push({ packets, index: 0, playedMs: 0, onProgress, done });
     });
   }
 
@@ -124,20 +138,22 @@ export class AvatarPlayer {
 
   /** Sends one audio packet and returns its duration in ms. */
   #sendAudioPacket(): number {
-    const utterance = this.#speech[0];
-    let packet: Uint8Array = OPUS_SILENCE;
-    if (utterance) {
-      packet = utterance.packets[utterance.index] ?? OPUS_SILENCE;
-      utterance.index += 1;
-      if (utterance.index >= utterance.packets.length) {
-        this.#speech.shift();
-        utterance.done();
-      }
-    }
-    this.#options.onAudio?.(utterance !== undefined);
+    const speech = this.#speech[0];
+    const packet = (speech && speech.packets[speech.index]) ?? OPUS_SILENCE;
     const durationMs = packet === OPUS_SILENCE ? 20 : opusPacketDurationMs(packet) || 20;
+    this.#options.onAudio?.(speech !== undefined);
     this.#audioTimestamp = (this.#audioTimestamp + (AUDIO_CLOCK / 1000) * durationMs) >>> 0;
     if (!this.#paused) this.#options.audio.push({ payload: packet, timestamp: this.#audioTimestamp, marker: false });
+    if (speech) {
+      speech.index += 1;
+      speech.playedMs += durationMs;
+      speech.onProgress?.(speech.playedMs);
+      // The callback may have hushed the player; only a line still playing can finish.
+      if (speech.index >= speech.packets.length && this.#speech[0] === speech) {
+        this.#speech.shift();
+        speech.done('finished');
+      }
+    }
     return durationMs;
   }
 }

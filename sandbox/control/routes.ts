@@ -2,9 +2,10 @@
  * `/__sandbox/*`: the control API of the local sandbox, for tests that drive it over HTTP
  * and for trying faults by hand. Loopback only, like the rest of the sandbox.
  *
- * - `POST /scenarios` `{ avatar: { joinDelayMs?, never?, leaveAfterMs? } }` plans the next session
+ * - `POST /scenarios` `{ avatar: { joinDelayMs?, never?, leaveAfterMs?, expireLeadMs? } }` plans the next session
  * - `DELETE /scenarios` forgets queued plans
- * - `GET /rooms`, `GET /rooms/:name` describe rooms (participants, tracks, packets, speakers)
+ * - `GET /rooms`, `GET /rooms/:name` describe rooms (participants, tracks, packets, speakers,
+ *   and the data packets relayed: `data`, with `equos_event` messages as `text`)
  * - `POST /rooms/:name/actions` `{ type: 'drop-signal' | 'interrupt-media' (ms) | 'end-room' |
  *   'avatar-leave' | 'remove-visitor' | 'request-reconnect' }`
  */

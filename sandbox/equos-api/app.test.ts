@@ -58,6 +58,29 @@ describe('Equos API double', () => {
     expect((await call('PATCH', '/v1/sessions/ses_nope/stop', {})).status).toBe(404);
   });
 
+  it("tells its listeners each session's start and maximum duration, whichever API generation started it", async () => {
+    // The sandbox gives these to the demo avatar, which warns (expire_soon) before the end.
+    const started: Array<{ id: string; startedAt: string; maxDuration: number | null | undefined }> = [];
+    const unsubscribe = equos.state.subscribe({ started: ({ id, startedAt, maxDuration }) => started.push({ id, startedAt, maxDuration }) });
+    try {
+      const v1 = (await json(call('POST', '/v1/sessions', { ...createBody, maxDuration: 600 }))).session;
+      const v3 = (await json(call('POST', '/v3/conversations', { name: 'n', characterId: 'sandbox-character', maxSeconds: 120 }))).conversation;
+      equos.faults.inject('create', { kind: 'duration', seconds: 5 });
+      const shortened = (await json(call('POST', '/v3/conversations', { name: 'n', characterId: 'sandbox-character', maxSeconds: 120 }))).conversation;
+      const open = (await json(call('POST', '/v3/conversations', { name: 'n', characterId: 'sandbox-character' }))).conversation;
+      expect(started).toEqual([
+        { id: v1.id, startedAt: v1.startedAt, maxDuration: 600 },
+        { id: v3.id, startedAt: v3.startedAt, maxDuration: 120 },
+        { id: shortened.id, startedAt: shortened.startedAt, maxDuration: 5 },
+        { id: open.id, startedAt: open.startedAt, maxDuration: null },
+      ]);
+      expect([v3.maxSeconds, shortened.maxSeconds]).toEqual([120, 5]);
+    } finally {
+      unsubscribe();
+      for (const id of started.map((entry) => entry.id)) equos.state.end(id, 'stop');
+    }
+  });
+
   it('lists sessions by client, newest first', async () => {
     const { session } = await json(call('POST', '/v1/sessions', { ...createBody, client: 'only-me' }));
     const listed = await json(call('GET', '/v1/sessions?client=only-me&take=5'));

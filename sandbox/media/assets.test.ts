@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadAvatarMedia } from './assets.js';
+import { loadAvatarMedia, SPOKEN_LINES } from './assets.js';
 import { MediaFormatError } from './errors.js';
 import { ivfFile, oggOpusFile, opusHead, opusPacket } from './test-fixtures.js';
 
@@ -23,8 +23,17 @@ describe('loadAvatarMedia', () => {
       expect(clip).toMatchObject({ fourcc: 'VP80', width: 640, height: 360, timebase: { numerator: 1, denominator: 30 } });
       expect(clip.frames[0]!.keyframe).toBe(true);
     }
-    expect(media.greeting).toMatchObject({ channels: 1, inputSampleRate: 48_000 });
-    expect(media.greeting.packets.length).toBeGreaterThan(media.heard.packets.length);
+    for (const line of SPOKEN_LINES) {
+      const { text, speech, durationMs } = media.lines[line];
+      expect(speech, line).toMatchObject({ channels: 1, inputSampleRate: 48_000 });
+      // 20 ms packets, and about what espeak takes to say the words at 150 per minute.
+      expect(durationMs, line).toBe(speech.packets.length * 20);
+      const words = text.split(/\s+/).length;
+      expect(durationMs / words, line).toBeGreaterThan(200);
+      expect(durationMs / words, line).toBeLessThan(700);
+    }
+    expect(media.lines.greeting.text).toMatch(/^Hi! I'm Ava/);
+    expect(media.lines.greeting.durationMs).toBeGreaterThan(media.lines.heard.durationMs);
     // PNG IHDR: width and height are the first fields of the first chunk.
     const ihdr = new DataView(media.thumbnailPng.buffer, media.thumbnailPng.byteOffset + 16, 8);
     expect([ihdr.getUint32(0), ihdr.getUint32(4)]).toEqual([256, 256]);
@@ -68,6 +77,13 @@ describe('loadAvatarMedia', () => {
     it('fails with the file system error when a required file is absent', async () => {
       await rm(join(dir, 'heard.ogg'));
       await expect(loadAvatarMedia(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
+    it('refuses lines.json when it is not JSON or lacks the words of a line', async () => {
+      await put('lines.json', new TextEncoder().encode('{"greeting": '));
+      await expectFailure(/lines\.json: not JSON/);
+      await put('lines.json', new TextEncoder().encode(JSON.stringify({ greeting: 'Hi', heard: ' ', reply: 'R', pricing: 'P' })));
+      await expectFailure(/lines\.json: no text for heard, expire/);
     });
 
     it('refuses a clip of the wrong codec or size', async () => {

@@ -2,7 +2,8 @@
 /**
  * Regenerates the demo avatar's committed media (see README.md beside this file):
  *
- *   node sandbox/avatar/media/generate.mjs
+ *   node sandbox/avatar/media/generate.mjs                  # everything (about a minute)
+ *   node sandbox/avatar/media/generate.mjs --speech-only    # only the spoken lines (*.ogg)
  *
  * Needs Debian's `ffmpeg` and `espeak-ng` (`apt-get install -y ffmpeg espeak-ng`), only here:
  * the sandbox reads the committed files, so `npm start` needs no system tools. Plain Node,
@@ -10,7 +11,7 @@
  * (ffmpeg's `bitexact` flags keep version strings and random Ogg serials out).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +26,16 @@ const FPS = 30;
 /** A keyframe every second, so a receiver that lost one recovers within 30 frames. */
 const KEYFRAME_INTERVAL = 30;
 
-/** What the avatar says; the sandbox plays `heard` before echoing the visitor back. */
-const lines = {
-  greeting: "Hi! I'm Ava, the demo avatar of your local sandbox. Say something, and after a short pause I'll repeat it back to you.",
-  heard: 'Here is what I heard:',
-};
+/**
+ * What the avatar says, one Ogg file per line. The sandbox reads the same file for the
+ * transcript it sends with each line, so the words spoken and the words shown cannot drift.
+ */
+const lines = JSON.parse(readFileSync(new URL('lines.json', import.meta.url), 'utf8'));
+/**
+ * `--speech-only` leaves the video and the thumbnail alone: adding a line then rewrites no
+ * committed binary but the speech (and those come out byte-identical with the same tools).
+ */
+const speechOnly = process.argv.includes('--speech-only');
 /** espeak-ng's US English with its third female variant, a little slower than default. */
 const voice = ['-v', 'en-us+f3', '-s', '150', '-p', '55'];
 
@@ -114,9 +120,9 @@ function renderThumbnail() {
 const scratch = mkdtempSync(join(tmpdir(), 'avatar-media-'));
 try {
   const written = [];
-  for (const [name, clip] of Object.entries(clips)) written.push(await encodeClip(name, clip));
+  if (!speechOnly) for (const [name, clip] of Object.entries(clips)) written.push(await encodeClip(name, clip));
   for (const [name, text] of Object.entries(lines)) written.push(encodeSpeech(name, text, scratch));
-  written.push(renderThumbnail());
+  if (!speechOnly) written.push(renderThumbnail());
   for (const file of written) console.log(`${(statSync(file).size / 1024).toFixed(1).padStart(7)} KB  ${file}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
