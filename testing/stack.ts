@@ -29,6 +29,17 @@ export interface TestStack {
 export const TEST_PRESETS = [
   { name: 'default', displayName: 'Ava', avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', maxDurationS: 600 },
   { name: 'short', displayName: 'Ava', avatarId: 'sandbox-avatar', agentId: 'sandbox-agent', maxDurationS: 30 },
+  {
+    name: 'page-vars',
+    displayName: 'Ava',
+    avatarId: 'sandbox-avatar',
+    agentId: 'sandbox-agent',
+    maxDurationS: 600,
+    pageVars: [
+      { name: 'product', maxLength: 80 },
+      { name: 'page_title', maxLength: 80 },
+    ],
+  },
 ];
 
 /** Starts the stack; any origin may call the token server (test pages come from other ports). */

@@ -254,3 +254,171 @@ describe('widget end to end', () => {
     await page.close();
   }, 30_000);
 });
+
+/** What the conversation shows: captions, transcript lines, the notice, the countdown. */
+const conversation = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('equos-avatar')!.shadowRoot!;
+    const text = (name: string) => root.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? null;
+    const lines = [...root.querySelectorAll('[part~="line"]')].map((line) => line.textContent ?? '');
+    const notice = root.querySelector<HTMLElement>('[part~="notice"]');
+    return { caption: text('captions'), countdown: text('countdown'), lines, notice: notice && !notice.hidden ? notice.textContent : null };
+  });
+
+/** Types `text` into the widget's text box and sends it with Enter, as a visitor does. */
+async function typeLine(page: Page, text: string): Promise<void> {
+  const input = await part(page, 'text-input');
+  await until(() => input!.evaluate((element) => !(element as HTMLInputElement).disabled), (enabled) => enabled, 10_000);
+  await input!.click();
+  await input!.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** The `equos_event` messages the sandbox relayed in a room, from `identity` when given. */
+function equosMessages(sessionId: string, from?: string): Array<Record<string, unknown>> {
+  const room = stack.sandbox.livekit.rooms.get(sessionId);
+  if (!room) return [];
+  return reportRoom(room)
+    .data.filter((record) => record.topic === 'equos_event' && record.text && (from === undefined || record.from === from))
+    .map((record) => JSON.parse(record.text!) as Record<string, unknown>);
+}
+
+const visitorIdentity = (sessionId: string) => {
+  const room = stack.sandbox.livekit.rooms.get(sessionId);
+  return room ? reportRoom(room).participants.find((participant) => participant.kind === 'STANDARD')?.identity : undefined;
+};
+
+const GREETING = "Hi! I'm Ava, the demo avatar of your local sandbox. Say something, and after a short pause I'll repeat it back to you.";
+const PRODUCT_CONTEXT = 'Product: Northwind Desk Pro standing desk, colour Oak, price $649.';
+
+describe("Equos' real-time channel end to end (product page: captions, typing, context, triggers)", () => {
+  it('captions the greeting while it plays, tells the avatar the page context, and answers a typed line in the transcript and in speech', async () => {
+    const page = await open('/examples/product-page.html');
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+
+    // The greeting's captions grow word by word while Ava's voice plays.
+    const captions = new Set<string>();
+    const started = Date.now();
+    while (Date.now() - started < 4000) {
+      const { caption } = await conversation(page);
+      if (caption) captions.add(caption);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(captions.size).toBeGreaterThan(2);
+    // The built file's styles apply (a minified CSS escape once emptied them): captions sit in their box.
+    const captionStyle = await page.evaluate(() => {
+      const text = document.querySelector('equos-avatar')!.shadowRoot!.querySelector('.captions__text');
+      return text ? getComputedStyle(text).backgroundColor : null;
+    });
+    expect([null, 'rgba(0, 0, 0, 0.72)']).toContain(captionStyle);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('equos-avatar')!.shadowRoot!.querySelector('.conversation')!).borderTopStyle)).toBe('solid');
+    // Each caption is the greeting so far (or, once long, its end).
+    for (const caption of captions) expect(caption.startsWith('…') ? GREETING.includes(caption.slice(1)) : GREETING.startsWith(caption)).toBe(true);
+    expect((await audioLoudness(page, 1000)).loudest).toBeGreaterThan(0.01);
+    await page.screenshot({ path: `${SCREENSHOTS}/live-captions.png` });
+
+    // The page's context reached the avatar, from the visitor, once.
+    const visitor = visitorIdentity(sessionId!)!;
+    expect(equosMessages(sessionId!, visitor)).toEqual([{ type: 'context', content: PRODUCT_CONTEXT }]);
+    await page.select('#colour', 'Walnut');
+    await until(() => equosMessages(sessionId!, visitor).length, (count) => count === 2, 5000);
+    expect(equosMessages(sessionId!, visitor)[1]).toEqual({ type: 'context', content: PRODUCT_CONTEXT.replace('Oak', 'Walnut') });
+
+    // A typed line: the reply quotes it and mentions the context, in the transcript and in speech.
+    await (await part(page, 'transcript-button'))!.click();
+    await typeLine(page, 'Do you deliver to Lyon?');
+    const { lines } = await until(
+      () => conversation(page),
+      // The whole reply, not a partial of it (partials grow word by word).
+      (value) => value.lines.some((line) => line.includes('You wrote: "Do you deliver to Lyon?"') && line.endsWith('$649.')),
+      15_000,
+    );
+    expect(lines).toContain('YouDo you deliver to Lyon?');
+    const reply = lines.find((line) => line.includes('You wrote'))!;
+    expect(reply).toMatch(/^Ava/);
+    expect(reply).toContain('Northwind Desk Pro standing desk, colour Walnut');
+    expect(equosMessages(sessionId!, visitor).at(-1)).toEqual({ type: 'usr.txt', text: 'Do you deliver to Lyon?' });
+    await page.screenshot({ path: `${SCREENSHOTS}/live-transcript.png` });
+
+    // The reply was spoken too: another typed line, and Ava's voice is heard while it is captioned.
+    await typeLine(page, 'Thanks');
+    await until(() => conversation(page), (value) => (value.caption ?? '').startsWith('Thanks for your message'), 10_000);
+    expect((await audioLoudness(page, 1200)).loudest).toBeGreaterThan(0.01);
+
+    // The page's own log heard the finished lines through equos-utterance.
+    const log = await page.$eval('#log', (element) => element.textContent ?? '');
+    expect(log).toContain('Visitor: Do you deliver to Lyon?');
+    expect(log).toContain('Assistant: Thanks for your message.');
+
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => widget(page), (value) => value.state === 'ended');
+    expect(stopsOf(sessionId!)).toBe(1);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('a typed keyword fires equos-trigger, and the page shows its pricing', async () => {
+    const page = await open('/examples/product-page.html');
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    expect(await page.$eval('#pricing', (element) => (element as HTMLElement).hidden)).toBe(true);
+    await typeLine(page, 'What is your pricing?');
+    await until(() => page.$eval('#pricing', (element) => (element as HTMLElement).hidden), (hidden) => hidden === false, 10_000);
+    expect(equosMessages(sessionId!).some((message) => message['type'] === 'trigger' && message['name'] === 'show_pricing')).toBe(true);
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
+    await page.close();
+  }, 60_000);
+
+  it('expire_soon from the avatar shows the countdown, announces it and tells the page', async () => {
+    // Ava warns 596 s before the end of a 600 s session: about four seconds in.
+    stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 500, expireLeadMs: 596_000 } });
+    const page = await open('/examples/product-page.html');
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    expect((await conversation(page)).countdown).toBeNull();
+    const { countdown } = await until(() => conversation(page), (value) => value.countdown !== null, 10_000);
+    expect(countdown).toMatch(/^9:5\d left$/);
+    const announced = await until(
+      () => page.evaluate(() => document.querySelector('equos-avatar')!.shadowRoot!.querySelector('.conversation [role="status"]')?.textContent ?? ''),
+      (text) => text !== '',
+      5000,
+    );
+    expect(announced).toMatch(/^The conversation ends in 59\d seconds\.$/);
+    expect(await page.$eval('#log', (element) => element.textContent ?? '')).toMatch(/\(the conversation ends in 59\d s\)/);
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
+    await page.close();
+  }, 60_000);
+
+  it('a refused microphone: the call goes ahead by text (listen and type)', async () => {
+    // A browser that refuses every permission prompt, as a visitor who clicks "Block" does.
+    const refusing = await puppeteerCore.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
+    });
+    try {
+      const page = await refusing.newPage();
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.goto(`${stack.tokenServerUrl}/examples/product-page.html`, { waitUntil: 'networkidle0' });
+      await (await part(page, 'launcher'))!.click();
+      await (await part(page, 'start-button'))!.click();
+      const { sessionId } = await until(() => widget(page), (value) => value.state === 'live', 20_000);
+      expect((await conversation(page)).notice).toBe('No microphone: you can listen to Ava and type your replies.');
+      const room = reportRoom(stack.sandbox.livekit.rooms.get(sessionId!)!);
+      expect(room.participants.find((participant) => participant.kind === 'STANDARD')!.tracks).toEqual([]);
+      expect((await videoProgress(page)).frames).toBeGreaterThan(10);
+
+      await (await part(page, 'transcript-button'))!.click();
+      await typeLine(page, 'I cannot talk right now');
+      await until(() => conversation(page), (value) => value.lines.some((line) => line.includes('You wrote: "I cannot talk right now"')), 15_000);
+      await page.screenshot({ path: `${SCREENSHOTS}/live-text-only.png` });
+      await (await part(page, 'hangup-button'))!.click();
+      await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
+    } finally {
+      await refusing.close();
+    }
+  }, 60_000);
+});

@@ -7,7 +7,7 @@
  */
 import type { EquosAvatarElement } from './equos-avatar.element.js';
 
-/** The page-facing API. Every method acts on the first `<equos-avatar>` and never throws. */
+/** The page-facing API. Every method acts on the first `<equos-avatar>` (`setContext` on all) and never throws. */
 export interface EquosAvatarApi {
   readonly version: string;
   /** The first `<equos-avatar>` on the page, if any. */
@@ -16,6 +16,8 @@ export interface EquosAvatarApi {
   close(): void;
   start(): void;
   stop(): void;
+  /** Tells the avatar what the page knows (page, product, visitor state); sets every widget's `context`. */
+  setContext(text: string): void;
 }
 
 declare const __EQUOS_VERSION__: string | undefined;
@@ -39,5 +41,8 @@ export function installApi(): void {
     close: call('close'),
     start: call('start'),
     stop: call('stop'),
+    setContext: (text: string) => {
+      for (const widget of document.querySelectorAll('equos-avatar')) widget.context = String(text);
+    },
   });
 }

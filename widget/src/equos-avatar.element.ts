@@ -9,11 +9,16 @@
  * @event equos-error - `{ code, message }` when something fails
  * @event equos-open - the panel opened; `equos-close` - it closed (minimised)
  * @event equos-request-start - cancelable, before a conversation starts
+ * @event equos-utterance - `{ author, content, finished }` for each line said or typed (partials, then finished)
+ * @event equos-trigger - `{ name, params }` when the avatar asks the page to act
+ * @event equos-expire-soon - `{ secondsRemaining }` when the avatar warns that the session ends soon
  *
  * @csspart launcher - the floating button; `launcher-label` - its text
  * @csspart panel - the conversation panel; `stage` - its video area; `video` - the avatar's video
  * @csspart status - the status line; `message` - the message over the stage; `countdown` - the time left
  * @csspart start-button - start / try again; `mic-button`; `hangup-button`; `minimize-button`; `sound-button`
+ * @csspart conversation - the text side of a call; `captions`; `transcript` (with `line`, `line-agent`, `line-user`);
+ *   `compose`, `text-input`, `send-button`; `captions-button`, `transcript-button`, `copy-button`; `notice`
  *
  * @cssproperty [--equos-avatar-accent=#4f46e5] - buttons and the launcher
  * @cssproperty [--equos-avatar-accent-contrast=#fff] - text on the accent
@@ -59,6 +64,7 @@ export class EquosAvatarElement extends LitElement {
     theme: { type: String },
     locale: { type: String },
     avatarTimeout: { type: Number, attribute: 'avatar-timeout' },
+    context: { type: String },
   };
 
   /** The token server's URL (required). */
@@ -81,6 +87,11 @@ export class EquosAvatarElement extends LitElement {
   declare locale: string | null;
   /** Seconds to wait for the avatar to join before giving up [25]. */
   declare avatarTimeout: number | null;
+  /**
+   * What the page tells the avatar about itself (page, product, visitor state), sent when the
+   * avatar joins and whenever it changes. Information for the avatar, not instructions.
+   */
+  declare context: string | null;
 
   /** How the second file is loaded; tests and custom builds may replace it. @internal */
   liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#config.server);
@@ -97,6 +108,9 @@ export class EquosAvatarElement extends LitElement {
     avatarJoinTimeoutMs: () => this.#config.avatarTimeoutMs,
     onScreen: () => this.opened,
     microphoneButton: () => this.#part('mic-button'),
+    avatarName: () => this.#avatarName(this.state),
+    language: () => this.#locale.language,
+    context: () => this.context ?? undefined,
     say: (cause): string => this.#locale.strings.errors[cause](this.#avatarName(this.#call.state)),
   });
   readonly #launcher = new LauncherReadyController(this, () => (this.#presets.settled || !this.#config.server) && this.#locale.ready);
@@ -109,7 +123,7 @@ export class EquosAvatarElement extends LitElement {
   constructor() {
     super();
     this.server = this.preset = this.name = this.visitorName = this.position = this.mode = this.theme = this.locale = null;
-    this.avatarTimeout = null;
+    this.avatarTimeout = this.context = null;
     this.opened = false;
   }
 
@@ -197,7 +211,6 @@ export class EquosAvatarElement extends LitElement {
         video: runner?.videoElement ?? null,
         microphoneEnabled: runner?.microphoneEnabled ?? true,
         audioBlocked: runner?.audioBlocked ?? false,
-        secondsLeft: runner?.secondsLeft,
         problem: config.server ? undefined : config.problems.join(' '),
         onStart: () => this.start(),
         onHangUp: () => this.stop(),

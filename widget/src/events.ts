@@ -1,6 +1,9 @@
 /**
  * The events `<equos-avatar>` fires, all prefixed `equos-`, bubbling and composed (they
  * cross shadow boundaries, so a page or a framework wrapper can listen anywhere above).
+ *
+ * The conversation's events (utterances, triggers, expiry) are fired by the second file only;
+ * the launcher's bundle leaves their classes out (they are unused there).
  */
 import type { EndReason, ErrorCause, StateName } from './call/machine.js';
 
@@ -55,6 +58,27 @@ export class EquosRequestStartEvent extends EquosEvent<Record<string, never>> {
   }
 }
 
+/** A line of the conversation, as partials (`finished: false`) and then finished. */
+export class EquosUtteranceEvent extends EquosEvent<{ author: 'agent' | 'user'; content: string; finished: boolean }> {
+  constructor(detail: { author: 'agent' | 'user'; content: string; finished: boolean }) {
+    super('equos-utterance', detail);
+  }
+}
+
+/** The avatar asks the page to act (e.g. `{ name: 'show_pricing', params: {} }`). */
+export class EquosTriggerEvent extends EquosEvent<{ name: string; params: Record<string, unknown> }> {
+  constructor(detail: { name: string; params: Record<string, unknown> }) {
+    super('equos-trigger', detail);
+  }
+}
+
+/** The avatar says the session reaches its maximum duration soon. */
+export class EquosExpireSoonEvent extends EquosEvent<{ secondsRemaining: number }> {
+  constructor(detail: { secondsRemaining: number }) {
+    super('equos-expire-soon', detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'equos-state-change': EquosStateChangeEvent;
@@ -64,5 +88,8 @@ declare global {
     'equos-open': EquosToggleEvent;
     'equos-close': EquosToggleEvent;
     'equos-request-start': EquosRequestStartEvent;
+    'equos-utterance': EquosUtteranceEvent;
+    'equos-trigger': EquosTriggerEvent;
+    'equos-expire-soon': EquosExpireSoonEvent;
   }
 }

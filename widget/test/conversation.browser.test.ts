@@ -223,9 +223,46 @@ describe('<equos-avatar>: a conversation', () => {
     expect(messageOf(unreachable)).to.equal('The conversation service cannot be reached. Check your connection and try again.');
   });
 
-  it('explains a refused microphone, and starts no session', async () => {
+  it('goes ahead by text when the microphone is refused, and takes the microphone when the visitor allows it later', async () => {
     const original = navigator.mediaDevices.getUserMedia;
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    let allowed = false;
+    navigator.mediaDevices.getUserMedia = (constraints) => (allowed ? original.call(navigator.mediaDevices, constraints) : Promise.reject(new DOMException('denied', 'NotAllowedError')));
+    const permissions = navigator.permissions.query;
+    navigator.permissions.query = () => Promise.resolve({ state: 'prompt' } as PermissionStatus);
+    try {
+      const { element, adapter } = await started();
+      expect(adapter.connected!.microphone).to.equal(undefined);
+      await emit(element, adapter, { type: 'connected', avatarPresent: true });
+      expect(element.state.name).to.equal('live');
+      expect(part(element, 'notice')!.textContent).to.equal('No microphone: you can listen to Ava and type your replies.');
+      expect(part(element, 'mic-button')!.getAttribute('aria-pressed')).to.equal('false');
+      expect(part<HTMLInputElement>(element, 'text-input')!.disabled).to.equal(false);
+
+      // Still refused: nothing changes.
+      part(element, 'mic-button')!.click();
+      await until(() => false, 'nothing', 200).catch(() => {});
+      expect(adapter.published).to.have.length(0);
+      expect(part(element, 'notice')!.hidden).to.equal(false);
+
+      allowed = true;
+      part(element, 'mic-button')!.click();
+      await until(() => adapter.published.length === 1, 'the microphone to be published');
+      await element.updateComplete;
+      expect(adapter.published[0]!.kind).to.equal('audio');
+      expect(part(element, 'mic-button')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(element, 'notice')!.hidden).to.equal(true);
+      element.stop();
+      await until(() => element.state.name === 'ended', 'the end');
+      expect(adapter.published[0]!.readyState).to.equal('ended');
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+      navigator.permissions.query = permissions;
+    }
+  });
+
+  it('still explains a browser that cannot make calls at all, and starts no session', async () => {
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'mediaDevices')!;
+    Object.defineProperty(navigator, 'mediaDevices', { configurable: true, get: () => undefined });
     const permissions = navigator.permissions.query;
     navigator.permissions.query = () => Promise.resolve({ state: 'prompt' } as PermissionStatus);
     try {
@@ -233,10 +270,11 @@ describe('<equos-avatar>: a conversation', () => {
       const element = await mount({ open: '' });
       part(element, 'start-button')!.click();
       await until(() => element.state.name === 'error', 'the error');
-      expect(messageOf(element)).to.contain('Microphone access is blocked');
+      expect(element.state.name === 'error' && element.state.cause).to.equal('unsupported-browser');
       expect(await equosCalls('create')).to.equal(before);
     } finally {
-      navigator.mediaDevices.getUserMedia = original;
+      delete (navigator as unknown as Record<string, unknown>)['mediaDevices'];
+      Object.defineProperty(Navigator.prototype, 'mediaDevices', original);
       navigator.permissions.query = permissions;
     }
   });

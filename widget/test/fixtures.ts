@@ -7,6 +7,7 @@ import '../src/equos-avatar.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 import type { LiveModule } from '../src/call/live-port.js';
 import { CallRunner } from '../src/live/call-runner.js';
+import type { PageMessage } from '../../contract/equos/realtime.js';
 import type { RtcAdapter, RtcConnectOptions, RtcEvent } from '../src/rtc/rtc-adapter.js';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 
@@ -15,6 +16,10 @@ export class FakeAdapter implements RtcAdapter {
   connected: RtcConnectOptions | undefined;
   disconnected = false;
   microphone: boolean[] = [];
+  /** Microphones published after joining. */
+  published: MediaStreamTrack[] = [];
+  /** Messages sent to the avatar on the real-time channel. */
+  sent: PageMessage[] = [];
   #listeners = new Set<(event: RtcEvent) => void>();
   failConnect = false;
 
@@ -28,6 +33,12 @@ export class FakeAdapter implements RtcAdapter {
   }
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     this.microphone.push(enabled);
+  }
+  async publishMicrophone(track: MediaStreamTrack): Promise<void> {
+    this.published.push(track);
+  }
+  async send(message: PageMessage): Promise<void> {
+    this.sent.push(message);
   }
   async resumeAudio(): Promise<void> {}
   async disconnect(): Promise<void> {

@@ -26,6 +26,12 @@ export interface CallOptions {
   onScreen(): boolean;
   /** The button the microphone's level is shown on. */
   microphoneButton(): HTMLElement | null;
+  /** The avatar's name as shown. */
+  avatarName(): string;
+  /** The widget's language (`en`, `fr`…). */
+  language(): string;
+  /** What the page tells the avatar about itself (`context`), if anything. */
+  context(): string | undefined;
 }
 
 /** What a call does, and what it has for the view. */
@@ -35,8 +41,6 @@ export interface CallRunner {
   readonly audioBlocked: boolean;
   /** When the session will be ended for its maximum duration (local clock, ms). */
   readonly deadline: number | undefined;
-  /** Seconds left, in the last minute of a state that counts down. */
-  readonly secondsLeft: number | undefined;
   /** Runs the attempt the call has just entered `starting` for, with audio unlocked by the visitor's click. */
   start(unlocked: UnlockedAudio): void;
   /** Carries out what entering `to` from `from` implies (timers, the stop, letting go of the microphone). */

@@ -26,6 +26,11 @@ export class LocaleController implements ReactiveController {
   }
 
   /** The strings to show now. */
+  /** The language in use (`en` until another's strings have loaded). */
+  get language(): string {
+    return this.ready ? this.#language : 'en';
+  }
+
   get strings(): Strings {
     return stringsIfLoaded(this.#language) ?? stringsIfLoaded('en')!;
   }

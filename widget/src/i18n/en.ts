@@ -25,7 +25,6 @@ export const en: Strings = {
     ended: 'Conversation ended',
     error: 'Not connected',
   },
-  timeLeft: (time) => `${time} left`,
   ended: {
     hangup: (_name, duration) => `Conversation ended · ${duration}`,
     'max-duration': () => 'Time is up for this conversation.',

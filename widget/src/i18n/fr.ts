@@ -25,7 +25,6 @@ const fr: Strings = {
     ended: 'Conversation terminée',
     error: 'Non connecté',
   },
-  timeLeft: (time) => `Encore ${time}`,
   ended: {
     hangup: (_name, duration) => `Conversation terminée · ${duration}`,
     'max-duration': () => 'Le temps de cette conversation est écoulé.',

@@ -29,7 +29,6 @@ export interface Strings {
     ended: string;
     error: string;
   };
-  timeLeft(clock: string): string;
   ended: Record<EndReason, (name: string, duration: string) => string>;
   errors: Record<ErrorCause, (name: string) => string>;
 }

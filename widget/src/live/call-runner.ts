@@ -15,10 +15,12 @@ import { releaseAudio, type UnlockedAudio } from '../internal/audio-unlock.js';
 import type { RtcAdapter, RtcEvent } from '../rtc/rtc-adapter.js';
 import { adoptCallStyles } from './call.styles.js';
 import { causeOf } from './call-error.js';
+import { ConversationController } from './conversation/conversation-controller.js';
 import { CountdownController } from './countdown-controller.js';
 import { createLevelMeter, type LevelMeter } from './level-meter.js';
 import { LevelMeterController } from './level-meter-controller.js';
-import { microphonePermission, openMicrophone } from './microphone.js';
+import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
+import { readPageVars } from './page-vars.js';
 import { TokenClient } from './token-client.js';
 
 /** What the runner needs: its element's options, and how to reach the room. */
@@ -35,6 +37,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   /** The avatar's video, once subscribed. */
   videoElement: HTMLVideoElement | null = null;
   microphoneEnabled = true;
+  /** The call goes on without a microphone (refused or absent): the visitor listens and types. */
+  microphoneMissing = false;
   audioBlocked = false;
   deadline: number | undefined;
   readonly #host: ReactiveControllerHost & HTMLElement;
@@ -48,7 +52,12 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #audio: UnlockedAudio | undefined;
   #meter: LevelMeter | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  #warnedPageVars = false;
+  /** Seconds before the deadline from which the countdown shows (longer once the avatar warned). */
+  #countdownFromS: number | undefined;
   readonly #countdown: CountdownController;
+  readonly #conversation: ConversationController;
 
   constructor(host: ReactiveControllerHost & HTMLElement, call: CallPort, options: CallRunnerOptions) {
     this.#host = host;
@@ -59,7 +68,21 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     host.addController(this);
     // What only a call shows arrives with the call: its styles, the countdown, the microphone's meter.
     if (host.shadowRoot) adoptCallStyles(host.shadowRoot);
-    this.#countdown = new CountdownController(host, () => (traitsOf(call.state).countdown ? this.deadline : undefined));
+    this.#countdown = new CountdownController(
+      host,
+      () => (traitsOf(call.state).countdown ? this.deadline : undefined),
+      () => this.#countdownFromS,
+    );
+    this.#conversation = new ConversationController(host, {
+      call,
+      avatarName: options.avatarName,
+      language: options.language,
+      context: options.context,
+      microphoneMissing: () => this.microphoneMissing,
+      secondsLeft: () => this.secondsLeft,
+      send: (message) => this.#adapter?.send(message) ?? Promise.reject(new Error('not in a room')),
+      onExpireSoon: (seconds) => this.#expireSoon(seconds),
+    });
     new LevelMeterController(host, {
       active: () => traitsOf(call.state).inCall && options.onScreen(),
       level: () => (this.microphoneEnabled ? (this.#meter?.level() ?? 0) : 0),
@@ -94,6 +117,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     const attempt = ++this.#attempt;
     this.#abort = new AbortController();
     this.#audio = unlocked;
+    this.#conversation.reset();
     void this.#run(attempt, this.#abort.signal, new TokenClient(server));
   }
 
@@ -109,6 +133,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   }
 
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    if (enabled && this.microphoneMissing) return this.#retryMicrophone();
     this.microphoneEnabled = enabled;
     if (this.#microphone) this.#microphone.enabled = enabled;
     this.#host.requestUpdate();
@@ -125,12 +150,19 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     let session: CallSession | undefined;
     let microphone: MediaStreamTrack | undefined;
     try {
-      const microphonePromise = openMicrophone().then((track) => (microphone = track));
+      // A refused or absent microphone does not stop the call: the visitor can listen and type.
+      const microphonePromise = openMicrophone().then(
+        (track) => (microphone = track),
+        (error: unknown) => {
+          if (!isMicrophoneRefusal(error)) throw error;
+          return undefined;
+        },
+      );
       // While the visitor decides on the permission prompt nothing is billed yet; once the
       // browser grants without asking, both run in parallel.
       if ((await microphonePermission()) !== 'granted') await microphonePromise;
       const created = client
-        .createSession({ preset: this.#options.preset(), participantName: this.#options.participantName() }, signal)
+        .createSession({ preset: this.#options.preset(), participantName: this.#options.participantName(), pageVars: this.#pageVars() }, signal)
         .then((info) => (session = info));
       // Wait for both even when one fails, so that a session created meanwhile is known
       // (and stopped) rather than left running.
@@ -139,6 +171,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       if (failure) throw failure.reason;
       if (!current()) throw new Error('stale');
       this.#microphone = microphone;
+      this.microphoneMissing = !microphone;
+      this.microphoneEnabled = !!microphone;
       this.#meter = createLevelMeter(microphone, this.#audio?.context);
       this.#call.dispatch({ type: 'session-created', session: session! });
       this.#setDeadline(session!);
@@ -183,6 +217,9 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
         this.audioBlocked = event.blocked;
         this.#host.requestUpdate();
         return;
+      case 'agent-message':
+        this.#conversation.receive(event.message);
+        return;
       default:
         this.#call.dispatch(event);
     }
@@ -226,7 +263,10 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.videoElement = null;
     this.audioBlocked = false;
     this.microphoneEnabled = true;
+    this.microphoneMissing = false;
     this.deadline = undefined;
+    this.#countdownFromS = undefined;
+    this.#deadlineTimer = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -245,15 +285,75 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   }
 
   #setDeadline(session: CallSession): void {
-    this.deadline = Date.now() + session.max_duration_s * 1000 - DEADLINE_MARGIN_MS;
-    this.#later(() => this.#call.dispatch({ type: 'max-duration' }), this.deadline - Date.now());
+    this.#endAt(Date.now() + session.max_duration_s * 1000 - DEADLINE_MARGIN_MS);
   }
 
-  #later(run: () => void, ms: number): void {
+  /** The `page-vars` attribute's variables; an unusable value is left out, with one warning to the site owner. */
+  #pageVars(): Record<string, string> | undefined {
+    const reading = readPageVars(this.#host.getAttribute('page-vars'));
+    if ('vars' in reading) return reading.vars;
+    if (!this.#warnedPageVars) {
+      this.#warnedPageVars = true;
+      console.warn(`<equos-avatar>: ${reading.problem} The conversation starts without them.`);
+    }
+    return undefined;
+  }
+
+  /** Ends the call at `deadline` (local clock, ms), replacing any earlier plan. */
+  #endAt(deadline: number): void {
+    this.deadline = deadline;
+    if (this.#deadlineTimer) {
+      clearTimeout(this.#deadlineTimer);
+      this.#timers.delete(this.#deadlineTimer);
+    }
+    this.#deadlineTimer = this.#later(() => this.#call.dispatch({ type: 'max-duration' }), deadline - Date.now());
+  }
+
+  /**
+   * The avatar says the session ends in `seconds`: the countdown shows from now, and when its
+   * end comes sooner than ours (its clock is the one that bills), the call ends by it.
+   */
+  #expireSoon(seconds: number): void {
+    if (!sessionOf(this.#call.state)) return;
+    const theirs = Date.now() + seconds * 1000 - DEADLINE_MARGIN_MS;
+    if (this.deadline === undefined || theirs < this.deadline) this.#endAt(theirs);
+    this.#countdownFromS = Math.max(seconds, (this.deadline! - Date.now()) / 1000) + 1;
+    this.#countdown.replan();
+  }
+
+  /** The visitor asks for the microphone in a call that began without one. */
+  async #retryMicrophone(): Promise<void> {
+    const attempt = this.#attempt;
+    let track: MediaStreamTrack;
+    try {
+      track = await openMicrophone();
+    } catch {
+      return; // Still refused: the call goes on by text, and the notice stays.
+    }
+    if (attempt !== this.#attempt || !this.#adapter) {
+      track.stop();
+      return;
+    }
+    try {
+      await this.#adapter.publishMicrophone(track);
+    } catch {
+      track.stop();
+      return;
+    }
+    this.#microphone = track;
+    this.#meter?.dispose();
+    this.#meter = createLevelMeter(track, this.#audio?.context);
+    this.microphoneMissing = false;
+    this.microphoneEnabled = true;
+    this.#host.requestUpdate();
+  }
+
+  #later(run: () => void, ms: number): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       run();
     }, Math.max(0, ms));
     this.#timers.add(timer);
+    return timer;
   }
 }

@@ -1,15 +1,12 @@
 /**
  * Styles of what only a running call shows: the avatar's video, the speaking and time
- * badges, the live and warning dots, the microphone's level ring. They arrive with the call's
+ * badges, the live and warning dots, the microphone's level ring, and the conversation's text
+ * side (./conversation/conversation.styles.ts). They arrive with the call's
  * file and are added to the element's own (../equos-avatar.styles.ts), whose private custom
  * properties (`--_*`) they use.
  */
-
-/**
- * CSS text. The build minifies these templates as it does Lit's; importing Lit here would
- * bring all of it into this file (its packages declare side effects).
- */
-const css = (text: TemplateStringsArray): string => text.join('');
+import { CONVERSATION_CSS } from './conversation/conversation.styles.js';
+import { css } from './css-text.js';
 
 const CALL_CSS = css`
   .launcher__live {
@@ -99,14 +96,14 @@ let sheet: CSSStyleSheet | undefined;
 /** Adds the call's styles to the element's shadow root, once. */
 export function adoptCallStyles(root: ShadowRoot): void {
   if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CALL_CSS);
+    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CALL_CSS + CONVERSATION_CSS);
     if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   } else if (!root.querySelector('style[data-equos-call]')) {
     // Without constructable sheets (Safari before 16.4) Lit keeps its own <style> elements
     // after the rendered content, outside its parts: this one goes beside them.
     const style = document.createElement('style');
     style.dataset.equosCall = '';
-    style.textContent = CALL_CSS;
+    style.textContent = CALL_CSS + CONVERSATION_CSS;
     root.append(style);
   }
 }

@@ -39,3 +39,8 @@ export async function openMicrophone(): Promise<MediaStreamTrack> {
     throw new CallError('microphone-unavailable', `The microphone cannot be opened (${name}).`);
   }
 }
+
+/** Whether `error` means the visitor has no microphone to give (refused or absent), so the call can go on by text. */
+export function isMicrophoneRefusal(error: unknown): boolean {
+  return error instanceof CallError && (error.errorCause === 'microphone-denied' || error.errorCause === 'microphone-unavailable');
+}

@@ -26,13 +26,17 @@ export class TokenClient {
   }
 
   /** Starts a paid session. */
-  async createSession(request: { preset?: string | undefined; participantName?: string | undefined }, signal?: AbortSignal): Promise<CallSession> {
+  async createSession(
+    request: { preset?: string | undefined; participantName?: string | undefined; pageVars?: Record<string, string> | undefined },
+    signal?: AbortSignal,
+  ): Promise<CallSession> {
     const body = await this.#json('api/sessions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         ...(request.preset ? { preset: request.preset } : {}),
         ...(request.participantName ? { participant_name: request.participantName } : {}),
+        ...(request.pageVars ? { page_vars: request.pageVars } : {}),
       } satisfies CreateSessionRequest),
       signal: signal ?? null,
     });
@@ -110,7 +114,12 @@ export class TokenClient {
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
     const code = typeof (body as { code?: unknown })?.code === 'string' ? ((body as { code: string }).code as ProblemCode) : undefined;
-    throw new CallError(causeOfAnswer(response.status, code), `The token server answered ${response.status}${code ? ` (${code})` : ''}.`);
+    const cause = causeOfAnswer(response.status, code);
+    const detail = (body as { detail?: unknown })?.detail;
+    const message = `The token server answered ${response.status}${code ? ` (${code})` : ''}${typeof detail === 'string' ? `: ${detail}` : ''}`;
+    // A refused request is the site's setup, not the visitor's doing: its owner reads why here.
+    if (cause === 'misconfigured') console.warn(`<equos-avatar>: ${message}`);
+    throw new CallError(cause, message);
   }
 }
 

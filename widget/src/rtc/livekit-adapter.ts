@@ -16,6 +16,7 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from 'livekit-client';
+import { EQUOS_TOPIC, encodeMessage, parseAgentMessage, type PageMessage } from '../../../contract/equos/realtime.js';
 import type { RtcAdapter, RtcConnectOptions, RtcEvent } from './rtc-adapter.js';
 
 // livekit-client logs every step at `info`; a widget must stay quiet in its host's console.
@@ -73,13 +74,17 @@ class LiveKitAdapter implements RtcAdapter {
           this.#emit({ type: 'avatar-speaking', speaking });
         }
       })
+      .on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
+        // Only the avatar speaks for Equos: another participant's packet must not fire the page's triggers.
+        if (topic !== EQUOS_TOPIC || !participant || !isAvatar(participant)) return;
+        const message = parseAgentMessage(payload);
+        if (message) this.#emit({ type: 'agent-message', message });
+      })
       .on(RoomEvent.AudioPlaybackStatusChanged, () => this.#emit({ type: 'audio-blocked', blocked: !this.#room.canPlaybackAudio }));
 
     await this.#room.connect(options.serverUrl, options.token, { autoSubscribe: true });
     void this.#room.startAudio().catch(() => {});
-    if (options.microphone) {
-      await this.#room.localParticipant.publishTrack(options.microphone, { source: Track.Source.Microphone, dtx: true });
-    }
+    if (options.microphone) await this.publishMicrophone(options.microphone);
     this.#emit({ type: 'connected', avatarPresent: this.#avatar() !== undefined });
   }
 
@@ -98,6 +103,19 @@ class LiveKitAdapter implements RtcAdapter {
       await publication.mute();
       await track.pauseUpstream();
     }
+  }
+
+  async publishMicrophone(track: MediaStreamTrack): Promise<void> {
+    await this.#room.localParticipant.publishTrack(track, { source: Track.Source.Microphone, dtx: true });
+  }
+
+  async send(message: PageMessage): Promise<void> {
+    if (!this.#options) return;
+    await this.#room.localParticipant.publishData(encodeMessage(message), {
+      reliable: true,
+      topic: EQUOS_TOPIC,
+      destinationIdentities: [this.#options.avatarIdentity],
+    });
   }
 
   async resumeAudio(): Promise<void> {

@@ -2,6 +2,7 @@
  * The contract between the call runner and the real-time library: the runner speaks in
  * `RtcEvent`s, so it can be tested with a fake and livekit-client stays in one file.
  */
+import type { AgentMessage, PageMessage } from '../../../contract/equos/realtime.js';
 import type { CallEvent } from '../call/machine.js';
 
 /** The room's events that move the call: the machine's own events, so the two cannot drift apart. */
@@ -13,7 +14,9 @@ export type RtcEvent =
   /** The avatar's video element, once its camera track is subscribed. */
   | { type: 'avatar-video'; element: HTMLVideoElement }
   /** The browser refused to play the avatar's audio until the visitor interacts again. */
-  | { type: 'audio-blocked'; blocked: boolean };
+  | { type: 'audio-blocked'; blocked: boolean }
+  /** The avatar sent a message on Equos' real-time channel (only the avatar's are reported). */
+  | { type: 'agent-message'; message: AgentMessage };
 
 /** How to join. */
 export interface RtcConnectOptions {
@@ -33,6 +36,10 @@ export interface RtcAdapter {
   /** Receives every event from now on; returns the unsubscribe. */
   subscribe(listener: (event: RtcEvent) => void): () => void;
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  /** Publishes a microphone opened after joining (a call that began without one). */
+  publishMicrophone(track: MediaStreamTrack): Promise<void>;
+  /** Sends a message to the avatar on Equos' real-time channel (reliably, to the avatar only). */
+  send(message: PageMessage): Promise<void>;
   /** Resumes audio playback after an autoplay refusal (call from a click). */
   resumeAudio(): Promise<void>;
   /** Leaves the room. Idempotent. */

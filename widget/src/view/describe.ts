@@ -13,8 +13,6 @@ export interface Description {
   tone: 'idle' | 'busy' | 'live' | 'warn' | 'error';
   /** A longer message shown over the stage, if the state needs one. */
   message?: string;
-  /** The avatar is speaking (a badge shows it). */
-  speaking?: boolean;
   /** What a screen reader hears when the state changes (the message, else the status). */
   announcement: string;
 }
@@ -37,7 +35,7 @@ function describeState(state: CallState, strings: Strings, name: string): Omit<D
       return { status: strings.status.waiting(name), tone: 'busy' };
     case 'live':
       if (state.reconnecting) return { status: strings.status.reconnecting, tone: 'warn', message: strings.status.reconnecting };
-      return state.avatarSpeaking ? { status: strings.status.speaking(name), tone: 'live', speaking: true } : { status: strings.status.listening, tone: 'live' };
+      return state.avatarSpeaking ? { status: strings.status.speaking(name), tone: 'live' } : { status: strings.status.listening, tone: 'live' };
     case 'ending':
       return { status: strings.status.ending, tone: 'busy' };
     case 'ended': {

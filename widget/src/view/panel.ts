@@ -1,12 +1,13 @@
 /**
  * The conversation panel: header (face, name, status, minimise), the stage (the avatar's
- * live video, or its picture with a message), and the controls of the current state.
+ * live video, or its picture with a message), and the controls of the current state. What
+ * only a call shows over the stage (captions, the speaking and time badges) and below it (the
+ * transcript, the text box) comes with the call's file (../live/conversation/).
  */
 import { html, nothing } from 'lit';
 import type { CallState } from '../call/machine.js';
 import { traitsOf } from '../call/state-table.js';
 import type { Strings } from '../i18n/strings.js';
-import { clock } from '../i18n/strings.js';
 import type { Description } from './describe.js';
 import { hangUpIcon, microphoneIcon, microphoneOffIcon, minimizeIcon, soundIcon } from './icons.js';
 
@@ -22,7 +23,6 @@ export interface PanelView {
   video: HTMLVideoElement | null;
   microphoneEnabled: boolean;
   audioBlocked: boolean;
-  secondsLeft: number | undefined;
   /** Set when the widget is misconfigured: why, for the site owner. */
   problem: string | undefined;
   onStart: () => void;
@@ -77,10 +77,6 @@ function renderStage(view: PanelView) {
         ? html`<img class="stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
         : nothing}
     ${traits.intro ? html`<div class="intro"><p>${strings.intro(view.name)}</p></div>` : nothing}
-    ${description.speaking
-      ? html`<span class="badge badge--speaking" aria-hidden="true"><span class="bars"><span></span><span></span><span></span></span></span>`
-      : nothing}
-    ${view.secondsLeft !== undefined && traits.countdown ? html`<span class="badge badge--time" part="countdown">${strings.timeLeft(clock(view.secondsLeft))}</span>` : nothing}
     ${view.problem
       ? html`<p class="stage__message stage__message--error" part="message">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
       : description.message
