@@ -23,8 +23,20 @@ export interface LiveKitGrant {
   ttlSeconds?: number;
 }
 
-/** Mints a token that admits `grant.identity` to `grant.room` with publish and subscribe rights. */
-export function mintLiveKitToken(credentials: LiveKitCredentials, grant: LiveKitGrant, nowMs = Date.now()): Promise<string> {
+/** The video grants a token may withhold (each true unless said: Equos grants everything; tests may not). */
+export interface GrantPermissions {
+  canPublish?: boolean;
+  canSubscribe?: boolean;
+  canPublishData?: boolean;
+}
+
+/** Mints a token that admits `grant.identity` to `grant.room`, with publish and subscribe rights unless `permissions` withholds them. */
+export function mintLiveKitToken(
+  credentials: Pick<LiveKitCredentials, 'apiKey' | 'apiSecret'> & Partial<LiveKitCredentials>,
+  grant: LiveKitGrant,
+  nowMs = Date.now(),
+  permissions: GrantPermissions = {},
+): Promise<string> {
   const now = Math.floor(nowMs / 1000);
   return sign(
     {
@@ -34,7 +46,13 @@ export function mintLiveKitToken(credentials: LiveKitCredentials, grant: LiveKit
       nbf: now,
       exp: now + (grant.ttlSeconds ?? 6 * 60 * 60),
       jti: `${grant.identity}-${now}`,
-      video: { room: grant.room, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true },
+      video: {
+        room: grant.room,
+        roomJoin: true,
+        canPublish: permissions.canPublish ?? true,
+        canSubscribe: permissions.canSubscribe ?? true,
+        canPublishData: permissions.canPublishData ?? true,
+      },
     },
     credentials.apiSecret,
     'HS256',

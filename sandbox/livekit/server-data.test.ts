@@ -16,7 +16,7 @@ import {
 } from '@livekit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { mintTokenWithGrants, type GrantPermissions } from '../testing/grant-token.js';
+import { mintLiveKitToken, type GrantPermissions } from '../equos-api/livekit-token.js';
 import type { DataKind, Negotiated, PeerTransport, TransportState } from './rtc/peer-transport.js';
 import { startLiveKitServer, type RunningLiveKitServer } from './server.js';
 
@@ -65,7 +65,7 @@ async function join(
   room: string,
   options: { permissions?: GrantPermissions; dualPc?: boolean; resumeSid?: string } = {},
 ): Promise<Client> {
-  const token = await mintTokenWithGrants(credentials, { identity, name: identity, room }, options.permissions ?? {});
+  const token = await mintLiveKitToken(credentials, { identity, name: identity, room }, Date.now(), options.permissions ?? {});
   let url: string;
   if (options.dualPc) {
     url = `${server.url}/rtc?access_token=${token}&auto_subscribe=1&protocol=16`;

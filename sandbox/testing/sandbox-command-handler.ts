@@ -11,7 +11,6 @@ import { mintLiveKitToken } from '../equos-api/livekit-token.js';
 import { isFault } from '../equos-api/faults.js';
 import { sendAvatarData } from './avatar-data.js';
 import { equosHttp } from './equos-http.js';
-import { mintTokenWithGrants } from './grant-token.js';
 import type { CreatedTestSession, SandboxCommand } from './sandbox-command-types.js';
 
 export type { CreatedTestSession, SandboxCommand };
@@ -94,10 +93,7 @@ export async function runSandboxCommand(
       // An expired token: issued two hours ago, valid for one.
       const issuedAt = command.expired ? Date.now() - 2 * 3600_000 : Date.now();
       const grant = { identity: command.identity, name: command.identity, room: command.room, ttlSeconds: 3600 };
-      const token =
-        command.canPublishData === false
-          ? await mintTokenWithGrants(credentials, grant, { canPublishData: false }, issuedAt)
-          : await mintLiveKitToken(credentials, grant, issuedAt);
+      const token = await mintLiveKitToken(credentials, grant, issuedAt, command.canPublishData === false ? { canPublishData: false } : {});
       return { token };
     }
   }
