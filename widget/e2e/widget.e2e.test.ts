@@ -392,6 +392,29 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
     await page.close();
   }, 60_000);
 
+  it('phones: captions, transcript and the text box fit the screen, and typing does not zoom the page', async () => {
+    const page = await open('/examples/product-page.html', { width: 390, height: 844 });
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    await (await part(page, 'transcript-button'))!.click();
+    await typeLine(page, 'Hello from my phone');
+    await until(() => conversation(page), (value) => value.lines.some((line) => line.includes('Hello from my phone')), 10_000);
+    const input = await part(page, 'text-input');
+    const box = (await input!.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    expect(box.width).toBeGreaterThan(150);
+    // iOS Safari zooms into a focused text box under 16px.
+    expect(await input!.evaluate((element) => parseFloat(getComputedStyle(element).fontSize))).toBeGreaterThanOrEqual(16);
+    const hangUp = (await (await part(page, 'hangup-button'))!.boundingBox())!;
+    expect(hangUp.y + hangUp.height).toBeLessThanOrEqual(844);
+    await page.screenshot({ path: `${SCREENSHOTS}/phone-transcript.png` });
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
+    await page.close();
+  }, 60_000);
+
   it('a refused microphone: the call goes ahead by text (listen and type)', async () => {
     // A browser that refuses every permission prompt, as a visitor who clicks "Block" does.
     const refusing = await puppeteerCore.launch({

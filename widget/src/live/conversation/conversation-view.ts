@@ -62,9 +62,9 @@ export class ConversationView {
     this.#copyButton = element('button', { class: 'chip', part: 'copy-button', type: 'button' }, icon(COPY_ICON));
     this.#input = element('input', { class: 'compose__input', part: 'text-input', type: 'text', enterkeyhint: 'send', autocomplete: 'off', maxlength: String(MAX_TYPED_CHARS) });
     this.#send = element('button', { class: 'compose__send', part: 'send-button', type: 'submit' }, icon(SEND_ICON));
-    this.#form = element('form', { class: 'compose', part: 'compose' }, this.#captionsButton, this.#transcriptButton, this.#input, this.#send);
+    this.#form = element('form', { class: 'compose', part: 'compose' }, this.#captionsButton, this.#transcriptButton, this.#copyButton, this.#input, this.#send);
     this.#announcer = element('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-    this.root = element('div', { class: 'conversation', part: 'conversation' }, this.#transcript, this.#copyButton, this.#notice, this.#form, this.#announcer);
+    this.root = element('div', { class: 'conversation', part: 'conversation' }, this.#transcript, this.#notice, this.#form, this.#announcer);
 
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -107,12 +107,6 @@ export const CONVERSATION_CSS = css`
     color: var(--_accent);
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
   }
-  .conversation > .chip {
-    position: absolute;
-    top: 6px;
-    inset-inline-end: 10px;
-    background: var(--_surface);
-  }
   .compose__input {
     flex: 1;
     min-width: 0;
