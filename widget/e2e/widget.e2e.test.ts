@@ -10,7 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeMessage, EQUOS_TOPIC } from '../../contract/equos/realtime.js';
 import { reportRoom } from '../../sandbox/control/room-report.js';
+import { RoomParticipant } from '../../sandbox/livekit/participant.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
 import { startTestStack, type TestStack } from '../../testing/stack.js';
 
@@ -339,6 +341,10 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
     expect(reply).toMatch(/^Ava/);
     expect(reply).toContain('Northwind Desk Pro standing desk, colour Walnut');
     expect(equosMessages(sessionId!, visitor).at(-1)).toEqual({ type: 'usr.txt', text: 'Do you deliver to Lyon?' });
+    // What the page sends goes to the avatar only.
+    const avatar = reportRoom(stack.sandbox.livekit.rooms.get(sessionId!)!).participants.find((participant) => participant.kind === 'AGENT')!.identity;
+    const sent = reportRoom(stack.sandbox.livekit.rooms.get(sessionId!)!).data.filter((record) => record.from === visitor);
+    expect(sent.map((record) => record.destinations)).toEqual(sent.map(() => [avatar]));
     await page.screenshot({ path: `${SCREENSHOTS}/live-transcript.png` });
 
     // The reply was spoken too: another typed line, and Ava's voice is heard while it is captioned.
@@ -347,9 +353,12 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
     expect((await audioLoudness(page, 1200)).loudest).toBeGreaterThan(0.01);
 
     // The page's own log heard the finished lines through equos-utterance.
-    const log = await page.$eval('#log', (element) => element.textContent ?? '');
+    const log = await until(
+      () => page.$eval('#log', (element) => element.textContent ?? ''),
+      (text) => text.includes('Assistant: Thanks for your message.'),
+      15_000,
+    );
     expect(log).toContain('Visitor: Do you deliver to Lyon?');
-    expect(log).toContain('Assistant: Thanks for your message.');
 
     await (await part(page, 'hangup-button'))!.click();
     await until(() => widget(page), (value) => value.state === 'ended');
@@ -362,6 +371,13 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
     const page = await open('/examples/product-page.html');
     await startConversation(page);
     const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    expect(await page.$eval('#pricing', (element) => (element as HTMLElement).hidden)).toBe(true);
+    // Another participant of the room cannot fire the page's triggers: only the avatar speaks for Equos.
+    const room = stack.sandbox.livekit.rooms.get(sessionId!)!;
+    const intruder = new RoomParticipant({ identity: 'intruder', name: 'Intruder' });
+    room.join(intruder);
+    expect(room.sendUserData(intruder, { payload: encodeMessage({ type: 'trigger', name: 'show_pricing', params: {} }), topic: EQUOS_TOPIC })).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await page.$eval('#pricing', (element) => (element as HTMLElement).hidden)).toBe(true);
     await typeLine(page, 'What is your pricing?');
     await until(() => page.$eval('#pricing', (element) => (element as HTMLElement).hidden), (hidden) => hidden === false, 10_000);
