@@ -235,6 +235,9 @@ describe('<equos-avatar>: a conversation', () => {
       await emit(element, adapter, { type: 'connected', avatarPresent: true });
       expect(element.state.name).to.equal('live');
       expect(part(element, 'notice')!.textContent).to.equal('No microphone: you can listen to Ava and type your replies.');
+      const announcer = element.shadowRoot!.querySelector('.conversation [role="status"]')!;
+      await until(() => announcer.textContent !== '', 'the announcement');
+      expect(announcer.textContent).to.equal('No microphone: you can listen to Ava and type your replies.');
       expect(part(element, 'mic-button')!.getAttribute('aria-pressed')).to.equal('false');
       expect(part<HTMLInputElement>(element, 'text-input')!.disabled).to.equal(false);
 

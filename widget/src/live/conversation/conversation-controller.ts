@@ -51,6 +51,8 @@ export class ConversationController implements ReactiveController {
   /** The context the avatar has been told in this stay of the avatar (undefined: nothing yet). */
   #contextSent: string | undefined;
   #warnedContext = false;
+  /** The no-microphone notice has been announced in this call. */
+  #announcedNoMicrophone = false;
   #captionTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, deps: ConversationDeps) {
@@ -75,6 +77,7 @@ export class ConversationController implements ReactiveController {
   reset(): void {
     this.#transcript = new Transcript();
     this.#contextSent = undefined;
+    this.#announcedNoMicrophone = false;
     clearTimeout(this.#captionTimer);
     this.#host.requestUpdate();
   }
@@ -120,6 +123,12 @@ export class ConversationController implements ReactiveController {
     else if (!inCall || state.name === 'waiting-for-avatar') this.#contextSent = undefined;
     const lines = this.#transcript.lines;
     const strings = this.#strings();
+    const noMicrophone = inCall && this.#deps.microphoneMissing() ? strings.noMicrophone(this.#deps.avatarName()) : undefined;
+    if (noMicrophone && live && !this.#announcedNoMicrophone) {
+      // Said once, when the call is on: a screen-reader user learns they can type.
+      this.#announcedNoMicrophone = true;
+      this.#view.announce(noMicrophone);
+    }
     const secondsLeft = this.#deps.secondsLeft();
     this.#stage.render({
       // Not while reconnecting: the stage's message says what is going on, where captions sit.
@@ -135,7 +144,7 @@ export class ConversationController implements ReactiveController {
       captionsOn: this.#captionsOn(),
       transcriptOpen: this.#transcriptOpen,
       lines,
-      notice: inCall && this.#deps.microphoneMissing() ? this.#strings().noMicrophone(this.#deps.avatarName()) : undefined,
+      notice: noMicrophone,
     });
   }
 
