@@ -3,10 +3,13 @@ import type { CallSession, CallState, EndReason, ErrorCause } from '../src/call/
 
 export const EXAMPLE_SESSION = { session_id: 'ses_x', avatar_name: 'Ava', started_at: new Date(0).toISOString() } as CallSession;
 export const END_REASONS: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left'];
-export const ERROR_CAUSES: ErrorCause[] = [
-  'misconfigured', 'microphone-denied', 'microphone-unavailable', 'server-unreachable', 'origin-not-allowed', 'unknown-preset',
-  'equos-failed', 'busy', 'load-failed', 'unsupported-browser', 'avatar-timeout', 'connection-lost',
-];
+/** Every cause, checked complete by the compiler (a missing one breaks the build of the suites). */
+const ALL_CAUSES: Record<ErrorCause, true> = {
+  misconfigured: true, 'microphone-denied': true, 'microphone-unavailable': true, 'server-unreachable': true, 'origin-not-allowed': true,
+  'blocked-by-page': true, 'unknown-preset': true, 'equos-failed': true, busy: true, 'load-failed': true, 'unsupported-browser': true,
+  'avatar-timeout': true, 'connection-lost': true,
+};
+export const ERROR_CAUSES = Object.keys(ALL_CAUSES) as ErrorCause[];
 
 const session = EXAMPLE_SESSION;
 export const EXAMPLE_STATES: CallState[] = [

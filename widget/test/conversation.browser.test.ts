@@ -56,7 +56,7 @@ describe('<equos-avatar>: a conversation', () => {
     part(element, 'hangup-button')!.click();
     await until(() => element.state.name === 'ended', 'the end');
     expect(statusOf(element)).to.equal('Conversation ended');
-    expect(messageOf(element)).to.match(/^Conversation ended · 0:0\d$/);
+    expect(messageOf(element)).to.match(/^You talked with Ava for 0:0\d\.$/);
     expect(adapter.disconnected).to.equal(true);
     expect(await equosCalls('stop', sessionId)).to.equal(1);
     expect(part(element, 'start-button')!.textContent!.trim()).to.equal('Start again');

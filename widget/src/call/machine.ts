@@ -33,6 +33,8 @@ export type ErrorCause =
   | 'microphone-unavailable'
   | 'server-unreachable'
   | 'origin-not-allowed'
+  /** The page's Content-Security-Policy does not let the widget reach its token server. */
+  | 'blocked-by-page'
   | 'unknown-preset'
   | 'equos-failed'
   | 'busy'

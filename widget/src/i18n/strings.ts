@@ -24,6 +24,8 @@ export interface Strings {
     waiting(name: string): string;
     listening: string;
     speaking(name: string): string;
+    /** Live, with the visitor's microphone off. */
+    muted: string;
     reconnecting: string;
     ending: string;
     ended: string;
