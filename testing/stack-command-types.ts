@@ -6,4 +6,6 @@
 /** A request from a browser test about the product in front of the sandbox. */
 export type StackCommand =
   /** The token server in front of the sandbox (it serves the widget too). */
-  { action: 'token-server' };
+  | { action: 'token-server' }
+  /** A token server that refuses every test page's origin (ALLOWED_ORIGINS is another site). */
+  | { action: 'refusing-token-server' };

@@ -4,3 +4,7 @@ import type { StackCommand } from './stack-command-types.js';
 
 /** The token server in front of the sandbox. */
 export const tokenServerUrl = async () => (await executeServerCommand<{ url: string }, StackCommand>('stack', { action: 'token-server' })).url;
+
+/** A token server that refuses the test page's origin, as a site's real one refuses a site it does not know. */
+export const refusingTokenServerUrl = async () =>
+  (await executeServerCommand<{ url: string }, StackCommand>('stack', { action: 'refusing-token-server' })).url;

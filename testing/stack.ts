@@ -22,6 +22,11 @@ export interface TestStack {
   tokenServerUrl: string;
   /** Its session ledger (a reaper watches it, quickly). */
   store: LedgerStore;
+  /**
+   * A second token server in front of the same sandbox, set up as a real site's would be:
+   * only `https://shop.example` may call it, so every test page is a page it refuses.
+   */
+  refusingTokenServerUrl: string;
   close(): Promise<void>;
 }
 
@@ -75,11 +80,24 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
   );
   const scheduler = startScheduler(server, settings.reaper);
   const listening = await listen(server.app, { host: '127.0.0.1', port: 0 });
+  const refusing = readSettings({
+    EQUOS_API_KEY: sandbox.equos.apiKey,
+    EQUOS_ENDPOINT: sandbox.equos.endpoint,
+    EQUOS_AVATAR_ID: 'sandbox-avatar',
+    EQUOS_CLIENT: 'test-stack-refusing',
+    INSTANCE_ID: 'test-stack-refusing',
+    ALLOWED_ORIGINS: 'https://shop.example',
+    SESSION_SECRET: 'test-stack-refusing-secret-0123456789abcdef',
+  }).settings;
+  const refusingServer = createTokenServer(refusing, { store: createMemoryStore(), logger: silentLogger, assets: nodeAssets() });
+  const refusingListening = await listen(refusingServer.app, { host: '127.0.0.1', port: 0 });
   return {
     sandbox,
     tokenServerUrl: listening.url,
     store,
+    refusingTokenServerUrl: refusingListening.url,
     async close() {
+      await refusingListening.close(1000);
       await listening.close(1000);
       await scheduler.stop();
       await sandbox.close();

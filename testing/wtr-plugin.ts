@@ -26,6 +26,8 @@ export function sandboxPlugin(): TestRunnerPlugin {
       switch ((payload as StackCommand).action) {
         case 'token-server':
           return { url: stack.tokenServerUrl };
+        case 'refusing-token-server':
+          return { url: stack.refusingTokenServerUrl };
       }
     },
   };

@@ -8,6 +8,7 @@ import { readCreatedSession, type CreateSessionRequest } from '../../../contract
 import type { CallSession, ErrorCause } from '../call/machine.js';
 import { serverUrl } from '../internal/server-url.js';
 import { CallError } from './call-error.js';
+import { diagnoseUnreachable, originWarning } from './setup-diagnosis.js';
 
 const STOP_RETRY_DELAYS_MS = [400, 1200, 3000];
 
@@ -109,6 +110,12 @@ export class TokenClient {
       response = await fetch(this.url(path), { ...init, credentials: 'omit' });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
+      // The site's setup (its CSP, or an origin the server refuses) looks like a network failure.
+      const problem = await diagnoseUnreachable(this.#server);
+      if (problem) {
+        console.warn(problem.warning);
+        throw new CallError(problem.cause, problem.warning);
+      }
       throw new CallError('server-unreachable', `The token server at ${this.#server.origin} cannot be reached.`);
     }
     const body: unknown = await response.json().catch(() => undefined);
@@ -119,6 +126,7 @@ export class TokenClient {
     const message = `The token server answered ${response.status}${code ? ` (${code})` : ''}${typeof detail === 'string' ? `: ${detail}` : ''}`;
     // A refused request is the site's setup, not the visitor's doing: its owner reads why here.
     if (cause === 'misconfigured') console.warn(`<equos-avatar>: ${message}`);
+    if (cause === 'origin-not-allowed') console.warn(originWarning(this.#server));
     throw new CallError(cause, message);
   }
 }

@@ -186,10 +186,20 @@ describe('POST /api/sessions', () => {
 });
 
 describe('origins', () => {
-  it('refuses a disallowed origin with 403 before Equos is called, without CORS headers', async () => {
+  it('refuses a disallowed origin with 403 before Equos is called; the refusal is readable, its preflight fails', async () => {
     const create = await stack.request('/api/sessions', { ...postJson({}), origin: 'https://evil.example' });
     expectProblem(create, 403, 'origin-not-allowed');
-    expect(create.headers.get('access-control-allow-origin')).toBeNull();
+    // The refused page may read why (so the widget can tell its site owner), never with credentials.
+    expect(create.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(create.headers.get('access-control-allow-credentials')).toBeNull();
+    // A browser's preflight for the widget's JSON POST gets a non-2xx answer: the POST is never sent.
+    const preflight = await stack.request('/api/sessions', {
+      method: 'OPTIONS',
+      origin: 'https://evil.example',
+      headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(stack.equos.state.calls).toEqual([]);
 
     const { session_id, stop_token } = await stack.createSession();
     stack.equos.state.calls.length = 0;

@@ -7,7 +7,9 @@
  * what actually stops it; `cors()` runs after it to tell browsers what they may read.
  *
  * Fail closed: a state-changing request without `Origin` is refused (browsers always send
- * it on POST), and so is any request whose `Origin` is present but not allowed.
+ * it on POST), and so is any request whose `Origin` is present but not allowed. The refusal
+ * itself is readable by the refused page (a GET such as `api/presets` then tells the widget
+ * why), but a preflight still fails, so a refused page can never send a session request.
  */
 import type { MiddlewareHandler } from 'hono';
 import { isLoopbackHost } from '../../../internal/loopback.js';
@@ -69,6 +71,9 @@ export function originAllowlist(options: OriginAllowlistOptions): MiddlewareHand
     if (!allowed) {
       throw new ProblemError('origin-not-allowed', {
         detail: 'Add this origin to ALLOWED_ORIGINS on the token server to allow it.',
+        // The refused page may read the refusal (and nothing else): the widget can then tell
+        // its site owner what to fix instead of blaming the visitor's network. No credentials.
+        headers: origin.length <= MAX_ORIGIN_LENGTH ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {},
       });
     }
     c.set('origin', origin);

@@ -1,0 +1,69 @@
+/**
+ * Why the token server could not be reached, when the reason is the site's setup rather than
+ * the visitor's network: the page's Content-Security-Policy blocks it, or the token server does
+ * not allow the page's origin. Both look the same to `fetch` (a TypeError); the visitor is then
+ * told the avatar is not available here, and the site owner, in the console, what to change.
+ */
+import type { ErrorCause } from '../call/machine.js';
+import { serverUrl } from '../internal/server-url.js';
+
+/** A setup problem: the visitor's cause, and the site owner's warning. */
+export interface SetupProblem {
+  cause: Extract<ErrorCause, 'blocked-by-page' | 'origin-not-allowed'>;
+  warning: string;
+}
+
+interface Violation {
+  blockedURI: string;
+  directive: string;
+}
+
+/** The page's CSP refusals since this file loaded (the browser reports them on the document). */
+const violations: Violation[] = [];
+if (typeof document !== 'undefined') {
+  document.addEventListener(
+    'securitypolicyviolation',
+    (event) => {
+      violations.push({ blockedURI: event.blockedURI, directive: event.effectiveDirective || event.violatedDirective });
+      if (violations.length > 50) violations.shift();
+    },
+    true,
+  );
+}
+
+/** The CSP refusal of a request to `origin`, if the page reported one. */
+export function violationFor(origin: string): Violation | undefined {
+  return violations.find((violation) => violation.blockedURI.startsWith(origin));
+}
+
+/** The warning for a CSP refusal of `origin`. */
+export function policyWarning(origin: string, directive: string, what: string): string {
+  return `<equos-avatar>: this page's Content-Security-Policy blocks ${what} at ${origin} (${directive}). Add ${origin} to ${directive}; see "Content-Security-Policy" in the widget's README for every directive it needs.`;
+}
+
+/** The warning for a token server that does not allow this page's origin. */
+export function originWarning(server: URL): string {
+  return `<equos-avatar>: the token server at ${server.origin} does not allow this page's origin, ${location.origin}. Add ${location.origin} to ALLOWED_ORIGINS on the token server.`;
+}
+
+/**
+ * Finds out why `server` could not be reached: a CSP refusal the page reported, or a token
+ * server that refuses this origin (asked with a simple GET, whose refusal the server lets the
+ * page read; it costs nothing). `undefined` when it looks like the network.
+ */
+export async function diagnoseUnreachable(server: URL): Promise<SetupProblem | undefined> {
+  // The violation event is queued as a task of its own: let it arrive.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const blocked = violationFor(server.origin);
+  if (blocked) return { cause: 'blocked-by-page', warning: policyWarning(server.origin, blocked.directive, 'the token server') };
+  try {
+    const response = await fetch(serverUrl(server, 'api/presets'), { credentials: 'omit', cache: 'no-store' });
+    const body: unknown = await response.json().catch(() => undefined);
+    if (response.status === 403 && (body as { code?: unknown } | undefined)?.code === 'origin-not-allowed') {
+      return { cause: 'origin-not-allowed', warning: originWarning(server) };
+    }
+  } catch {
+    // Unreachable for this request too: the network (or a server that is down).
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+/**
+ * A site set up wrongly: its origin missing from the token server's ALLOWED_ORIGINS, or its
+ * Content-Security-Policy not letting the widget reach the token server. The visitor is told,
+ * neutrally, that the avatar is not available here; the site owner gets one console warning
+ * naming the cause and the fix; nothing is spent.
+ */
+import { expect } from 'chai';
+import { equosCalls } from '../../sandbox/testing/sandbox-commands.js';
+import { refusingTokenServerUrl, tokenServerUrl } from '../../testing/stack-commands.js';
+import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
+import { messageOf, mount, part, unmountAll, until } from './fixtures.js';
+import { CallRunner } from '../src/live/call-runner.js';
+import type { LiveModule } from '../src/call/live-port.js';
+import { FakeAdapter } from './fixtures.js';
+
+/** The real second file's runner with a fake room (no room is ever reached here). */
+const live = (): { load: () => Promise<LiveModule> } => ({
+  load: async () => ({ createRunner: (host, call, options) => new CallRunner(host, call, { ...options, createAdapter: () => new FakeAdapter() }) }),
+});
+
+function captureWarnings(): { warnings: string[]; restore(): void } {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  return { warnings, restore: () => (console.warn = warn) };
+}
+
+describe('<equos-avatar>: a site set up wrongly', () => {
+  afterEach(unmountAll);
+
+  it('an origin the token server does not allow: a neutral message, one warning naming the origin and ALLOWED_ORIGINS, nothing spent', async () => {
+    const before = await equosCalls('create');
+    const capture = captureWarnings();
+    try {
+      const element: EquosAvatarElement = await mount({ open: '', name: 'Ava', server: await refusingTokenServerUrl() }, live());
+      part(element, 'start-button')!.click();
+      await until(() => element.state.name === 'error', 'the error', 8000);
+      expect(element.state.name === 'error' && element.state.cause).to.equal('origin-not-allowed');
+      expect(messageOf(element)).to.equal('Ava isn’t available on this site right now.');
+      const relevant = capture.warnings.filter((warning) => warning.includes('ALLOWED_ORIGINS'));
+      expect(relevant).to.have.length(1);
+      expect(relevant[0]).to.contain(`Add ${location.origin} to ALLOWED_ORIGINS`);
+      expect(await equosCalls('create')).to.equal(before);
+    } finally {
+      capture.restore();
+    }
+  });
+
+  it('a Content-Security-Policy without the token server in connect-src: a neutral message and one warning naming the directive', async () => {
+    const server = await tokenServerUrl();
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width: 800px; height: 700px';
+    // The page allows its own scripts (the widget is served from here), but connects only to itself.
+    frame.srcdoc = `<!doctype html><html><head>
+        <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src * data:; connect-src 'self'">
+        <script>window.warnings = []; const warn = console.warn; console.warn = (...args) => { window.warnings.push(args.join(' ')); warn(...args); };</script>
+      </head><body>
+        <equos-avatar server="${server}" name="Ava" open></equos-avatar>
+        <script src="/dist/equos-avatar.js"></script>
+      </body></html>`;
+    document.body.append(frame);
+    try {
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const page = frame.contentWindow as Window & { warnings: string[] };
+      const element = () => page.document.querySelector('equos-avatar') as EquosAvatarElement | null;
+      await until(() => !!element()?.shadowRoot?.querySelector('[part~="start-button"]'), 'the widget');
+      (element()!.shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
+      await until(() => element()!.state.name === 'error', 'the error', 8000);
+      expect(element()!.state.name === 'error' && element()!.state.cause).to.equal('blocked-by-page');
+      expect(element()!.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
+      const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
+      expect(relevant).to.have.length(1);
+      expect(relevant[0]).to.contain(`Add ${new URL(server).origin} to connect-src`);
+    } finally {
+      frame.remove();
+    }
+  });
+});
