@@ -184,9 +184,12 @@ export class EquosAvatarElement extends LitElement {
     const floating = config.mode === 'floating';
     const { inCall } = traitsOf(state);
     const root = ['root', `root--${floating ? 'floating' : 'inline'}`, config.theme === 'light' ? '' : `root--${config.theme}`];
-    if (config.position === 'bottom-left') root.push('root--left');
+    // Without a position, the widget sits at the end of the page's lines: bottom-left on a right-to-left page.
+    const rtl = this.closest<HTMLElement>('[dir]')?.dir === 'rtl';
+    if (this.position ? config.position === 'bottom-left' : rtl) root.push('root--left');
+    if (rtl) root.push('root--rtl');
     if (this.opened) root.push('root--open');
-    const description = describe(state, strings, name);
+    const description = describe(state, strings, name, runner?.microphoneEnabled ?? true);
 
     return html`<div class=${root.join(' ')} part="base">
       ${floating && this.#launcher.ready

@@ -95,16 +95,32 @@ export const styles = css`
   .root--left .launcher {
     right: auto;
     left: var(--_x);
+  }
+  /* The label is on the page's side of the bubble, whatever the side and the text direction. */
+  .root--left .launcher,
+  .root--rtl .launcher {
     flex-direction: row-reverse;
   }
+  .root--rtl.root--left .launcher {
+    flex-direction: row;
+  }
+  .launcher:focus-visible {
+    outline: none;
+  }
+  .launcher:focus-visible .launcher__bubble {
+    outline: 3px solid var(--_accent);
+    outline-offset: 3px;
+  }
   .launcher__label {
+    max-width: min(300px, calc(100vw - var(--_launcher) - 2 * var(--_x) - 10px));
     padding: 9px 14px;
-    border-radius: 999px;
+    border-radius: 18px;
     background: var(--_surface);
     color: var(--_text);
     box-shadow: var(--_shadow);
     font-weight: 600;
-    white-space: nowrap;
+    line-height: 1.3;
+    text-wrap: balance;
   }
   .launcher__bubble {
     position: relative;
@@ -224,6 +240,11 @@ export const styles = css`
     overflow: hidden;
     background: var(--_stage);
   }
+  /* Before a call: the picture and the introduction together in the middle, not a screen apart. */
+  .stage:has(> .intro) {
+    align-content: center;
+    gap: 4px;
+  }
   .stage__poster {
     width: 45%;
     max-width: 180px;
@@ -247,7 +268,7 @@ export const styles = css`
     font-size: 14px;
   }
   .stage__message--error {
-    border-left: 4px solid var(--_danger);
+    border-inline-start: 4px solid var(--_danger);
   }
   .intro {
     padding: 0 24px;

@@ -8,15 +8,7 @@ import { expect } from 'chai';
 import { equosCalls } from '../../sandbox/testing/sandbox-commands.js';
 import { refusingTokenServerUrl, tokenServerUrl } from '../../testing/stack-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
-import { messageOf, mount, part, unmountAll, until } from './fixtures.js';
-import { CallRunner } from '../src/live/call-runner.js';
-import type { LiveModule } from '../src/call/live-port.js';
-import { FakeAdapter } from './fixtures.js';
-
-/** The real second file's runner with a fake room (no room is ever reached here). */
-const live = (): { load: () => Promise<LiveModule> } => ({
-  load: async () => ({ createRunner: (host, call, options) => new CallRunner(host, call, { ...options, createAdapter: () => new FakeAdapter() }) }),
-});
+import { fakeLive, messageOf, mount, part, unmountAll, until } from './fixtures.js';
 
 function captureWarnings(): { warnings: string[]; restore(): void } {
   const warnings: string[] = [];
@@ -32,7 +24,7 @@ describe('<equos-avatar>: a site set up wrongly', () => {
     const before = await equosCalls('create');
     const capture = captureWarnings();
     try {
-      const element: EquosAvatarElement = await mount({ open: '', name: 'Ava', server: await refusingTokenServerUrl() }, live());
+      const element: EquosAvatarElement = await mount({ open: '', name: 'Ava', server: await refusingTokenServerUrl() }, fakeLive());
       part(element, 'start-button')!.click();
       await until(() => element.state.name === 'error', 'the error', 8000);
       expect(element.state.name === 'error' && element.state.cause).to.equal('origin-not-allowed');
@@ -66,7 +58,8 @@ describe('<equos-avatar>: a site set up wrongly', () => {
       await until(() => !!element()?.shadowRoot?.querySelector('[part~="start-button"]'), 'the widget');
       (element()!.shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
       await until(() => element()!.state.name === 'error', 'the error', 8000);
-      expect(element()!.state.name === 'error' && element()!.state.cause).to.equal('blocked-by-page');
+      const state = element()!.state;
+      expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
       expect(element()!.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
       const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
       expect(relevant).to.have.length(1);

@@ -12,7 +12,7 @@ const CALL_CSS = css`
   .launcher__live {
     position: absolute;
     top: 1px;
-    right: 1px;
+    inset-inline-end: 1px;
     width: 16px;
     height: 16px;
     border-radius: 50%;
@@ -27,9 +27,13 @@ const CALL_CSS = css`
     background: #f59e0b;
     animation: pulse 1s ease-in-out infinite;
   }
+  /* The whole avatar, framed by its own aspect ratio; fit="cover" fills the stage instead. */
   .stage video {
     width: 100%;
     height: 100%;
+    object-fit: contain;
+  }
+  :host([fit='cover']) .stage video {
     object-fit: cover;
   }
   .badge {
@@ -46,10 +50,10 @@ const CALL_CSS = css`
     font-weight: 600;
   }
   .badge--speaking {
-    left: 12px;
+    inset-inline-start: 12px;
   }
   .badge--time {
-    right: 12px;
+    inset-inline-end: 12px;
   }
   .bars {
     display: flex;
@@ -64,16 +68,42 @@ const CALL_CSS = css`
     background: #fff;
     animation: bar 0.9s ease-in-out infinite;
   }
+  /* Five bars of different rhythms: a voice, not a pause sign. */
   .bars span:nth-child(2) {
-    animation-delay: -0.3s;
+    animation-delay: -0.45s;
+    animation-duration: 0.7s;
   }
   .bars span:nth-child(3) {
-    animation-delay: -0.6s;
+    animation-delay: -0.2s;
+    animation-duration: 1.1s;
   }
-  .round--mic {
-    --_level: 0;
-    box-shadow: 0 0 0 calc(var(--_level) * 10px) color-mix(in srgb, var(--_accent) 35%, transparent);
-    transition: box-shadow 80ms linear;
+  .bars span:nth-child(4) {
+    animation-delay: -0.6s;
+    animation-duration: 0.8s;
+  }
+  .bars span:nth-child(5) {
+    animation-delay: -0.1s;
+    animation-duration: 1s;
+  }
+  /* The microphone's level: a ring behind the button, scaled by the meter (compositor only). */
+  .level-ring {
+    position: absolute;
+    inset: 0;
+    z-index: -1;
+    border-radius: inherit;
+    background: color-mix(in srgb, var(--_accent) 35%, transparent);
+    transform: scale(1);
+    transition: transform 90ms linear;
+    will-change: transform;
+    pointer-events: none;
+  }
+  /* A stacking context, so the ring (z-index -1) sits behind the button, above the panel. */
+  .controls {
+    position: relative;
+    z-index: 0;
+  }
+  .round--mic[aria-pressed='false'] .level-ring {
+    display: none;
   }
   @keyframes pulse {
     50% {

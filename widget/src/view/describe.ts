@@ -17,13 +17,17 @@ export interface Description {
   announcement: string;
 }
 
-/** Describes `state` for the avatar called `name`. */
-export function describe(state: CallState, strings: Strings, name: string): Description {
-  const described = describeState(state, strings, name);
+/**
+ * Describes `state` for the avatar called `name`.
+ *
+ * @param microphoneOn whether the visitor's microphone is on [true]: a live call with it off says so
+ */
+export function describe(state: CallState, strings: Strings, name: string, microphoneOn = true): Description {
+  const described = describeState(state, strings, name, microphoneOn);
   return { ...described, announcement: described.message ?? described.status };
 }
 
-function describeState(state: CallState, strings: Strings, name: string): Omit<Description, 'announcement'> {
+function describeState(state: CallState, strings: Strings, name: string, microphoneOn: boolean): Omit<Description, 'announcement'> {
   switch (state.name) {
     case 'idle':
       return { status: strings.status.idle, tone: 'idle' };
@@ -35,6 +39,7 @@ function describeState(state: CallState, strings: Strings, name: string): Omit<D
       return { status: strings.status.waiting(name), tone: 'busy' };
     case 'live':
       if (state.reconnecting) return { status: strings.status.reconnecting, tone: 'warn', message: strings.status.reconnecting };
+      if (!microphoneOn) return { status: strings.status.muted, tone: 'live' };
       return state.avatarSpeaking ? { status: strings.status.speaking(name), tone: 'live' } : { status: strings.status.listening, tone: 'live' };
     case 'ending':
       return { status: strings.status.ending, tone: 'busy' };

@@ -27,7 +27,7 @@ export function renderLauncher(view: LauncherView) {
     @focus=${view.onIntent}
     @touchstart=${view.onIntent}
   >
-    ${view.showLabel ? html`<span class="launcher__label" part="launcher-label" aria-hidden="true">${view.label}</span>` : nothing}
+    ${view.showLabel ? html`<span class="launcher__label" part="launcher-label" aria-hidden="true" dir="auto">${view.label}</span>` : nothing}
     <span class="launcher__bubble">
       ${view.open ? minimizeIcon : view.thumbnail ? html`<img src=${view.thumbnail} alt="" />` : talkIcon}
       ${view.live ? html`<span class="launcher__live"></span>` : nothing}

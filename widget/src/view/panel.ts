@@ -51,7 +51,7 @@ export function renderPanel(view: PanelView) {
       <div class="panel__title">
         <p class="panel__name">${view.name}</p>
         <p class="status status--${description.tone}" part="status">
-          <span class="status__dot" aria-hidden="true"></span><span>${description.status}</span>
+          <span class="status__dot" aria-hidden="true"></span><span dir="auto">${description.status}</span>
         </p>
       </div>
       ${view.floating
@@ -76,11 +76,11 @@ function renderStage(view: PanelView) {
       : view.thumbnail
         ? html`<img class="stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
         : nothing}
-    ${traits.intro ? html`<div class="intro"><p>${strings.intro(view.name)}</p></div>` : nothing}
+    ${traits.intro ? html`<div class="intro"><p dir="auto">${strings.intro(view.name)}</p></div>` : nothing}
     ${view.problem
-      ? html`<p class="stage__message stage__message--error" part="message">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
+      ? html`<p class="stage__message stage__message--error" part="message" dir="auto">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
       : description.message
-        ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message">${description.message}</p>`
+        ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message" dir="auto">${description.message}</p>`
         : nothing}
   `;
 }

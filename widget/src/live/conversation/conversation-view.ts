@@ -56,7 +56,7 @@ export class ConversationView {
 
   constructor(actions: ConversationActions) {
     this.#transcript = element('div', { id: 'equos-transcript', class: 'transcript', part: 'transcript', role: 'log', tabindex: '0' });
-    this.#notice = element('p', { class: 'conversation__notice', part: 'notice' });
+    this.#notice = element('p', { class: 'conversation__notice', part: 'notice', dir: 'auto' });
     this.#captionsButton = element('button', { class: 'chip', part: 'captions-button', type: 'button' }, icon(CAPTIONS_ICON));
     this.#transcriptButton = element('button', { class: 'chip', part: 'transcript-button', type: 'button', 'aria-controls': 'equos-transcript' }, icon(TRANSCRIPT_ICON));
     this.#copyButton = element('button', { class: 'chip', part: 'copy-button', type: 'button' }, icon(COPY_ICON));
@@ -151,7 +151,7 @@ export class ConversationView {
       let node = this.#lineElements.get(line.id);
       if (!node) {
         const who = element('span', { class: 'line__who' });
-        node = element('p', { class: `line line--${line.author}`, part: `line line-${line.author}` }, who, element('span', { class: 'line__text' }));
+        node = element('p', { class: `line line--${line.author}`, part: `line line-${line.author}` }, who, element('span', { class: 'line__text', dir: 'auto' }));
         this.#lineElements.set(line.id, node);
         log.append(node);
       }

@@ -23,9 +23,10 @@ export class StageView {
   readonly #time: HTMLSpanElement;
 
   constructor() {
-    this.#caption = element('p', { class: 'captions__text' });
+    // dir="auto": each line takes the direction of its own words (an English line on an Arabic page).
+    this.#caption = element('p', { class: 'captions__text', dir: 'auto' });
     this.#captions = element('div', { class: 'captions', part: 'captions' }, this.#caption);
-    this.#speaking = element('span', { class: 'badge badge--speaking', 'aria-hidden': 'true' }, element('span', { class: 'bars' }, element('span', {}), element('span', {}), element('span', {})));
+    this.#speaking = element('span', { class: 'badge badge--speaking', 'aria-hidden': 'true' }, element('span', { class: 'bars' }, ...[1, 2, 3, 4, 5].map(() => element('span', {}))));
     this.#time = element('span', { class: 'badge badge--time', part: 'countdown' });
     this.root = element('div', { class: 'stage__overlay' });
   }
