@@ -38,6 +38,45 @@ describe('<equos-avatar>: a site set up wrongly', () => {
     }
   });
 
+  /** A page under `connectSrc`, with the shipped bundle served from this origin and a widget on `server`. */
+  async function pageUnderPolicy(server: string, connectSrc: string) {
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width: 800px; height: 700px';
+    frame.srcdoc = `<!doctype html><html><head>
+        <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src * data:; connect-src ${connectSrc}">
+        <script>window.warnings = []; const warn = console.warn; console.warn = (...args) => { window.warnings.push(args.join(' ')); warn(...args); };</script>
+      </head><body>
+        <equos-avatar server="${server}" name="Ava" open></equos-avatar>
+        <script src="/dist/equos-avatar.js"></script>
+      </body></html>`;
+    document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    const page = frame.contentWindow as Window & { warnings: string[] };
+    const element = () => page.document.querySelector('equos-avatar') as EquosAvatarElement;
+    await until(() => !!element()?.shadowRoot?.querySelector('[part~="start-button"]'), 'the widget');
+    return { frame, page, element };
+  }
+
+  it('a Content-Security-Policy without the LiveKit server in connect-src: the session is stopped, a neutral message, one warning', async () => {
+    const server = await tokenServerUrl();
+    const before = await equosCalls('stop');
+    const { frame, page, element } = await pageUnderPolicy(server, `'self' ${new URL(server).origin}`);
+    try {
+      (element().shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
+      await until(() => element().state.name === 'error', 'the error', 15_000);
+      const state = element().state;
+      expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
+      expect(element().shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
+      const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
+      expect(relevant).to.have.length(1);
+      expect(relevant[0]).to.match(/blocks the LiveKit server at ws:\/\/127\.0\.0\.1:\d+ \(connect-src\)/);
+      // The session it paid for was stopped.
+      expect(await equosCalls('stop')).to.equal(before + 1);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('a Content-Security-Policy without the token server in connect-src: a neutral message and one warning naming the directive', async () => {
     const server = await tokenServerUrl();
     const frame = document.createElement('iframe');

@@ -74,8 +74,8 @@ export type CallEvent =
   | { type: 'avatar-timeout' }
   | { type: 'reconnecting' }
   | { type: 'reconnected' }
-  /** The LiveKit connection ended without us asking. */
-  | { type: 'disconnected'; byServer: boolean }
+  /** The LiveKit connection ended without us asking (`cause`: why, when it is known not to be the network). */
+  | { type: 'disconnected'; byServer: boolean; cause?: 'blocked-by-page' }
   | { type: 'max-duration' }
   | { type: 'hangup' }
   | { type: 'page-left' }
@@ -149,7 +149,7 @@ function endOnCommonEvents(state: Extract<CallState, { session: CallSession }>, 
     case 'page-left':
       return ending(state.session, ended('page-left'));
     case 'disconnected':
-      return ending(state.session, event.byServer ? ended('closed-by-server') : failure('connection-lost'));
+      return ending(state.session, event.byServer ? ended('closed-by-server') : failure(event.cause ?? 'connection-lost'));
     default:
       return state;
   }

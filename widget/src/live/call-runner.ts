@@ -21,6 +21,7 @@ import { createLevelMeter, type LevelMeter } from './level-meter.js';
 import { LevelMeterController } from './level-meter-controller.js';
 import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
 import { readPageVars } from './page-vars.js';
+import { policyWarning, violationFor } from './setup-diagnosis.js';
 import { TokenClient } from './token-client.js';
 
 /** What the runner needs: its element's options, and how to reach the room. */
@@ -197,8 +198,10 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
         return;
       }
       if (sessionOf(this.#call.state)) {
-        // Joining the room failed after the session was created.
-        this.#call.dispatch({ type: 'disconnected', byServer: false });
+        // Joining the room failed after the session was created (the end stops the session).
+        const blocked = await this.#blockedRoom(session?.server_url);
+        if (!current()) return;
+        this.#call.dispatch({ type: 'disconnected', byServer: false, ...(blocked ? { cause: 'blocked-by-page' as const } : {}) });
         return;
       }
       if (session) void client.stopSession(session);
@@ -286,6 +289,22 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   #setDeadline(session: CallSession): void {
     this.#endAt(Date.now() + session.max_duration_s * 1000 - DEADLINE_MARGIN_MS);
+  }
+
+  /**
+   * Whether the page's CSP refused the LiveKit server (its `wss:` socket or the `https:` check
+   * livekit-client makes after a refused socket); says so to the site owner when it did.
+   */
+  async #blockedRoom(serverUrl: string | undefined): Promise<boolean> {
+    if (!serverUrl || !URL.canParse(serverUrl)) return false;
+    // The violation event is a task of its own: let it arrive.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const socket = new URL(serverUrl);
+    const origins = [socket.origin, `${socket.protocol === 'ws:' ? 'http:' : 'https:'}//${socket.host}`];
+    const origin = origins.find((candidate) => violationFor(candidate));
+    if (!origin) return false;
+    console.warn(policyWarning(origins[0]!, violationFor(origin)!.directive, 'the LiveKit server'));
+    return true;
   }
 
   /** The `page-vars` attribute's variables; an unusable value is left out, with one warning to the site owner. */

@@ -42,6 +42,8 @@ class LiveKitAdapter implements RtcAdapter {
   #options: RtcConnectOptions | undefined;
   #leaving = false;
   #speaking = false;
+  /** Joined: until then a failure is the rejection of `connect`, not a `disconnected` event. */
+  #joined = false;
 
   subscribe(listener: (event: RtcEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -56,7 +58,7 @@ class LiveKitAdapter implements RtcAdapter {
       .on(RoomEvent.SignalReconnecting, () => this.#emit({ type: 'reconnecting' }))
       .on(RoomEvent.Reconnected, () => this.#emit({ type: 'reconnected' }))
       .on(RoomEvent.Disconnected, (reason) => {
-        if (!this.#leaving) this.#emit({ type: 'disconnected', byServer: CLOSED_BY_SERVER.has(reason) });
+        if (!this.#leaving && this.#joined) this.#emit({ type: 'disconnected', byServer: CLOSED_BY_SERVER.has(reason) });
       })
       .on(RoomEvent.ParticipantConnected, (participant) => {
         if (isAvatar(participant)) this.#emit({ type: 'avatar-joined' });
@@ -83,6 +85,7 @@ class LiveKitAdapter implements RtcAdapter {
       .on(RoomEvent.AudioPlaybackStatusChanged, () => this.#emit({ type: 'audio-blocked', blocked: !this.#room.canPlaybackAudio }));
 
     await this.#room.connect(options.serverUrl, options.token, { autoSubscribe: true });
+    this.#joined = true;
     void this.#room.startAudio().catch(() => {});
     if (options.microphone) await this.publishMicrophone(options.microphone);
     this.#emit({ type: 'connected', avatarPresent: this.#avatar() !== undefined });
