@@ -117,7 +117,6 @@ export class WeriftTransport implements PeerTransport {
     return this.#serially(async () => {
       const offer = stripMdnsCandidates(offerSdp);
       const pc = this.#pc;
-      if (process.env.SPIKE_DUMP) (await import('node:fs')).appendFileSync(process.env.SPIKE_DUMP, '=====OFFER\n' + offerSdp + '\n');
       // §6.1: werift may not notice an ICE restart (a new ufrag); restart it ourselves.
       const ufrag = iceUfragOf(offer);
       const restart = this.#remoteUfrag !== undefined && ufrag !== this.#remoteUfrag;
@@ -142,9 +141,7 @@ export class WeriftTransport implements PeerTransport {
       for (const transceiver of pc.getTransceivers()) transceiver.usedForSender = true;
       this.#watchKeyframeRequests();
       this.#requestKeyframesForNewBindings();
-      const spikeAnswer = fixAnswer(offer, pc.localDescription!.sdp);
-      if (process.env.SPIKE_DUMP) (await import('node:fs')).appendFileSync(process.env.SPIKE_DUMP, '=====ANSWER\n' + spikeAnswer + '\n');
-      return { sdp: spikeAnswer, midToTrackId: this.#midToTrackId() };
+      return { sdp: fixAnswer(offer, pc.localDescription!.sdp), midToTrackId: this.#midToTrackId() };
     });
   }
 
@@ -164,7 +161,6 @@ export class WeriftTransport implements PeerTransport {
         }
       }
       await pc.setLocalDescription(await pc.createOffer());
-      if (process.env.SPIKE_DUMP) (await import('node:fs')).appendFileSync(process.env.SPIKE_DUMP, '=====SERVER-OFFER\n' + pc.localDescription!.sdp + '\n');
       this.#watchKeyframeRequests();
       return { sdp: pc.localDescription!.sdp, midToTrackId: this.#midToTrackId() };
     });
@@ -172,7 +168,6 @@ export class WeriftTransport implements PeerTransport {
 
   setAnswer(answerSdp: string): Promise<void> {
     return this.#serially(async () => {
-      if (process.env.SPIKE_DUMP) (await import('node:fs')).appendFileSync(process.env.SPIKE_DUMP, '=====CLIENT-ANSWER\n' + answerSdp + '\n');
       await this.#pc.setRemoteDescription({ type: 'answer', sdp: stripMdnsCandidates(answerSdp) });
       this.#requestKeyframesForNewBindings();
     });
