@@ -5,7 +5,11 @@
  *   IIFE so it works from any <script> tag;
  * - equos-avatar-live.<hash>.js: the real-time part (livekit-client), an ES module the first
  *   file imports at the first sign of intent; content-hashed so it can be cached forever;
- * - manifest.json: file names, version and sizes.
+ * - equos-avatar-<lang>.<hash>.js: each language but English (widget/src/i18n/<lang>.ts), and
+ *   equos-avatar-strings.<hash>.js, which applies a page's own words (i18n/overrides.ts): ES
+ *   modules imported only by the pages that need them. One hash of the whole set names them all,
+ *   so the script every page loads carries one hash and the list of languages, not a name each;
+ * - manifest.json: file names (`files`: every file a server must serve), version and sizes.
  * Fails when a file is over its budget in widget/size-budget.json.
  */
 import { createHash } from 'node:crypto';
@@ -40,11 +44,11 @@ const minifyLitCss = {
   },
 };
 
-/** In the widget's script, languages are separate files: never bundle their source modules. */
+/** In the widget's script, languages and the page's words are separate files: never bundle their source modules. */
 const keepLanguagesOut = {
   name: 'keep-languages-out',
   setup(context) {
-    context.onResolve({ filter: /^\.\/[a-z]{2}\.js$/ }, (args) =>
+    context.onResolve({ filter: /^\.\/(?:[a-z]{2}|overrides)\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer.endsWith('localize.ts') ? { path: args.path, external: true } : undefined,
     );
   },
@@ -70,17 +74,36 @@ const live = await build({
 const liveCode = live.outputFiles.find((file) => file.path.endsWith('live.js')).contents;
 const liveName = `equos-avatar-live.${createHash('sha256').update(liveCode).digest('hex').slice(0, 10)}.js`;
 
-// Every language but English is a file of its own, loaded only by the pages that speak it.
-const localeFiles = {};
-for (const file of readdirSync(join(root, 'widget/src/i18n'))) {
-  const language = /^([a-z]{2})\.ts$/.exec(file)?.[1];
-  if (!language || language === 'en') continue;
-  const locale = await build({ ...common, metafile: false, legalComments: 'none', entryPoints: [join(root, 'widget/src/i18n', file)], format: 'esm', outfile: join(dist, 'locale.js') });
-  const code = locale.outputFiles[0].contents;
-  const name = `equos-avatar-${language}.${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
-  writeFileSync(join(dist, name), code);
-  localeFiles[language] = name;
+// Every language but English is a file of its own, loaded only by the pages that speak it, and
+// so is the code that applies a page's own words.
+const i18nDir = join(root, 'widget/src/i18n');
+const wordFiles = [
+  ...readdirSync(i18nDir)
+    .map((file) => /^([a-z]{2})\.ts$/.exec(file)?.[1])
+    .filter((language) => language && language !== 'en')
+    .sort()
+    .map((language) => ({ name: language, entry: join(i18nDir, `${language}.ts`) })),
+  { name: 'strings', entry: join(i18nDir, 'overrides.ts') },
+];
+for (const file of wordFiles) {
+  // UTF-8 rather than \u escapes: a third of the size for Arabic, Hindi or Russian, and module
+  // scripts are always read as UTF-8, whatever the server says.
+  const output = await build({ ...common, metafile: false, legalComments: 'none', charset: 'utf8', entryPoints: [file.entry], format: 'esm', outfile: join(dist, 'words.js') });
+  file.code = output.outputFiles[0].contents;
 }
+const i18nHash = createHash('sha256');
+for (const { name, code } of wordFiles) i18nHash.update(`${name}\0`).update(code);
+const i18nTag = i18nHash.digest('hex').slice(0, 10);
+const languages = wordFiles.filter(({ name }) => name !== 'strings').map(({ name }) => name);
+const localeFiles = {};
+const wordSizes = {};
+for (const file of wordFiles) {
+  const fileName = `equos-avatar-${file.name}.${i18nTag}.js`;
+  writeFileSync(join(dist, fileName), file.code);
+  if (file.name !== 'strings') localeFiles[file.name] = fileName;
+  wordSizes[file.name] = { raw: file.code.length, gzip: gzipSync(file.code, { level: 9 }).length };
+}
+const stringsName = `equos-avatar-strings.${i18nTag}.js`;
 
 const loader = await build({
   ...common,
@@ -91,8 +114,8 @@ const loader = await build({
   define: {
     __EQUOS_LIVE_CHUNK__: JSON.stringify(liveName),
     __EQUOS_VERSION__: JSON.stringify(version),
-    __EQUOS_LOCALE_FILES__: JSON.stringify(localeFiles),
-    __EQUOS_BUNDLED__: 'true',
+    __EQUOS_I18N_HASH__: JSON.stringify(i18nTag),
+    __EQUOS_LANGUAGES__: JSON.stringify(languages),
   },
 });
 
@@ -114,9 +137,13 @@ function emit(outputFiles, from, to) {
   return sizes;
 }
 
+const largestLanguage = languages.reduce((largest, language) => (wordSizes[language].gzip > wordSizes[largest].gzip ? language : largest));
 const sizes = {
   'equos-avatar.js': emit(loader.outputFiles, 'equos-avatar.js', 'equos-avatar.js'),
   'equos-avatar-live.js': emit(live.outputFiles, 'live.js', liveName),
+  // The largest language's file: what a page in another language than English adds.
+  'equos-avatar-<lang>.js': { ...wordSizes[largestLanguage], language: largestLanguage },
+  'equos-avatar-strings.js': wordSizes.strings,
 };
 // The licences of everything bundled (Lit: BSD-3-Clause; livekit-client, @livekit/protocol:
 // Apache-2.0; …), which redistributing them requires.
@@ -135,13 +162,18 @@ const licences = [...bundled].sort().map(([name, dir]) => {
 });
 writeFileSync(join(dist, 'equos-avatar.LICENSES.txt'), `Third-party software bundled in the Equos avatar widget\n\n${licences.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 
-writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version, loader: 'equos-avatar.js', live: liveName, locales: localeFiles, sizes }, null, 2));
+const files = ['equos-avatar.js', liveName, ...Object.values(localeFiles), stringsName];
+const languageSizes = Object.fromEntries(languages.map((language) => [language, wordSizes[language]]));
+writeFileSync(
+  join(dist, 'manifest.json'),
+  JSON.stringify({ version, loader: 'equos-avatar.js', live: liveName, locales: localeFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
+);
 
 let over = false;
 for (const [file, { raw, gzip }] of Object.entries(sizes)) {
   const limit = budget[file].gzipBytes;
   const status = gzip > limit ? 'OVER BUDGET' : 'ok';
   if (gzip > limit) over = true;
-  process.stdout.write(`${file.padEnd(22)} ${(raw / 1024).toFixed(1).padStart(7)} KB raw ${(gzip / 1024).toFixed(1).padStart(6)} KB gzip  (budget ${(limit / 1024).toFixed(0)} KB) ${status}\n`);
+  process.stdout.write(`${file.padEnd(24)} ${(raw / 1024).toFixed(1).padStart(7)} KB raw ${(gzip / 1024).toFixed(1).padStart(6)} KB gzip  (budget ${(limit / 1024).toFixed(0)} KB) ${status}\n`);
 }
 if (over) process.exit(1);

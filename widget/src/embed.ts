@@ -6,7 +6,7 @@
 import { findEmbedScript } from './internal/embed-script.js';
 
 /** `data-*` attributes of the tag that become the element's attributes. */
-const FORWARDED = ['server', 'preset', 'name', 'visitor-name', 'position', 'theme', 'locale', 'open', 'avatar-timeout', 'context', 'page-vars', 'captions'];
+const FORWARDED = ['server', 'preset', 'name', 'visitor-name', 'position', 'theme', 'locale', 'strings', 'open', 'avatar-timeout', 'context', 'page-vars', 'captions'];
 
 /** Creates the element from the embed tag's configuration, once the body exists. */
 export function autoEmbed(): void {

@@ -45,6 +45,7 @@ import { LocaleController } from './controllers/locale-controller.js';
 import { PresetsController } from './controllers/presets-controller.js';
 import { styles } from './equos-avatar.styles.js';
 import { EquosRequestStartEvent, EquosToggleEvent } from './events.js';
+import type { ConversationStrings, StringOverrides } from './i18n/strings.js';
 import { unlockAudio } from './internal/audio-unlock.js';
 import { readConfig, WIDGET_DEFAULTS, type WidgetConfig } from './internal/config.js';
 import { describe } from './view/describe.js';
@@ -63,6 +64,7 @@ export class EquosAvatarElement extends LitElement {
     opened: { type: Boolean, attribute: 'open', reflect: true },
     theme: { type: String },
     locale: { type: String },
+    strings: {},
     avatarTimeout: { type: Number, attribute: 'avatar-timeout' },
     context: { type: String },
   };
@@ -85,6 +87,11 @@ export class EquosAvatarElement extends LitElement {
   declare theme: string | null;
   /** Language of the widget [the page's, then the browser's]. */
   declare locale: string | null;
+  /**
+   * The page's own words over the language's, any of them (attribute: the same as JSON);
+   * assign a new object to change them. @see StringOverrides
+   */
+  declare strings: StringOverrides | string | null;
   /** Seconds to wait for the avatar to join before giving up [25]. */
   declare avatarTimeout: number | null;
   /**
@@ -98,7 +105,11 @@ export class EquosAvatarElement extends LitElement {
 
   #config: WidgetConfig = this.#readConfig();
   #warned = false;
-  readonly #locale = new LocaleController(this, { locale: () => this.locale, locate: (file) => widgetFileUrl(file, this.#config.server) });
+  readonly #locale = new LocaleController(this, {
+    locale: () => this.locale,
+    custom: () => this.strings,
+    locate: (file) => widgetFileUrl(file, this.#config.server),
+  });
   readonly #presets = new PresetsController(this, { server: () => this.#config.server, preset: () => this.preset });
   readonly #call: CallController = new CallController(this, {
     load: () => this.liveLoader(),
@@ -122,7 +133,7 @@ export class EquosAvatarElement extends LitElement {
 
   constructor() {
     super();
-    this.server = this.preset = this.name = this.visitorName = this.position = this.mode = this.theme = this.locale = null;
+    this.server = this.preset = this.name = this.visitorName = this.position = this.mode = this.theme = this.locale = this.strings = null;
     this.avatarTimeout = this.context = null;
     this.opened = false;
   }
@@ -130,6 +141,11 @@ export class EquosAvatarElement extends LitElement {
   /** The call's current state. */
   get state(): CallState {
     return this.#call.state;
+  }
+
+  /** The conversation's words in the widget's language, for the second file. @internal */
+  get conversationStrings(): Partial<ConversationStrings> | undefined {
+    return this.#locale.conversation;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

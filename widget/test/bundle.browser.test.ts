@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
+import { loadWords, SUPPORTED_LOCALES } from '../src/i18n/localize.js';
 
 const BUNDLE = '/dist/equos-avatar.js';
 
@@ -12,11 +13,11 @@ interface Page {
   document: Document;
 }
 
-/** Loads `body` (HTML) in a fresh iframe and resolves when it has loaded. */
-async function page(body: string): Promise<Page> {
+/** Loads `body` (HTML) in a fresh iframe, its `<html lang>` set when given, and resolves when it has loaded. */
+async function page(body: string, lang?: string): Promise<Page> {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width: 800px; height: 600px';
-  frame.srcdoc = `<!doctype html><html><head><script>
+  frame.srcdoc = `<!doctype html><html${lang ? ` lang="${lang}"` : ''}><head><script>
       window.errors = [];
       window.addEventListener('error', (event) => window.errors.push(String(event.message)));
       window.before = Object.keys(window);
@@ -35,6 +36,20 @@ async function widgetIn(target: Page, timeoutMs = 5000): Promise<HTMLElement> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Waits until `accept` holds. */
+async function until(accept: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!accept()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The addresses of the files the page fetched. */
+const fetched = (target: Page) => target.window.performance.getEntriesByType('resource').map((entry) => entry.name);
+
+const labelOf = (widget: HTMLElement) => widget.shadowRoot!.querySelector('[part~="launcher-label"]')?.textContent?.trim() ?? '';
 
 const liveRequests = (target: Page) =>
   target.window.performance.getEntriesByType('resource').filter((entry) => entry.name.includes('equos-avatar-live.')).length;
@@ -103,5 +118,43 @@ describe('the one-line embed (shipped bundle)', () => {
     const deadline = performance.now() + 5000;
     while (liveRequests(target) === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(liveRequests(target)).to.equal(1);
+  });
+});
+
+describe('the widget served by the token server, on a page of another origin', () => {
+  afterEach(() => document.querySelectorAll('iframe').forEach((frame) => frame.remove()));
+
+  it('loads the French file from the token server for a lang="fr" page, and speaks French', async () => {
+    const server = await tokenServerUrl();
+    expect(new URL(server).origin).to.not.equal(location.origin);
+    const target = await page(`<script src="${server}/equos-avatar.js" data-server="${server}" async></script>`, 'fr');
+    const widget = await widgetIn(target);
+    await until(() => labelOf(widget) === 'Parler à Ava', 'the French launcher');
+    expect(fetched(target).filter((url) => url.startsWith(`${server}/equos-avatar-fr.`))).to.have.length(1);
+    expect(target.window.errors).to.deep.equal([]);
+  });
+
+  it('gets a right-to-left language and the page’s own words (data-strings) from the token server too', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`<script src="${server}/equos-avatar.js" data-server="${server}" data-strings='{"talkTo": "צ׳אט עם {name}"}'></script>`, 'he-IL');
+    const widget = await widgetIn(target);
+    await until(() => labelOf(widget) === 'צ׳אט עם \u2068Ava\u2069', 'the page’s Hebrew launcher');
+    expect(fetched(target).filter((url) => url.startsWith(`${server}/equos-avatar-he.`))).to.have.length(1);
+    expect(fetched(target).filter((url) => url.startsWith(`${server}/equos-avatar-strings.`))).to.have.length(1);
+    expect(target.window.errors).to.deep.equal([]);
+  });
+
+  it('speaks every language the build lists, each from its own file, as the sources say', async () => {
+    const manifest = (await (await fetch('/dist/manifest.json')).json()) as { locales: Record<string, string> };
+    expect(['en', ...Object.keys(manifest.locales)].sort()).to.deep.equal([...SUPPORTED_LOCALES].sort());
+    const server = await tokenServerUrl();
+    const widgets = SUPPORTED_LOCALES.map((language) => `<equos-avatar server="${server}" mode="inline" locale="${language}"></equos-avatar>`).join('');
+    const target = await page(`${widgets}<script src="${server}/equos-avatar.js"></script>`);
+    const expected = await Promise.all(SUPPORTED_LOCALES.map(async (language) => (await loadWords(language, () => undefined)).strings.start));
+    const shown = () => [...target.document.querySelectorAll('equos-avatar')].map((element) => element.shadowRoot?.querySelector('[part~="start-button"]')?.textContent?.trim());
+    await until(() => shown().every((text, index) => text === expected[index]), 'every language');
+    expect(new Set(expected).size).to.equal(SUPPORTED_LOCALES.length);
+    const files = fetched(target).filter((url) => /\/equos-avatar-[a-z]{2}\.[0-9a-f]{10}\.js$/.test(url));
+    expect(files).to.have.length(SUPPORTED_LOCALES.length - 1);
   });
 });

@@ -1,21 +1,27 @@
 /**
- * The widget's language: the `locale` attribute, else the page's `lang`, else the browser's;
- * its strings, English until another language's file has loaded.
+ * The widget's language: the `locale` attribute, else the page's `<html lang>`, else the
+ * browser's languages in the visitor's order; the first the widget speaks wins. Its words,
+ * with the page's own (`strings`) over them; English until another language's file is in.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { languageOf, loadStrings, stringsIfLoaded } from '../i18n/localize.js';
-import type { Strings } from '../i18n/strings.js';
+import { languageOf, loadWords, withPageWords, wordsIfLoaded } from '../i18n/localize.js';
+import type { ConversationStrings, Strings, Words } from '../i18n/strings.js';
 
 /** What the controller reads from its element. */
 export interface LocaleOptions {
   locale(): string | null;
+  /** The page's own words (`strings`): an object, its JSON, or nothing. */
+  custom(): unknown;
   /** Where one of the widget's files is (next to its script, or on the token server). */
   locate(file: string): string | undefined;
 }
 
-/** The language of one `<equos-avatar>`. */
+/** The language and words of one `<equos-avatar>`. */
 export class LocaleController implements ReactiveController {
   #language = '';
+  #custom: unknown;
+  /** The words shown; until the first are in, English stands in. */
+  #words: Words | undefined;
   readonly #host: ReactiveControllerHost;
   readonly #options: LocaleOptions;
 
@@ -25,25 +31,45 @@ export class LocaleController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The strings to show now. */
-  /** The language in use (`en` until another's strings have loaded). */
+  /** The language of the words shown (`en` until another's are in). */
   get language(): string {
-    return this.ready ? this.#language : 'en';
+    return this.#words?.language ?? 'en';
   }
 
+  /** The launcher's and panel's words to show now. */
   get strings(): Strings {
-    return stringsIfLoaded(this.#language) ?? stringsIfLoaded('en')!;
+    return (this.#words ?? wordsIfLoaded('en')!).strings;
   }
 
-  /** The language's own strings are here (not English standing in). */
+  /** The conversation's words of the language and the page, for the second file. */
+  get conversation(): Partial<ConversationStrings> | undefined {
+    return this.#words?.conversation;
+  }
+
+  /** The widget's own words are in (not English standing in). */
   get ready(): boolean {
-    return stringsIfLoaded(this.#language) !== undefined;
+    return this.#words !== undefined;
   }
 
   hostUpdate(): void {
-    const language = languageOf(this.#options.locale(), document.documentElement.lang, navigator.language);
-    if (language === this.#language) return;
+    const language = languageOf(this.#options.locale(), document.documentElement.lang, ...(navigator.languages || [navigator.language]));
+    const custom = this.#options.custom() || undefined;
+    if (language === this.#language && custom === this.#custom) return;
     this.#language = language;
-    if (!this.ready) void loadStrings(language, this.#options.locate).then(() => this.#host.requestUpdate(), () => {});
+    this.#custom = custom;
+    const words = wordsIfLoaded(language);
+    // Already here: shown in this very render, with no English in between.
+    if (words && !custom) this.#words = words;
+    else {
+      const { locate } = this.#options;
+      void loadWords(language, locate)
+        .then((loaded) => (custom ? withPageWords(loaded, custom, locate) : loaded))
+        .then((next) => {
+          // A later choice (another locale, other words) wins over this one.
+          if (language !== this.#language || custom !== this.#custom) return;
+          this.#words = next;
+          this.#host.requestUpdate();
+        });
+    }
   }
 }

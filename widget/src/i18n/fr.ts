@@ -1,5 +1,6 @@
-/** Français. */
-import type { Strings } from './strings.js';
+/** Français (vouvoiement ; une espace insécable avant les deux-points). */
+import { plural } from './format.js';
+import type { ConversationStrings, Strings } from './strings.js';
 
 const fr: Strings = {
   talkTo: (name) => `Parler à ${name}`,
@@ -46,8 +47,22 @@ const fr: Strings = {
     'load-failed': () => 'Une partie de la conversation n’a pas pu se charger. Vérifiez votre connexion et réessayez.',
     'unsupported-browser': () => 'Ce navigateur ne permet pas de conversation vidéo en direct. Essayez un Chrome, Edge, Firefox ou Safari récent.',
     'avatar-timeout': (name) => `${name} n’a pas pu rejoindre la conversation, qui a été terminée. Réessayez.`,
-    'connection-lost': () => 'La connexion a été perdue : la conversation est terminée.',
+    'connection-lost': () => 'La connexion a été perdue\u00a0: la conversation est terminée.',
   },
 };
 
 export default fr;
+
+export const conversation: ConversationStrings = {
+  captions: 'Sous-titres',
+  transcript: 'Transcription',
+  copy: 'Copier la transcription',
+  copied: 'Transcription copiée',
+  you: 'Vous',
+  typeMessage: 'Écrire un message',
+  typeTo: (name) => `Écrire à ${name}…`,
+  send: 'Envoyer',
+  noMicrophone: (name) => `Pas de micro\u00a0: vous pouvez écouter ${name} et répondre par écrit.`,
+  endsSoon: (seconds) => plural('fr', seconds, { one: 'La conversation se termine dans # seconde.', other: 'La conversation se termine dans # secondes.' }),
+  timeLeft: (time) => `Encore ${time}`,
+};

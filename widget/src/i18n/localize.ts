@@ -1,28 +1,49 @@
 /**
  * The widget's languages. English ships in the widget's script; every other language is a
- * small file of its own, loaded only by pages that need it (the build names them, see
- * scripts/build.mjs). The language is the `locale` attribute, else the page's `lang`, else
- * the browser's; only the primary subtag counts (`fr-CA` → `fr`).
+ * small file of its own, loaded only by pages that need it, and so is the code that applies a
+ * page's own words (`strings`, ./overrides.ts). The build names them
+ * `equos-avatar-<lang>.<hash>.js` and `equos-avatar-strings.<hash>.js`, one hash for the set
+ * (scripts/build.mjs). Only a language's primary subtag counts (`pt-BR` → `pt`).
  */
 import { en } from './en.js';
-import type { Strings } from './strings.js';
+import type { LocaleModule, Words } from './strings.js';
 
-/** Language → file name of its strings, set by the build; absent when running from source. */
-declare const __EQUOS_LOCALE_FILES__: Record<string, string> | undefined;
-/** `true` in the build, which then drops the source-only branch below (and its imports). */
-declare const __EQUOS_BUNDLED__: boolean | undefined;
+/** The hash in the names of the language files, set by the build; absent when running from source. */
+declare const __EQUOS_I18N_HASH__: string | undefined;
+/** The languages besides English that have a file, set by the build. */
+declare const __EQUOS_LANGUAGES__: string[];
 
-const BUNDLED = typeof __EQUOS_BUNDLED__ === 'boolean' && __EQUOS_BUNDLED__;
-const FILES: Record<string, string> | undefined = BUNDLED ? __EQUOS_LOCALE_FILES__ : undefined;
-/** From source (tests, development), languages are plain modules. */
-const SOURCES: Record<string, () => Promise<{ default: Strings }>> = BUNDLED ? {} : { fr: () => import('./fr.js') };
+// Each test of `__EQUOS_I18N_HASH__` is written out where it is needed: the build then drops
+// the branch for running from source, and the imports in it, at each place.
+
+/** From source (tests, development), the files are plain modules. */
+const SOURCES: Record<string, () => Promise<unknown>> =
+  typeof __EQUOS_I18N_HASH__ === 'string'
+    ? {}
+    : {
+        ar: () => import('./ar.js'),
+        de: () => import('./de.js'),
+        es: () => import('./es.js'),
+        fr: () => import('./fr.js'),
+        he: () => import('./he.js'),
+        hi: () => import('./hi.js'),
+        it: () => import('./it.js'),
+        ja: () => import('./ja.js'),
+        ko: () => import('./ko.js'),
+        nl: () => import('./nl.js'),
+        pt: () => import('./pt.js'),
+        ru: () => import('./ru.js'),
+        zh: () => import('./zh.js'),
+        strings: () => import('./overrides.js'),
+      };
 
 /** The languages the widget speaks. */
-export const SUPPORTED_LOCALES = ['en', ...Object.keys(FILES ?? SOURCES)];
+export const SUPPORTED_LOCALES = ['en', ...(typeof __EQUOS_I18N_HASH__ === 'string' ? __EQUOS_LANGUAGES__ : Object.keys(SOURCES).filter((name) => name !== 'strings'))];
 
-const loaded = new Map<string, Strings>([['en', en]]);
+/** Each language's words once loaded; English at once. */
+const loaded = new Map<string, Words>([['en', { language: 'en', strings: en }]]);
 
-/** The first supported language among `preferences` [en]. */
+/** The first supported language among `preferences`, by primary subtag [en]. */
 export function languageOf(...preferences: Array<string | null | undefined>): string {
   for (const preference of preferences) {
     const language = preference?.toLowerCase().split(/[-_]/)[0];
@@ -31,23 +52,43 @@ export function languageOf(...preferences: Array<string | null | undefined>): st
   return 'en';
 }
 
-/** The strings of `language` if already loaded. */
-export function stringsIfLoaded(language: string): Strings | undefined {
+/** The words of `language` if already loaded. */
+export function wordsIfLoaded(language: string): Words | undefined {
   return loaded.get(language);
 }
 
+/** Imports one of the widget's files of words (`fr`…, or `strings`) from wherever the widget is. */
+function load<T>(name: string, locate: (file: string) => string | undefined): Promise<T> {
+  const url = typeof __EQUOS_I18N_HASH__ === 'string' ? locate(`equos-avatar-${name}.${__EQUOS_I18N_HASH__}.js`) : undefined;
+  return (url ? import(/* webpackIgnore: true */ url) : SOURCES[name]!()) as Promise<T>;
+}
+
 /**
- * Loads the strings of `language` (English when it cannot).
+ * Loads the words of `language` (English when its file cannot load).
  *
  * @param locate where a widget file is (next to the script, or on the token server)
  */
-export async function loadStrings(language: string, locate: (file: string) => string | undefined): Promise<Strings> {
-  const ready = loaded.get(language);
-  if (ready) return ready;
-  const file = FILES?.[language];
-  const url = file ? locate(file) : undefined;
-  const module = url ? ((await import(/* webpackIgnore: true */ url)) as { default: Strings }) : await SOURCES[language]?.();
-  if (!module) return en;
-  loaded.set(language, module.default);
-  return module.default;
+export async function loadWords(language: string, locate: (file: string) => string | undefined): Promise<Words> {
+  if (!loaded.has(language)) {
+    try {
+      const { default: strings, conversation } = await load<LocaleModule>(language, locate);
+      // Two widgets may have loaded it at once: keep the first, so both show the same words.
+      if (!loaded.has(language)) loaded.set(language, { language, strings, conversation });
+    } catch {
+      return loaded.get('en')!;
+    }
+  }
+  return loaded.get(language)!;
+}
+
+/**
+ * `words` with the page's own over them (`custom`: an object, or its JSON); `words` alone when
+ * the code that applies them cannot load.
+ */
+export async function withPageWords(words: Words, custom: unknown, locate: (file: string) => string | undefined): Promise<Words> {
+  try {
+    return (await load<typeof import('./overrides.js')>('strings', locate)).withOverrides(words, custom);
+  } catch {
+    return words;
+  }
 }

@@ -1,10 +1,10 @@
 /**
- * Every sentence the widget shows or announces. A locale implements this interface, so a
+ * Every sentence the widget shows or announces. A locale implements these interfaces, so a
  * missing key is a compile error rather than an English word in a French page.
  */
 import type { EndReason, ErrorCause } from '../call/machine.js';
 
-/** The widget's words in one language. */
+/** The widget's words in one language: what the launcher and the panel say. */
 export interface Strings {
   talkTo(name: string): string;
   backToConversation(name: string): string;
@@ -33,6 +33,56 @@ export interface Strings {
   };
   ended: Record<EndReason, (name: string, duration: string) => string>;
   errors: Record<ErrorCause, (name: string) => string>;
+}
+
+/**
+ * The words of a call's text side (captions, transcript, typing), which only a call shows:
+ * English travels in the widget's second file (../live/conversation/strings.ts), every other
+ * language in its language file, next to its `Strings`.
+ */
+export interface ConversationStrings {
+  captions: string;
+  transcript: string;
+  copy: string;
+  copied: string;
+  you: string;
+  typeMessage: string;
+  typeTo(name: string): string;
+  send: string;
+  /** The call goes ahead without a microphone. */
+  noMicrophone(name: string): string;
+  /** The avatar says the session ends soon. */
+  endsSoon(seconds: number): string;
+  /** The countdown badge (`clock` is m:ss). */
+  timeLeft(clock: string): string;
+}
+
+/** A language's file (`equos-avatar-<lang>.<hash>.js`, from ./<lang>.ts). */
+export interface LocaleModule {
+  default: Strings;
+  conversation: ConversationStrings;
+}
+
+/** A page's own version of some words: a function-valued one may be a string with placeholders. */
+type Custom<T> = T extends (...args: never[]) => string ? T | string : T extends string ? string : { [K in keyof T]?: Custom<T[K]> };
+
+/**
+ * What a page may give as `strings`: any of the widget's words, in any depth, over its
+ * language's. A sentence that takes values may be a string with `{name}`, `{duration}`,
+ * `{seconds}` or `{clock}` where they go.
+ *
+ * @example
+ * widget.strings = { talkTo: 'Chat with {name}', status: { idle: 'Hi there' }, typeMessage: 'Ask me anything' };
+ */
+export type StringOverrides = Custom<Strings> & Custom<ConversationStrings>;
+
+/** The words one widget shows: its language's with the page's own over them. */
+export interface Words {
+  /** Whose words they are (`en` when another language's file could not load). */
+  language: string;
+  strings: Strings;
+  /** The conversation's, for the second file; absent means English as it is. */
+  conversation?: Partial<ConversationStrings>;
 }
 
 /** Formats seconds as m:ss. */

@@ -1,8 +1,7 @@
-/** Every state's words, in every language the widget speaks. */
+/** Every state's words (every language's: ../i18n/locales.test.ts). */
 import { describe as suite, expect, it } from 'vitest';
 import { en } from '../i18n/en.js';
 import fr from '../i18n/fr.js';
-import { languageOf, loadStrings, stringsIfLoaded, SUPPORTED_LOCALES } from '../i18n/localize.js';
 import { describe } from './describe.js';
 import { EXAMPLE_SESSION as session, EXAMPLE_STATES } from '../../test/call-examples.js';
 import type { CallState } from '../call/machine.js';
@@ -54,20 +53,5 @@ suite('describe', () => {
     const words = states.map((state) => describe(state, fr, 'Ava').announcement);
     expect(new Set(words).size).toBe(words.length);
     expect(describe({ name: 'idle' }, fr, 'Ava').status).toBe('Prêt quand vous l’êtes');
-  });
-
-  it('picks the language from the locale attribute, then the page, then the browser', () => {
-    expect(SUPPORTED_LOCALES).toEqual(['en', 'fr']);
-    expect(languageOf('fr-CA', 'en', 'en')).toBe('fr');
-    expect(languageOf(null, 'fr', 'en-US')).toBe('fr');
-    expect(languageOf(undefined, '', 'de-DE')).toBe('en');
-  });
-
-  it('has English at once and loads other languages on demand', async () => {
-    expect(stringsIfLoaded('en')).toBe(en);
-    expect(stringsIfLoaded('fr')).toBeUndefined();
-    expect(await loadStrings('fr', () => undefined)).toEqual(fr);
-    expect(stringsIfLoaded('fr')).toEqual(fr);
-    expect(await loadStrings('xx', () => undefined)).toBe(en);
   });
 });

@@ -14,6 +14,8 @@ const files: Record<string, string> = {
   '/equos-avatar.js': 'console.log("widget")',
   '/equos-avatar-live.0123456789.js': 'export const live = 1',
   '/equos-avatar-fr.abcdef0123.js': 'export default {}',
+  '/equos-avatar-zh.abcdef0123.js': 'export default {}',
+  '/equos-avatar-strings.abcdef0123.js': 'export function withOverrides() {}',
   '/examples/index.html': '<!doctype html><title>demo</title>',
   '/examples/one-line-bubble.html': '<!doctype html><title>one line</title>',
   '/examples/inline-blocks.html': [
@@ -59,6 +61,19 @@ describe('widget files', () => {
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect((await app().request('/equos-avatar-fr.js')).status).toBe(404);
+  });
+
+  it('serves every other content-hashed widget file the same way (the page-words file, any language)', async () => {
+    for (const path of ['/equos-avatar-strings.abcdef0123.js', '/equos-avatar-zh.abcdef0123.js']) {
+      const response = await app().request(path, { headers: { origin: 'https://boutique.example' } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control'), path).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('access-control-allow-origin'), path).toBe('*');
+    }
+    // Only content-hashed names: anything else under the prefix is not a widget file.
+    for (const path of ['/equos-avatar-strings.js', '/equos-avatar-Strings.abcdef0123.js', '/equos-avatar-.abcdef0123.js', '/equos-avatar-x..abcdef0123.js']) {
+      expect((await app().request(path)).status, path).toBe(404);
+    }
   });
 
   it('answers 404 problems for unknown or missing files, and says when the widget is not built', async () => {
@@ -143,6 +158,34 @@ describe('Content-Security-Policy of the demo pages', () => {
       }
       // js-api.html's script, and the page styles of one-line-bubble.html and inline-embed.html.
       expect(blocks).toBeGreaterThanOrEqual(3);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('the built widget, over HTTP', () => {
+  it('serves every file the build emits to pages of any origin, each content-hashed one cached for a year', async () => {
+    const dist = new URL('../../../../dist/', import.meta.url);
+    let manifest: { loader: string; live: string; strings: string; locales: Record<string, string>; files: string[] };
+    try {
+      manifest = JSON.parse(readFileSync(new URL('manifest.json', dist), 'utf8'));
+    } catch {
+      throw new Error('dist/manifest.json is missing: run `npm run build` first.');
+    }
+    expect(manifest.files).toEqual(expect.arrayContaining([manifest.loader, manifest.live, manifest.strings, ...Object.values(manifest.locales)]));
+    expect(Object.keys(manifest.locales).length).toBeGreaterThanOrEqual(13);
+    const stack = await startStack({ deps: { assets: nodeAssets() } });
+    try {
+      for (const file of manifest.files) {
+        const response = await stack.request(`/${file}`, { origin: 'https://boutique.example' });
+        expect(response.status, file).toBe(200);
+        expect(response.headers.get('content-type'), file).toBe('text/javascript; charset=utf-8');
+        expect(response.headers.get('access-control-allow-origin'), file).toBe('*');
+        expect(response.headers.get('cross-origin-resource-policy'), file).toBe('cross-origin');
+        expect(response.headers.get('cache-control'), file).toBe(file === manifest.loader ? 'public, max-age=300, stale-while-revalidate=86400' : 'public, max-age=31536000, immutable');
+        expect(response.text, file).toBe(readFileSync(new URL(file, dist), 'utf8'));
+      }
     } finally {
       await stack.close();
     }

@@ -1,7 +1,8 @@
 /**
  * The widget's files, so one deployment hosts both the API and the script pages embed:
- * `/equos-avatar.js` (short cache: its URL never changes) and the content-hashed
- * `/equos-avatar-live.<hash>.js` and `/equos-avatar-<lang>.<hash>.js` (cached for a year).
+ * `/equos-avatar.js` (short cache: its URL never changes) and every content-hashed
+ * `/equos-avatar-<part>.<hash>.js` (cached for a year): the call's file (`live`), each
+ * language's (`fr`…) and the one that applies a page's own words (`strings`).
  * All may be loaded by any site, so they carry `Access-Control-Allow-Origin: *` (the others
  * are ES module imports).
  *
@@ -61,8 +62,9 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
   }
 
   app.get('/equos-avatar.js', (c) => send(c, '/equos-avatar.js', SHORT_CACHE, true));
-  // Every content-hashed file the build emits: the call's file and each language's.
-  app.get('/:file{equos-avatar-(?:live|[a-z]{2})\\.[0-9a-f]{10}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));
+  // Every content-hashed file the build emits, by its naming (dist/manifest.json `files`): the
+  // call's file, each language's, the page-words file, and any the build adds later.
+  app.get('/:file{equos-avatar-[a-z][a-z0-9-]{0,31}\\.[0-9a-f]{10}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));
   app.get('/:file{equos-avatar[\\w.-]*\\.(?:LEGAL|LICENSES)\\.txt}', (c) => send(c, `/${c.req.param('file')}`, SHORT_CACHE, true));
 
   if (options.demoPages) {

@@ -14,13 +14,14 @@ import { EquosExpireSoonEvent, EquosTriggerEvent, EquosUtteranceEvent } from '..
 import { clock } from '../../i18n/strings.js';
 import { ConversationView } from './conversation-view.js';
 import { StageView } from './stage-view.js';
-import { conversationStrings } from './strings.js';
+import { conversationStrings, type ConversationWordsHost } from './strings.js';
 import { captionText, Transcript, type Author } from './transcript.js';
 
 /** What the conversation needs from its call. */
 export interface ConversationDeps {
   call: CallPort;
   avatarName(): string;
+  /** The widget's language (`en`, `fr`…); its words come with the element (`ConversationWordsHost`). */
   language(): string;
   /** The page's context for the avatar (`context` attribute / `EquosAvatar.setContext`). */
   context(): string | undefined;
@@ -153,7 +154,7 @@ export class ConversationController implements ReactiveController {
   }
 
   #strings() {
-    return conversationStrings(this.#deps.language());
+    return conversationStrings((this.#host as ConversationWordsHost).conversationStrings);
   }
 
   #captionsOn(): boolean {

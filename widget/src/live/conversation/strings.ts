@@ -1,28 +1,23 @@
 /**
  * The words of the conversation's text side (captions, transcript, typing), which only a call
- * shows: they travel in the widget's second file, so the script every page loads does not
- * grow with them. Keyed by the same languages as the launcher's strings (../../i18n/).
+ * shows. English travels here, in the widget's second file, so the script every page loads
+ * does not grow with it; another language's words come in that language's file, which the
+ * element has already loaded, and reach this file through the element together with the
+ * page's own (`strings`), see `ConversationWordsHost`.
  */
+import { plural } from '../../i18n/format.js';
+import type { ConversationStrings } from '../../i18n/strings.js';
 
-/** The conversation's words in one language. */
-export interface ConversationStrings {
-  captions: string;
-  transcript: string;
-  copy: string;
-  copied: string;
-  you: string;
-  typeMessage: string;
-  typeTo(name: string): string;
-  send: string;
-  /** The call goes ahead without a microphone. */
-  noMicrophone(name: string): string;
-  /** The avatar says the session ends soon. */
-  endsSoon(seconds: number): string;
-  /** The countdown badge (`clock` is m:ss). */
-  timeLeft(clock: string): string;
+export type { ConversationStrings } from '../../i18n/strings.js';
+
+/** What the second file reads from its `<equos-avatar>` for the conversation's words. */
+export interface ConversationWordsHost {
+  /** The words of the widget's language and the page's, over English; absent: English as it is. @internal */
+  readonly conversationStrings?: Partial<ConversationStrings>;
 }
 
-const en: ConversationStrings = {
+/** English. */
+export const en: ConversationStrings = {
   captions: 'Captions',
   transcript: 'Transcript',
   copy: 'Copy transcript',
@@ -32,27 +27,17 @@ const en: ConversationStrings = {
   typeTo: (name) => `Type to ${name}…`,
   send: 'Send',
   noMicrophone: (name) => `No microphone: you can listen to ${name} and type your replies.`,
-  endsSoon: (seconds) => `The conversation ends in ${seconds} seconds.`,
+  endsSoon: (seconds) => plural('en', seconds, { one: 'The conversation ends in # second.', other: 'The conversation ends in # seconds.' }),
   timeLeft: (time) => `${time} left`,
 };
 
-const fr: ConversationStrings = {
-  captions: 'Sous-titres',
-  transcript: 'Transcription',
-  copy: 'Copier la transcription',
-  copied: 'Transcription copiée',
-  you: 'Vous',
-  typeMessage: 'Écrire un message',
-  typeTo: (name) => `Écrire à ${name}…`,
-  send: 'Envoyer',
-  noMicrophone: (name) => `Pas de micro : vous pouvez écouter ${name} et répondre par écrit.`,
-  endsSoon: (seconds) => `La conversation se termine dans ${seconds} secondes.`,
-  timeLeft: (time) => `Encore ${time}`,
-};
+/** Complete sets already made, so the view sees the same object until the words change. */
+const complete = new WeakMap<Partial<ConversationStrings>, ConversationStrings>();
 
-const BY_LANGUAGE: Record<string, ConversationStrings> = { en, fr };
-
-/** The words for `language` [English]. */
-export function conversationStrings(language: string): ConversationStrings {
-  return BY_LANGUAGE[language] ?? en;
+/** The words to show: `words` over English [English]. */
+export function conversationStrings(words: Partial<ConversationStrings> | undefined): ConversationStrings {
+  if (!words) return en;
+  let strings = complete.get(words);
+  if (!strings) complete.set(words, (strings = { ...en, ...words }));
+  return strings;
 }

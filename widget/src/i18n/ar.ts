@@ -1,0 +1,81 @@
+/**
+ * العربية (الفصحى). Right to left: names are isolated (./format.ts) so a Latin name keeps
+ * the sentence's direction; Arabic punctuation (، ؛ ؟). Buttons are verbal nouns and requests
+ * «يُرجى …»; invitations use the imperative Arabic interfaces use for everyone (تحدّث، اكتب).
+ * Phrases about the avatar avoid verbs that would depend on its gender.
+ */
+import { isolate, plural } from './format.js';
+import type { ConversationStrings, Strings } from './strings.js';
+
+const ar: Strings = {
+  talkTo: (name) => `تحدّث مع ${isolate(name)}`,
+  backToConversation: (name) => `العودة إلى محادثتك مع ${isolate(name)}`,
+  dialogLabel: (name) => `محادثة مع ${isolate(name)}`,
+  intro: (name) => `تحدّث مع ${isolate(name)} وجهًا لوجه. لا يُستخدم الميكروفون إلا أثناء حديثك.`,
+  start: 'بدء المحادثة',
+  startAgain: 'البدء من جديد',
+  tryAgain: 'إعادة المحاولة',
+  hangUp: 'إنهاء المحادثة',
+  minimize: 'تصغير',
+  microphone: 'الميكروفون',
+  tapForSound: (name) => `اضغط لسماع صوت ${isolate(name)}`,
+  status: {
+    idle: 'ابدأ متى شئت',
+    starting: 'جارٍ البدء…',
+    connecting: 'جارٍ الاتصال…',
+    waiting: (name) => `${isolate(name)} في الطريق…`,
+    listening: 'جارٍ الاستماع',
+    speaking: (name) => `المتحدث الآن: ${isolate(name)}`,
+    muted: 'الميكروفون مغلق',
+    reconnecting: 'الاتصال غير مستقر، جارٍ إعادة الاتصال…',
+    ending: 'جارٍ إنهاء المحادثة…',
+    ended: 'انتهت المحادثة',
+    error: 'غير متصل',
+  },
+  ended: {
+    hangup: (name, duration) => `مدة محادثتك مع ${isolate(name)}: ${duration}.`,
+    'max-duration': () => 'انتهى الوقت المخصص لهذه المحادثة.',
+    'avatar-left': (name) => `انتهت مشاركة ${isolate(name)} في المحادثة.`,
+    'closed-by-server': () => 'أُغلقت المحادثة.',
+    'page-left': () => 'انتهت المحادثة عند مغادرتك الصفحة.',
+  },
+  errors: {
+    misconfigured: () => 'أداة المحادثة هذه غير مُعدّة بشكل صحيح.',
+    'microphone-denied': () => 'الوصول إلى الميكروفون محظور. يُرجى السماح به من الرمز في شريط العنوان، ثم إعادة المحاولة.',
+    'microphone-unavailable': () => 'تعذّر فتح أي ميكروفون. يُرجى توصيل ميكروفون وإعادة المحاولة.',
+    'server-unreachable': () => 'تعذّر الوصول إلى خدمة المحادثة. يُرجى التحقق من اتصالك وإعادة المحاولة.',
+    'origin-not-allowed': (name) => `لا يمكن التحدث مع ${isolate(name)} على هذا الموقع حاليًا.`,
+    'blocked-by-page': (name) => `لا يمكن التحدث مع ${isolate(name)} على هذا الموقع حاليًا.`,
+    'unknown-preset': () => 'هذا الأفاتار غير متاح.',
+    'equos-failed': () => 'تعذّر على خدمة الأفاتار بدء المحادثة. يُرجى المحاولة مرة أخرى.',
+    busy: () => 'هناك محادثات كثيرة جدًا الآن. يُرجى المحاولة مرة أخرى بعد دقيقة.',
+    'load-failed': () => 'تعذّر تحميل جزء من المحادثة. يُرجى التحقق من اتصالك وإعادة المحاولة.',
+    'unsupported-browser': () => 'هذا المتصفح لا يدعم محادثات الفيديو المباشرة. يُرجى استخدام إصدار حديث من Chrome أو Edge أو Firefox أو Safari.',
+    'avatar-timeout': (name) => `تعذّر انضمام ${isolate(name)}، لذا أُنهيت المحادثة. يُرجى المحاولة مرة أخرى.`,
+    'connection-lost': () => 'انقطع الاتصال، فانتهت المحادثة.',
+  },
+};
+
+export default ar;
+
+export const conversation: ConversationStrings = {
+  captions: 'الترجمة المصاحبة',
+  transcript: 'نص المحادثة',
+  copy: 'نسخ نص المحادثة',
+  copied: 'تم نسخ نص المحادثة',
+  you: 'أنت',
+  typeMessage: 'اكتب رسالة',
+  typeTo: (name) => `اكتب رسالة إلى ${isolate(name)}…`,
+  send: 'إرسال',
+  noMicrophone: (name) => `لا يوجد ميكروفون: يمكنك الاستماع إلى ${isolate(name)} والرد كتابةً.`,
+  endsSoon: (seconds) =>
+    plural('ar', seconds, {
+      zero: 'تنتهي المحادثة الآن.',
+      one: 'تنتهي المحادثة خلال ثانية واحدة.',
+      two: 'تنتهي المحادثة خلال ثانيتين.',
+      few: 'تنتهي المحادثة خلال # ثوانٍ.',
+      many: 'تنتهي المحادثة خلال # ثانية.',
+      other: 'تنتهي المحادثة خلال # ثانية.',
+    }),
+  timeLeft: (time) => `المتبقي ${time}`,
+};

@@ -1,0 +1,78 @@
+/**
+ * עברית. Right to left: names are isolated (./format.ts) so a Latin name keeps the
+ * sentence's direction, and a right-to-left mark follows each comma between Latin names.
+ * Buttons are infinitives and requests impersonal («יש ל…», «אפשר…»), so nothing depends on
+ * the visitor's gender; phrases about the avatar avoid gendered verbs where Hebrew allows.
+ */
+import { isolate, plural } from './format.js';
+import type { ConversationStrings, Strings } from './strings.js';
+
+const he: Strings = {
+  talkTo: (name) => `לשיחה עם ${isolate(name)}`,
+  backToConversation: (name) => `חזרה לשיחה עם ${isolate(name)}`,
+  dialogLabel: (name) => `שיחה עם ${isolate(name)}`,
+  intro: (name) => `אפשר לדבר עם ${isolate(name)} פנים אל פנים. המיקרופון פועל רק בזמן שמדברים.`,
+  start: 'להתחיל שיחה',
+  startAgain: 'להתחיל מחדש',
+  tryAgain: 'לנסות שוב',
+  hangUp: 'לסיים את השיחה',
+  minimize: 'למזער',
+  microphone: 'מיקרופון',
+  tapForSound: (name) => `יש להקיש כדי לשמוע את ${isolate(name)}`,
+  status: {
+    idle: 'אפשר להתחיל מתי שרוצים',
+    starting: 'מתחילים…',
+    connecting: 'מתחברים…',
+    waiting: (name) => `${isolate(name)} בדרך…`,
+    listening: 'אפשר לדבר',
+    speaking: (name) => `${isolate(name)} מדבר/ת`,
+    muted: 'המיקרופון שלך כבוי',
+    reconnecting: 'החיבור לא יציב, מתחברים מחדש…',
+    ending: 'מסיימים את השיחה…',
+    ended: 'השיחה הסתיימה',
+    error: 'אין חיבור',
+  },
+  ended: {
+    hangup: (name, duration) => `שוחחת עם ${isolate(name)} במשך ${duration}.`,
+    'max-duration': () => 'הזמן לשיחה הזו נגמר.',
+    'avatar-left': (name) => `${isolate(name)} כבר לא בשיחה.`,
+    'closed-by-server': () => 'השיחה נסגרה.',
+    'page-left': () => 'השיחה הסתיימה כשיצאת מהדף.',
+  },
+  errors: {
+    misconfigured: () => 'וידג׳ט השיחה הזה לא הוגדר כראוי.',
+    'microphone-denied': () => 'הגישה למיקרופון חסומה. יש לאשר אותה דרך הסמל בשורת הכתובת ולנסות שוב.',
+    'microphone-unavailable': () => 'לא הצלחנו להפעיל מיקרופון. יש לחבר מיקרופון ולנסות שוב.',
+    'server-unreachable': () => 'אין גישה לשירות השיחות. כדאי לבדוק את החיבור ולנסות שוב.',
+    'origin-not-allowed': (name) => `אי אפשר לשוחח עם ${isolate(name)} באתר הזה כרגע.`,
+    'blocked-by-page': (name) => `אי אפשר לשוחח עם ${isolate(name)} באתר הזה כרגע.`,
+    'unknown-preset': () => 'האווטאר הזה לא זמין.',
+    'equos-failed': () => 'שירות האווטאר לא הצליח להתחיל את השיחה. אפשר לנסות שוב.',
+    busy: () => 'יש כרגע יותר מדי שיחות. אפשר לנסות שוב בעוד דקה.',
+    'load-failed': () => 'חלק מהשיחה לא נטען. כדאי לבדוק את החיבור ולנסות שוב.',
+    'unsupported-browser': () => 'הדפדפן הזה לא תומך בשיחות וידאו בזמן אמת. כדאי לנסות גרסה עדכנית של Chrome,\u200f Edge,\u200f Firefox או Safari.',
+    'avatar-timeout': (name) => `לא הצלחנו לחבר את ${isolate(name)}, ולכן השיחה הסתיימה. אפשר לנסות שוב.`,
+    'connection-lost': () => 'החיבור נותק, ולכן השיחה הסתיימה.',
+  },
+};
+
+export default he;
+
+export const conversation: ConversationStrings = {
+  captions: 'כתוביות',
+  transcript: 'תמלול',
+  copy: 'העתקת התמלול',
+  copied: 'התמלול הועתק',
+  you: 'אני',
+  typeMessage: 'כתיבת הודעה',
+  typeTo: (name) => `הודעה אל ${isolate(name)}…`,
+  send: 'שליחה',
+  noMicrophone: (name) => `אין מיקרופון: אפשר לשמוע את ${isolate(name)} ולענות בכתב.`,
+  endsSoon: (seconds) =>
+    plural('he', seconds, {
+      one: 'השיחה תסתיים בעוד שנייה.',
+      two: 'השיחה תסתיים בעוד שתי שניות.',
+      other: 'השיחה תסתיים בעוד # שניות.',
+    }),
+  timeLeft: (time) => `נותרו ${time}`,
+};
