@@ -21,8 +21,15 @@ import { createLevelMeter, type LevelMeter } from './level-meter.js';
 import { LevelMeterController } from './level-meter-controller.js';
 import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
 import { readPageVars } from './page-vars.js';
-import { policyWarning, violationFor } from './setup-diagnosis.js';
+import { onRefusal, policyWarning, violationFor } from './setup-diagnosis.js';
 import { TokenClient } from './token-client.js';
+
+/** The origins a room at `serverUrl` is reached at: its `ws(s):` socket and livekit-client's `http(s):` check. */
+function roomOrigins(serverUrl: string): string[] {
+  if (!URL.canParse(serverUrl)) return [];
+  const socket = new URL(serverUrl);
+  return [socket.origin, `${socket.protocol === 'ws:' ? 'http:' : 'https:'}//${socket.host}`];
+}
 
 /** What the runner needs: its element's options, and how to reach the room. */
 export interface CallRunnerOptions extends CallOptions {
@@ -183,13 +190,19 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       this.#unsubscribe = adapter.subscribe((event) => {
         if (attempt === this.#attempt) this.#onRtcEvent(event);
       });
-      await adapter.connect({
-        serverUrl: session!.server_url,
-        token: session!.participant_token,
-        avatarIdentity: session!.avatar_identity,
-        ...(microphone ? { microphone } : {}),
-        audioElement: this.#audio!.element,
-      });
+      // A page whose CSP refuses the LiveKit server: stop waiting for the room at once.
+      const stopWatching = onRefusal(roomOrigins(session!.server_url), () => void adapter.disconnect().catch(() => {}));
+      try {
+        await adapter.connect({
+          serverUrl: session!.server_url,
+          token: session!.participant_token,
+          avatarIdentity: session!.avatar_identity,
+          ...(microphone ? { microphone } : {}),
+          audioElement: this.#audio!.element,
+        });
+      } finally {
+        stopWatching();
+      }
     } catch (error) {
       if (!current()) {
         // A newer attempt (or a hang-up) replaced this one: what it paid for must not leak.
@@ -296,11 +309,10 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
    * livekit-client makes after a refused socket); says so to the site owner when it did.
    */
   async #blockedRoom(serverUrl: string | undefined): Promise<boolean> {
-    if (!serverUrl || !URL.canParse(serverUrl)) return false;
+    if (!serverUrl) return false;
     // The violation event is a task of its own: let it arrive.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    const socket = new URL(serverUrl);
-    const origins = [socket.origin, `${socket.protocol === 'ws:' ? 'http:' : 'https:'}//${socket.host}`];
+    const origins = roomOrigins(serverUrl);
     const origin = origins.find((candidate) => violationFor(candidate));
     if (!origin) return false;
     console.warn(policyWarning(origins[0]!, violationFor(origin)!.directive, 'the LiveKit server'));

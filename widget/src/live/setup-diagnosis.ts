@@ -20,15 +20,30 @@ interface Violation {
 
 /** The page's CSP refusals since this file loaded (the browser reports them on the document). */
 const violations: Violation[] = [];
+/** Who waits for a refusal of a URL starting with one of their origins. */
+const watchers = new Set<{ origins: readonly string[]; notify(): void }>();
 if (typeof document !== 'undefined') {
   document.addEventListener(
     'securitypolicyviolation',
     (event) => {
-      violations.push({ blockedURI: event.blockedURI, directive: event.effectiveDirective || event.violatedDirective });
+      const violation = { blockedURI: event.blockedURI, directive: event.effectiveDirective || event.violatedDirective };
+      violations.push(violation);
       if (violations.length > 50) violations.shift();
+      for (const watcher of watchers) if (watcher.origins.some((origin) => violation.blockedURI.startsWith(origin))) watcher.notify();
     },
     true,
   );
+}
+
+/**
+ * Calls `notify` when the page's CSP refuses a request to one of `origins`; returns the
+ * unsubscribe. Firefox throws a refused WebSocket out of its constructor, where livekit-client
+ * does not catch it and waits for its 15 s timeout: this lets the call stop waiting at once.
+ */
+export function onRefusal(origins: readonly string[], notify: () => void): () => void {
+  const watcher = { origins, notify };
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
 }
 
 /** The CSP refusal of a request to `origin`, if the page reported one. */
