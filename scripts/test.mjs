@@ -5,8 +5,9 @@
  *
  * Steps: the TypeScript type checks (one check each: Node code, browser code, end-to-end code,
  * and the contract alone, without Node's or the DOM's types), Vitest (server
- * and sandbox tests over real HTTP), then Web Test Runner (browser suites in Debian's
- * Chromium against the local sandbox). A runner that crashes or exits non-zero without
+ * and sandbox tests over real HTTP, and the end-to-end tests in Chromium and Firefox), then
+ * Web Test Runner (browser suites in Debian's Chromium and in Debian's Firefox ESR against
+ * the local sandbox). A runner that crashes or exits non-zero without
  * reporting a failed test still counts as one failure, so the summary can never read green
  * when something went wrong.
  */
@@ -71,9 +72,9 @@ record(
   }),
 );
 
-// 3. Browser suites.
+// 3. Browser suites, in Chromium and in Firefox.
 const wtrReport = join(reports, 'wtr.json');
-const wtr = run('web-test-runner (Chromium)', process.execPath, [
+const wtr = run('web-test-runner (Chromium, Firefox)', process.execPath, [
   '--import',
   'tsx',
   join(root, 'node_modules/@web/test-runner/dist/bin.js'),
@@ -81,6 +82,14 @@ const wtr = run('web-test-runner (Chromium)', process.execPath, [
   'web-test-runner.config.mjs',
 ]);
 record('web-test-runner', ...readCounts(wtrReport, wtr, (report) => [report.passed, report.failed]));
+// Each browser's share, for reading only (already in the line above).
+try {
+  for (const [name, counts] of Object.entries(JSON.parse(readFileSync(wtrReport, 'utf8')).browsers ?? {})) {
+    results.push(`  in ${name}: ${counts.passed} passed, ${counts.failed} failed`);
+  }
+} catch {
+  // No report: already counted as a failure above.
+}
 
 process.stdout.write(`\n${results.join('\n')}\n`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);

@@ -34,6 +34,7 @@ import {
 import { ParticipantDataRelay } from './data-relay.js';
 import { newSid } from './ids.js';
 import type { JoinParams } from './join-params.js';
+import { PendingTracks } from './pending-tracks.js';
 import type { RoomParticipant } from './participant.js';
 import type { DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './rtc/peer-transport.js';
 import type { RoomEvent, SandboxRoom } from './room.js';
@@ -67,11 +68,6 @@ export interface ConnectionDeps {
 /** Session lifecycle: joined and connected, waiting for a resume, or over. */
 export type SessionState = 'active' | 'awaiting-resume' | 'ended';
 
-interface PendingPublication {
-  request: AddTrackRequest;
-  info: TrackInfo;
-}
-
 /**
  * One participant's connection: its signalling socket (resumed on a new socket after a drop)
  * and its peer connections. ("Session" elsewhere means the paid Equos session.)
@@ -89,7 +85,7 @@ export class ParticipantConnection {
   readonly #data: ParticipantDataRelay;
   #connection: SignalConnection | undefined;
   #unsubscribeRoom: () => void;
-  readonly #pending = new Map<string, PendingPublication>();
+  readonly #pending = new PendingTracks();
   readonly #subscribed = new Set<string>();
   #offerId = 0;
   #subscriberOfferInFlight = false;
@@ -274,14 +270,14 @@ export class ParticipantConnection {
       stream: request.stream,
       disableRed: request.disableRed,
     });
-    this.#pending.set(request.cid, { request, info });
+    this.#pending.add({ request, info });
     this.#send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: request.cid, track: info }) });
   }
 
   #onUpTrack(upTrack: UpTrack): void {
-    const pending = this.#pending.get(upTrack.msidTrackId);
+    // By msid track id, else by kind: Firefox's msid is not the cid (pending-tracks.ts).
+    const pending = this.#pending.take(upTrack.msidTrackId, upTrack.kind);
     if (!pending) return;
-    this.#pending.delete(upTrack.msidTrackId);
     pending.info.mid = upTrack.mid;
     this.room.publish(this.participant, { info: pending.info, source: upTrack.source });
     upTrack.source.subscribe((packet) => {
@@ -293,7 +289,7 @@ export class ParticipantConnection {
 
   #onMute(request: MuteTrackRequest): void {
     const published = this.participant.tracks.get(request.sid)?.info;
-    const pending = [...this.#pending.values()].find((entry) => entry.info.sid === request.sid)?.info;
+    const pending = this.#pending.bySid(request.sid)?.info;
     const info = published ?? pending;
     if (!info || info.muted === request.muted) return;
     info.muted = request.muted;

@@ -1,15 +1,22 @@
 /**
- * Data packets through the whole server (tokens, connections, room) with fake transports in
- * place of WebRTC: the signalling is real, the data channels are the fakes' `onData` and
- * `sendData`. The browser suite (conformance/data.browser.test.ts) covers the real channels.
+ * Data packets and published tracks through the whole server (tokens, connections, room)
+ * with fake transports in place of WebRTC: the signalling is real, the data channels are the
+ * fakes' `onData` and `sendData`, a track the client sends is the fakes' `onUpTrack`. The
+ * browser suites (conformance/data.browser.test.ts, publish.browser.test.ts) cover the real
+ * channels and media.
  */
 import {
+  AddTrackRequest,
   ClientInfo,
   ConnectionSettings,
   DataPacket,
   DataPacket_Kind,
   JoinRequest,
+  SignalRequest,
   SignalResponse,
+  SimulcastCodec,
+  TrackSource,
+  TrackType,
   UserPacket,
   WrappedJoinRequest,
   WrappedJoinRequest_Compression,
@@ -17,6 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { mintLiveKitToken, type GrantPermissions } from '../equos-api/livekit-token.js';
+import { PushSource } from './media-source.js';
 import type { DataKind, Negotiated, PeerTransport, TransportState } from './rtc/peer-transport.js';
 import { startLiveKitServer, type RunningLiveKitServer } from './server.js';
 
@@ -157,5 +165,53 @@ describe('data packets through the server', () => {
     for (const sequence of [3, 4]) resumed.publisher.onData!('reliable', published(`#${sequence}`, sequence));
     expect(texts(watcher.subscriber)).toEqual(['#1', '#2', '#3', '#4']);
     for (const client of [watcher, resumed]) client.socket.close();
+  });
+});
+
+/** What livekit-client's publishTrack sends for a microphone whose MediaStreamTrack id is `cid`. */
+const addMicrophone = (client: Client, cid: string) =>
+  client.socket.send(
+    new SignalRequest({
+      message: {
+        case: 'addTrack',
+        value: new AddTrackRequest({
+          cid,
+          name: 'microphone',
+          type: TrackType.AUDIO,
+          source: TrackSource.MICROPHONE,
+          simulcastCodecs: [new SimulcastCodec({ codec: 'opus', cid })],
+        }),
+      },
+    }).toBinary(),
+  );
+
+const publishedSid = async (client: Client, cid: string) => {
+  const response = await until(() => client.responses.find((r) => r.message.case === 'trackPublished' && r.message.value.cid === cid));
+  return response.message.case === 'trackPublished' ? response.message.value.track!.sid : '';
+};
+
+describe('published tracks: the AddTrack cid matched to the SDP, as the LiveKit server matches it', () => {
+  it('by the msid track id when it is the cid (Chrome)', async () => {
+    const client = await join('chrome', 'tracks-1');
+    addMicrophone(client, 'f00d-mic');
+    const sid = await publishedSid(client, 'f00d-mic');
+    client.publisher.onUpTrack!({ mid: '3', kind: 'audio', msidTrackId: 'f00d-mic', source: new PushSource('audio') });
+    const participant = server.rooms.get('tracks-1')!.participants.get('chrome')!;
+    expect([...participant.tracks.keys()]).toEqual([sid]);
+    expect(participant.tracks.get(sid)!.info.mid).toBe('3');
+    client.socket.close();
+  });
+
+  it('by kind when the msid track id is not the cid (Firefox writes its own id into the msid)', async () => {
+    const client = await join('firefox', 'tracks-2');
+    addMicrophone(client, '{5f0a1c1e-0000-4000-8000-00000000c1d0}');
+    const sid = await publishedSid(client, '{5f0a1c1e-0000-4000-8000-00000000c1d0}');
+    // A video section first: a track of the other kind is never taken for the microphone.
+    client.publisher.onUpTrack!({ mid: '4', kind: 'video', msidTrackId: '{aaaa}', source: new PushSource('video') });
+    client.publisher.onUpTrack!({ mid: '9', kind: 'audio', msidTrackId: '{cc8b53b7-f4d0-4864-bbeb-167f1c56b14a}', source: new PushSource('audio') });
+    const participant = server.rooms.get('tracks-2')!.participants.get('firefox')!;
+    expect([...participant.tracks.keys()]).toEqual([sid]);
+    expect(participant.tracks.get(sid)!.info).toMatchObject({ mid: '9', type: TrackType.AUDIO, source: TrackSource.MICROPHONE });
+    client.socket.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
- * End to end: the example pages, served by the real token server, in headless Chromium with
- * a fake camera and microphone, against the Equos double, the LiveKit-protocol sandbox and
- * the demo avatar. Nothing is faked: the visitor clicks, the avatar answers.
+ * End to end: the example pages, served by the real token server, in headless Chromium (and,
+ * for the conversation itself, headless Firefox ESR) with a fake camera and microphone,
+ * against the Equos double, the LiveKit-protocol sandbox and the demo avatar. Nothing is
+ * faked: the visitor clicks, the avatar answers.
  *
  * Screenshots land in test-output/screenshots/ (look at them: they must look like a product).
  */
@@ -14,6 +15,7 @@ import { encodeMessage, EQUOS_TOPIC } from '../../contract/equos/realtime.js';
 import { reportRoom } from '../../sandbox/control/room-report.js';
 import { RoomParticipant } from '../../sandbox/livekit/participant.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile } from '../../sandbox/testing/firefox.js';
 import { startTestStack, type TestStack } from '../../testing/stack.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -32,8 +34,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function open(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const page = await browser.newPage();
+async function open(path: string, viewport = { width: 1280, height: 800 }, from: Browser = browser): Promise<Page> {
+  const page = await from.newPage();
   await page.setViewport(viewport);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -460,4 +462,107 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
       await refusing.close();
     }
   }, 60_000);
+});
+
+/**
+ * The avatar's voice as the page's peer connection received it: Firefox keeps an AudioContext
+ * a test script creates suspended (no user gesture), so `audioLoudness` would hear silence;
+ * getStats' inbound audio energy is what the browser decoded. The probe records the
+ * connections the page creates (installed before any page script runs).
+ */
+const recordPeerConnections = (page: Page) =>
+  page.evaluateOnNewDocument(() => {
+    const connections: RTCPeerConnection[] = [];
+    (window as Window & { peerConnections?: RTCPeerConnection[] }).peerConnections = connections;
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        connections.push(this);
+      }
+    };
+  });
+
+/** Inbound audio over all the page's connections: packets, and the energy decoded so far. */
+const inboundAudio = (page: Page) =>
+  page.evaluate(async () => {
+    const totals = { packetsReceived: 0, totalAudioEnergy: 0 };
+    for (const connection of (window as Window & { peerConnections?: RTCPeerConnection[] }).peerConnections ?? []) {
+      (await connection.getStats()).forEach((entry: { type: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number }) => {
+        if (entry.type !== 'inbound-rtp' || entry.kind !== 'audio') return;
+        totals.packetsReceived += entry.packetsReceived ?? 0;
+        totals.totalAudioEnergy += entry.totalAudioEnergy ?? 0;
+      });
+    }
+    return totals;
+  });
+
+describe('Firefox end to end (firefox-esr over WebDriver BiDi)', () => {
+  let firefox: Browser;
+  let profile: FirefoxProfile;
+
+  beforeAll(async () => {
+    // The microphone permission a visitor grants, stored for the token server's origin: without
+    // it Firefox offers no loopback candidate and ICE with the sandbox fails (sandbox/testing/firefox.ts).
+    profile = createFirefoxProfile([stack.tokenServerUrl]);
+    firefox = await puppeteerCore.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      userDataDir: profile.dir,
+      extraPrefsFirefox: { ...FIREFOX_PREFS },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await firefox?.close();
+    profile?.remove();
+  });
+
+  it('one-line bubble: the avatar is seen and heard, the microphone reaches the sandbox, mute, hang-up', async () => {
+    const page = await open('/examples/one-line-bubble.html', undefined, firefox);
+    await recordPeerConnections(page);
+    await page.reload({ waitUntil: 'networkidle0' });
+    await part(page, 'launcher');
+
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live', 20_000);
+    expect(sessionId).toMatch(/^ses_/);
+    // A failed negotiation would show as a reconnect some 15 s later: watch for one all along.
+    await page.evaluate(() => {
+      const element = document.querySelector('equos-avatar') as HTMLElement & { state: { reconnecting?: boolean } };
+      const flags = window as Window & { everReconnecting?: boolean };
+      flags.everReconnecting = false;
+      setInterval(() => (flags.everReconnecting ||= element.state.reconnecting === true), 50);
+    });
+
+    const video = await videoProgress(page);
+    expect(video.width).toBeGreaterThan(0);
+    expect(video.frames).toBeGreaterThan(15);
+
+    // Heard: the audio element plays, and the greeting's Opus decodes to sound.
+    expect(await page.evaluate(() => (document.querySelector('equos-avatar')!.shadowRoot!.querySelector('audio') as HTMLAudioElement).paused)).toBe(false);
+    const audio = await until(() => inboundAudio(page), (value) => value.packetsReceived > 50 && value.totalAudioEnergy > 0.01, 10_000);
+    expect(audio.totalAudioEnergy).toBeGreaterThan(0.01);
+
+    // The visitor's microphone, counted at the sandbox (matched by kind: Firefox's msid is not the AddTrack cid).
+    const first = await until(() => visitorMicrophone(sessionId!), (track) => (track?.packets ?? 0) > 50);
+    expect(first).toMatchObject({ source: 'MICROPHONE', muted: false });
+    await page.screenshot({ path: `${SCREENSHOTS}/firefox-live.png` });
+
+    await (await part(page, 'mic-button'))!.click();
+    const muted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === true, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(visitorMicrophone(sessionId!)!.packets - muted!.packets).toBeLessThan(5);
+    await (await part(page, 'mic-button'))!.click();
+    const unmuted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === false, 5000);
+    await until(() => visitorMicrophone(sessionId!), (track) => (track?.packets ?? 0) > unmuted!.packets + 20, 5000);
+
+    expect(await page.evaluate(() => (window as Window & { everReconnecting?: boolean }).everReconnecting)).toBe(false);
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => widget(page), (value) => value.state === 'ended');
+    await until(() => stack.sandbox.livekit.rooms.get(sessionId!), (room) => room === undefined, 5000);
+    expect(stopsOf(sessionId!)).toBe(1);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

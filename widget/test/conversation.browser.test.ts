@@ -70,8 +70,11 @@ describe('<equos-avatar>: a conversation', () => {
 
   it('publishes a microphone with echo cancellation and noise suppression', async () => {
     const { element, adapter } = await started();
-    const settings = adapter.connected!.microphone!.getSettings();
-    expect(settings).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    // What the widget asks for: Firefox's fake microphone reports all three as off in
+    // getSettings() whatever is asked (Chromium's reports them on), so the request is what a
+    // test can check in both.
+    const constraints = adapter.connected!.microphone!.getConstraints();
+    expect(constraints).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     element.stop();
     await until(() => element.state.name === 'ended', 'the end');
   });

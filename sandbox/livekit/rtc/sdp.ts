@@ -58,8 +58,8 @@ export function msidTrackIdsByMid(sdp: string): Map<string, string> {
 /**
  * Whether an offer rejects a section: port 0 *without* `a=bundle-only`. Port 0 with
  * `a=bundle-only` is the opposite, a section that may only be used inside the BUNDLE group
- * (RFC 8843 §6; Firefox offers every bundled section after the first one of its transport
- * this way), which an answerer accepts like any other.
+ * (RFC 8843 §6; Firefox offers every section but the first audio, the first video and the
+ * data channels' this way), which an answerer accepts like any other.
  */
 export function isRejected(section: string[]): boolean {
   return portOf(section) === '0' && !section.includes('a=bundle-only');
@@ -133,10 +133,10 @@ function rejectedAnswer(offered: string[]): string[] {
 
 /**
  * Moves werift's per-section `a=ice-lite` lines to the session level, where RFC 8839 §5.3
- * puts the attribute and where pion writes it. Chrome tolerates either place; Firefox reads
- * only the session level, takes werift for a full agent and, answering werift's offer (the
- * subscriber connection of the two-connection mode), leaves both sides controlled, so ICE
- * never completes.
+ * puts the attribute and where pion writes it. Chrome copes with either place; Firefox reads
+ * only the session level and takes werift for a full agent: answering werift's offer (the
+ * subscriber connection of the two-connection mode) it then takes the controlled role that
+ * the lite werift holds too (RFC 8445 §6.1.1), and ICE never completes.
  */
 export function iceLiteAtSessionLevel(sdp: string): string {
   const sections = splitSdp(sdp);

@@ -4,6 +4,7 @@
  * SDP exchange is exercised here; media over a real connection is proven by the browser
  * conformance suite.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaStream, MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { PushSource } from '../media-source.js';
@@ -119,5 +120,59 @@ describe('WeriftTransport negotiation', () => {
     expect(second.midToTrackId).toEqual({});
     const mid = Object.keys(first.midToTrackId)[0]!;
     expect(section(second.sdp, mid)).toContain('a=inactive');
+  });
+});
+
+/** Offers captured from firefox-esr 153 running livekit-client 2.23 (see fixtures/README.md). */
+const firefox = (name: string) => readFileSync(new URL(`./fixtures/${name}.sdp`, import.meta.url), 'utf8');
+const portsOf = (sdp: string) => splitSdp(sdp).media.map((lines) => lines[0]!.split(' ')[1]);
+const bundleOf = (sdp: string) => splitSdp(sdp).session.find((line) => line.startsWith('a=group:BUNDLE'));
+
+describe('WeriftTransport with Firefox', () => {
+  it("accepts and bundles every section of Firefox's first offer, bundle-only ones included", async () => {
+    const { server } = transport();
+    server.addDownTrack({ trackSid: 'TR_cam', participantSid: 'PA_avatar', kind: 'video', source: new PushSource('video') });
+    server.addDownTrack({ trackSid: 'TR_mic', participantSid: 'PA_avatar', kind: 'audio', source: new PushSource('audio') });
+    const { sdp, midToTrackId } = await server.answer(firefox('firefox-153-first-offer'));
+    // Only 0, 3 and 8 had a port in the offer; answered with port 0 (and left out of BUNDLE),
+    // Firefox takes the other six for rejected and drops them.
+    expect(portsOf(sdp)).toEqual(Array(9).fill('9'));
+    expect(bundleOf(sdp)).toBe('a=group:BUNDLE 0 1 2 3 4 5 6 7 8');
+    expect(midToTrackId).toEqual({ '0': 'TR_mic', '3': 'TR_cam' });
+  });
+
+  it("finds the microphone Firefox publishes by re-offer, in a bundle-only section, by its msid track id", async () => {
+    const { server, upTracks } = transport();
+    await server.answer(firefox('firefox-153-first-offer'));
+    const { sdp } = await server.answer(firefox('firefox-153-mic-offer'));
+    expect(portsOf(sdp)).toEqual(Array(10).fill('9'));
+    expect(bundleOf(sdp)).toBe('a=group:BUNDLE 0 1 2 3 4 5 6 7 8 9');
+    // livekit-client's AddTrack cid was the MediaStreamTrack id {d076d5ba-…}: only the kind matches (pending-tracks.ts).
+    expect(upTracks.map(({ mid, kind, msidTrackId }) => ({ mid, kind, msidTrackId }))).toEqual([
+      { mid: '9', kind: 'audio', msidTrackId: '{c7350d50-7c15-4d50-a49d-bf27db0ce66d}' },
+    ]);
+    expect(section(sdp, '9')).toContain('a=recvonly');
+  });
+
+  it('answers an offer with rejected sections (no codec in them) instead of failing, and finds the microphone', async () => {
+    const { server, upTracks } = transport();
+    const { sdp } = await server.answer(firefox('firefox-153-offer-with-rejected-sections'));
+    expect(portsOf(sdp)).toEqual(['9', '9', '0', '9', '0', '0', '0', '0', '9']);
+    expect(bundleOf(sdp)).toBe('a=group:BUNDLE 0 9 3 8');
+    expect(upTracks.map(({ mid, kind, msidTrackId }) => ({ mid, kind, msidTrackId }))).toEqual([
+      { mid: '9', kind: 'audio', msidTrackId: '{cc8b53b7-f4d0-4864-bbeb-167f1c56b14a}' },
+    ]);
+  });
+
+  it('writes a=ice-lite once, at the session level, in its answers and in its own offers', async () => {
+    const { server } = transport();
+    server.addDownTrack({ trackSid: 'TR_cam', participantSid: 'PA_avatar', kind: 'video', source: new PushSource('video') });
+    const { sdp: answer } = await server.answer(firefox('firefox-153-first-offer'));
+    const { sdp: offer } = await transport().server.createOffer();
+    for (const description of [answer, offer]) {
+      const { session, media } = splitSdp(description);
+      expect(session.filter((line) => line === 'a=ice-lite')).toHaveLength(1);
+      expect(media.flat()).not.toContain('a=ice-lite');
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `PeerTransport` on werift 0.24.4 (WebRTC in TypeScript). Loopback only, ICE-lite, VP8 and
- * Opus. Every workaround here is one of werift's quirks met with Chromium and documented in
- * ../WERIFT-NOTES.md; each is marked with the section that explains it.
+ * Opus. Every workaround here is one of werift's quirks met with Chromium or Firefox and
+ * documented in ../WERIFT-NOTES.md; each is marked with the section that explains it.
  */
 import {
   MediaStream,
@@ -20,7 +20,7 @@ import {
 import { PushSource } from '../media-source.js';
 import { DataChannels } from './data-channels.js';
 import type { DataKind, DownTrack, Negotiated, PeerTransport, TransportState, UpTrack } from './peer-transport.js';
-import { fixAnswer, iceUfragOf, midsOf, msidTrackIdsByMid, stripMdnsCandidates } from './sdp.js';
+import { fixAnswer, iceLiteAtSessionLevel, iceUfragOf, midsOf, msidTrackIdsByMid, offerForWerift, stripMdnsCandidates } from './sdp.js';
 
 /** Options of `createWeriftTransportFactory`. */
 export interface WeriftTransportOptions {
@@ -37,6 +37,9 @@ interface Binding {
   removed: boolean;
   unsubscribe: () => void;
 }
+
+/** The codecs the constructor configures, as rtpmap values. */
+const RTPMAPS = { audio: 'opus/48000/2', video: 'VP8/90000' } as const;
 
 /** Returns a factory of werift transports for the LiveKit server. */
 export function createWeriftTransportFactory(options: WeriftTransportOptions = {}): (role: 'publisher' | 'subscriber') => PeerTransport {
@@ -115,7 +118,8 @@ export class WeriftTransport implements PeerTransport {
 
   answer(offerSdp: string): Promise<Negotiated> {
     return this.#serially(async () => {
-      const offer = stripMdnsCandidates(offerSdp);
+      // §5 "rejected": werift cannot answer a rejected section without a codec it knows (Firefox).
+      const offer = offerForWerift(offerSdp, RTPMAPS);
       const pc = this.#pc;
       // §6.1: werift may not notice an ICE restart (a new ufrag); restart it ourselves.
       const ufrag = iceUfragOf(offer);
@@ -162,7 +166,8 @@ export class WeriftTransport implements PeerTransport {
       }
       await pc.setLocalDescription(await pc.createOffer());
       this.#watchKeyframeRequests();
-      return { sdp: pc.localDescription!.sdp, midToTrackId: this.#midToTrackId() };
+      // §5 "lite": Firefox reads a=ice-lite at the session level only.
+      return { sdp: iceLiteAtSessionLevel(pc.localDescription!.sdp), midToTrackId: this.#midToTrackId() };
     });
   }
 
