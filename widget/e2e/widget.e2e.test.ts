@@ -242,6 +242,23 @@ describe('widget end to end', () => {
     await page.close();
   }, 30_000);
 
+  it('right-to-left page in Arabic: bottom-left, Arabic words, a conversation like any other', async () => {
+    const page = await open('/examples/rtl-page.html');
+    const launcher = (await (await part(page, 'launcher'))!.boundingBox())!;
+    expect(launcher.x).toBeLessThan(40);
+    expect(await (await part(page, 'launcher'))!.evaluate((element) => element.getAttribute('aria-label'))).toBe('تحدّث مع \u2068Ava\u2069');
+    await page.screenshot({ path: `${SCREENSHOTS}/rtl-launcher.png` });
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    const panel = (await (await part(page, 'panel'))!.boundingBox())!;
+    expect(panel.x).toBeLessThan(40);
+    await until(() => conversation(page), (value) => value.caption !== null, 10_000);
+    await page.screenshot({ path: `${SCREENSHOTS}/rtl-live.png` });
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
+    await page.close();
+  }, 60_000);
+
   it('honours prefers-reduced-motion', async () => {
     const page = await browser.newPage();
     await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);

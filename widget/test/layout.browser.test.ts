@@ -107,7 +107,7 @@ describe('<equos-avatar>: screens and pages', () => {
     watchRing.disconnect();
     expect(buttonChanges).to.equal(0);
     expect(ringChanges).to.be.at.most(32);
-    expect(getComputedStyle(ring).willChange).to.equal('transform');
+    expect(getComputedStyle(ring).willChange).to.equal('transform, opacity');
     element.stop();
   });
 });

@@ -93,8 +93,9 @@ const CALL_CSS = css`
     border-radius: inherit;
     background: color-mix(in srgb, var(--_accent) 35%, transparent);
     transform: scale(1);
-    transition: transform 90ms linear;
-    will-change: transform;
+    opacity: 0;
+    transition: transform 90ms linear, opacity 90ms linear;
+    will-change: transform, opacity;
     pointer-events: none;
   }
   /* A stacking context, so the ring (z-index -1) sits behind the button, above the panel. */

@@ -1,6 +1,6 @@
 /**
  * The microphone's level on its button while a call is on screen: a ring behind the button,
- * scaled with `transform` (a compositor-only property: no style recalculation of the button,
+ * scaled with `transform` and faded with `opacity` (compositor-only: no style recalculation of the button,
  * no layout, no paint) about 15 times a second, and only when the level moved. A custom
  * property animated every frame used to cost ~55 style recalculations a second.
  */
@@ -54,7 +54,10 @@ export class LevelMeterController implements ReactiveController {
   #show(level: number): void {
     if (Math.abs(level - this.#shown) < MIN_CHANGE && !(level === 0 && this.#shown !== 0)) return;
     this.#shown = level;
+    // Both compositor-only: the ring grows with the voice and fades out in silence (the
+    // button's background is translucent, so a ring at rest would tint it).
     this.#ring.style.transform = `scale(${(1 + level * 0.36).toFixed(3)})`;
+    this.#ring.style.opacity = Math.min(1, level * 3).toFixed(2);
   }
 
   #stop(): void {

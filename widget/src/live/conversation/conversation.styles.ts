@@ -131,4 +131,8 @@ export const CONVERSATION_CSS = css`
   .compose__send {
     color: var(--_accent);
   }
+  /* The send arrow points the way the text runs. */
+  .root--rtl .compose__send svg {
+    transform: scaleX(-1);
+  }
 `;
