@@ -82,6 +82,16 @@ describe('<equos-avatar>: screens and pages', () => {
     expect([bubble.outlineStyle, bubble.borderRadius]).to.deep.equal(['solid', '50%']);
   });
 
+  it('shows the avatar speaking as a voice, not a pause sign: bars of different rhythms', async () => {
+    const { element, adapter } = await inCall();
+    adapter.emit({ type: 'avatar-speaking', speaking: true });
+    await element.updateComplete;
+    const bars = [...element.shadowRoot!.querySelectorAll<HTMLElement>('.badge--speaking .bars span')];
+    expect(bars.length).to.equal(5);
+    expect(new Set(bars.map((bar) => getComputedStyle(bar).animationDuration)).size).to.be.at.least(3);
+    element.stop();
+  });
+
   it('phones: before a call, the picture and the introduction sit together', async () => {
     await setViewport({ width: 390, height: 844 });
     const element = await mount({ open: '' });
