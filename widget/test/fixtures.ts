@@ -83,6 +83,18 @@ export async function mount(attributes: Record<string, string> = {}, live = fake
   return element;
 }
 
+/** Mounts an open widget, starts a call and joins it (the avatar already there): the call is `live`. */
+export async function liveCall(attributes: Record<string, string> = {}): Promise<{ element: EquosAvatarElement; adapter: FakeAdapter }> {
+  const live = fakeLive();
+  const element = await mount({ open: '', ...attributes }, live);
+  part(element, 'start-button')!.click();
+  await until(() => live.adapters[0]?.connected !== undefined, 'the adapter to connect');
+  const adapter = live.adapters[0]!;
+  adapter.emit({ type: 'connected', avatarPresent: true });
+  await element.updateComplete;
+  return { element, adapter };
+}
+
 /** Removes every mounted element (call in afterEach). */
 export async function unmountAll(): Promise<void> {
   for (const element of mounted.splice(0)) element.remove();

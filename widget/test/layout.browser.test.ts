@@ -6,18 +6,9 @@
 import { expect } from 'chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
-import { fakeLive, mount, part, unmountAll, until } from './fixtures.js';
+import { liveCall, mount, part, unmountAll, until } from './fixtures.js';
 
-async function inCall(attributes: Record<string, string> = {}) {
-  const live = fakeLive();
-  const element = await mount({ open: '', ...attributes }, live);
-  part(element, 'start-button')!.click();
-  await until(() => live.adapters[0]?.connected !== undefined, 'the adapter to connect');
-  const adapter = live.adapters[0]!;
-  adapter.emit({ type: 'connected', avatarPresent: true });
-  await element.updateComplete;
-  return { element, adapter };
-}
+const inCall = liveCall;
 
 const rect = (element: EquosAvatarElement, name: string) => part(element, name)!.getBoundingClientRect();
 

@@ -8,18 +8,12 @@ import type { AgentMessage, Utterance } from '../../contract/equos/realtime.js';
 import { MAX_CONTEXT_CHARS } from '../../contract/equos/realtime.js';
 import { installApi } from '../src/api.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
-import { axeViolations, fakeLive, mount, part, unmountAll, until, type FakeAdapter } from './fixtures.js';
+import { axeViolations, fakeLive, liveCall, mount, part, unmountAll, until, type FakeAdapter } from './fixtures.js';
 
 async function live(attributes: Record<string, string> = {}) {
-  const fake = fakeLive();
-  const element = await mount({ open: '', ...attributes }, fake);
-  part(element, 'start-button')!.click();
-  await until(() => fake.adapters[0]?.connected !== undefined, 'the adapter to connect');
-  const adapter = fake.adapters[0]!;
-  adapter.emit({ type: 'connected', avatarPresent: true });
-  await element.updateComplete;
-  expect(element.state.name).to.equal('live');
-  return { element, adapter };
+  const call = await liveCall(attributes);
+  expect(call.element.state.name).to.equal('live');
+  return call;
 }
 
 async function say(element: EquosAvatarElement, adapter: FakeAdapter, ...messages: AgentMessage[]) {

@@ -88,27 +88,14 @@ describe('<equos-avatar>: a site set up wrongly', () => {
 
   it('a Content-Security-Policy without the token server in connect-src: a neutral message and one warning naming the directive', async () => {
     const server = await tokenServerUrl();
-    const frame = document.createElement('iframe');
-    frame.style.cssText = 'width: 800px; height: 700px';
     // The page allows its own scripts (the widget is served from here), but connects only to itself.
-    frame.srcdoc = `<!doctype html><html><head>
-        <meta http-equiv="Content-Security-Policy" content="default-src ${self}; script-src ${self} 'unsafe-inline'; style-src ${self} 'unsafe-inline'; img-src * data:; connect-src ${self}">
-        <script>window.warnings = []; const warn = console.warn; console.warn = (...args) => { window.warnings.push(args.join(' ')); warn(...args); };</script>
-      </head><body>
-        <equos-avatar server="${server}" name="Ava" open></equos-avatar>
-        <script src="/dist/equos-avatar.js"></script>
-      </body></html>`;
-    document.body.append(frame);
+    const { frame, page, element } = await pageUnderPolicy(server, self);
     try {
-      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      const page = frame.contentWindow as Window & { warnings: string[] };
-      const element = () => page.document.querySelector('equos-avatar') as EquosAvatarElement | null;
-      await until(() => !!element()?.shadowRoot?.querySelector('[part~="start-button"]'), 'the widget');
-      (element()!.shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
-      await until(() => element()!.state.name === 'error', 'the error', 8000);
-      const state = element()!.state;
+      (element().shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
+      await until(() => element().state.name === 'error', 'the error', 8000);
+      const state = element().state;
       expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
-      expect(element()!.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
+      expect(element().shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
       const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
       expect(relevant).to.have.length(1);
       expect(relevant[0]).to.contain(`Add ${new URL(server).origin} to connect-src`);
