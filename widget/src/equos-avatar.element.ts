@@ -120,7 +120,6 @@ export class EquosAvatarElement extends LitElement {
     onScreen: () => this.opened,
     microphoneButton: () => this.#part('mic-button'),
     avatarName: () => this.#avatarName(this.state),
-    language: () => this.#locale.language,
     context: () => this.context ?? undefined,
     say: (cause): string => this.#locale.strings.errors[cause](this.#avatarName(this.#call.state)),
   });

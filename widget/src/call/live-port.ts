@@ -28,8 +28,6 @@ export interface CallOptions {
   microphoneButton(): HTMLElement | null;
   /** The avatar's name as shown. */
   avatarName(): string;
-  /** The widget's language (`en`, `fr`…). */
-  language(): string;
   /** What the page tells the avatar about itself (`context`), if anything. */
   context(): string | undefined;
 }

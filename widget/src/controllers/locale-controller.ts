@@ -31,11 +31,6 @@ export class LocaleController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The language of the words shown (`en` until another's are in). */
-  get language(): string {
-    return this.#words?.language ?? 'en';
-  }
-
   /** The launcher's and panel's words to show now. */
   get strings(): Strings {
     return (this.#words ?? wordsIfLoaded('en')!).strings;

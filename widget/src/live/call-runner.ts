@@ -84,7 +84,6 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.#conversation = new ConversationController(host, {
       call,
       avatarName: options.avatarName,
-      language: options.language,
       context: options.context,
       microphoneMissing: () => this.microphoneMissing,
       secondsLeft: () => this.secondsLeft,

@@ -21,8 +21,6 @@ import { captionText, Transcript, type Author } from './transcript.js';
 export interface ConversationDeps {
   call: CallPort;
   avatarName(): string;
-  /** The widget's language (`en`, `fr`…); its words come with the element (`ConversationWordsHost`). */
-  language(): string;
   /** The page's context for the avatar (`context` attribute / `EquosAvatar.setContext`). */
   context(): string | undefined;
   /** The call goes on without a microphone (refused or absent): listen and type. */
