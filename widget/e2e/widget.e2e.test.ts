@@ -106,6 +106,17 @@ function visitorMicrophone(sessionId: string) {
   return room ? reportRoom(room).participants.find((participant) => participant.kind === 'STANDARD')?.tracks[0] : undefined;
 }
 
+/** Mutes with the button (no packets reach the sandbox while muted), then unmutes (they flow again). */
+async function expectMuteRoundTrip(page: Page, sessionId: string): Promise<void> {
+  await (await part(page, 'mic-button'))!.click();
+  const muted = await until(() => visitorMicrophone(sessionId), (track) => track?.muted === true, 5000);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(visitorMicrophone(sessionId)!.packets - muted!.packets).toBeLessThan(5);
+  await (await part(page, 'mic-button'))!.click();
+  const unmuted = await until(() => visitorMicrophone(sessionId), (track) => track?.muted === false, 5000);
+  await until(() => visitorMicrophone(sessionId), (track) => (track?.packets ?? 0) > unmuted!.packets + 20, 5000);
+}
+
 const stopsOf = (sessionId: string) => stack.sandbox.api.state.callsTo('stop', sessionId).length;
 
 /** Clicks the launcher, then Start, and returns the milliseconds from that click to the first avatar frame. */
@@ -151,13 +162,7 @@ describe('widget end to end', () => {
     expect(first).toMatchObject({ source: 'MICROPHONE', muted: false });
     await page.screenshot({ path: `${SCREENSHOTS}/live-light.png` });
 
-    await (await part(page, 'mic-button'))!.click();
-    const muted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === true, 5000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(visitorMicrophone(sessionId!)!.packets - muted!.packets).toBeLessThan(5);
-    await (await part(page, 'mic-button'))!.click();
-    const unmuted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === false, 5000);
-    await until(() => visitorMicrophone(sessionId!), (track) => (track?.packets ?? 0) > unmuted!.packets + 20, 5000);
+    await expectMuteRoundTrip(page, sessionId!);
 
     await (await part(page, 'hangup-button'))!.click();
     await until(() => widget(page), (value) => value.state === 'ended');
@@ -566,13 +571,7 @@ describe('Firefox end to end (firefox-esr over WebDriver BiDi)', () => {
     expect(first).toMatchObject({ source: 'MICROPHONE', muted: false });
     await page.screenshot({ path: `${SCREENSHOTS}/firefox-live.png` });
 
-    await (await part(page, 'mic-button'))!.click();
-    const muted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === true, 5000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(visitorMicrophone(sessionId!)!.packets - muted!.packets).toBeLessThan(5);
-    await (await part(page, 'mic-button'))!.click();
-    const unmuted = await until(() => visitorMicrophone(sessionId!), (track) => track?.muted === false, 5000);
-    await until(() => visitorMicrophone(sessionId!), (track) => (track?.packets ?? 0) > unmuted!.packets + 20, 5000);
+    await expectMuteRoundTrip(page, sessionId!);
 
     expect(await page.evaluate(() => (window as Window & { everReconnecting?: boolean }).everReconnecting)).toBe(false);
     await (await part(page, 'hangup-button'))!.click();

@@ -64,21 +64,30 @@ describe('<equos-avatar>: a site set up wrongly', () => {
     return { frame, page, element };
   }
 
+  /**
+   * Starts a call on a page whose policy refuses part of it: the call ends in `blocked-by-page`
+   * with the neutral words, and exactly one console warning names the policy; returns it.
+   */
+  async function startRefusedByPolicy(page: Window & { warnings: string[] }, element: EquosAvatarElement): Promise<string> {
+    (element.shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
+    await until(() => element.state.name === 'error', 'the error', 8000);
+    const state = element.state;
+    expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
+    expect(element.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
+    const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
+    expect(relevant).to.have.length(1);
+    return relevant[0]!;
+  }
+
   it('a Content-Security-Policy without the LiveKit server in connect-src: the session is stopped, a neutral message, one warning', async () => {
     const server = await tokenServerUrl();
     const before = await equosCalls('stop');
     const { frame, page, element } = await pageUnderPolicy(server, `${self} ${new URL(server).origin}`);
     try {
-      (element().shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
       // Firefox throws a refused WebSocket out of its constructor (Chromium fires `error`); the
       // widget stops waiting on the page's securitypolicyviolation, so both fail fast.
-      await until(() => element().state.name === 'error', 'the error', 8000);
-      const state = element().state;
-      expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
-      expect(element().shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
-      const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
-      expect(relevant).to.have.length(1);
-      expect(relevant[0]).to.match(/blocks the LiveKit server at ws:\/\/127\.0\.0\.1:\d+ \(connect-src\)/);
+      const warning = await startRefusedByPolicy(page, element());
+      expect(warning).to.match(/blocks the LiveKit server at ws:\/\/127\.0\.0\.1:\d+ \(connect-src\)/);
       // The session it paid for was stopped.
       expect(await equosCalls('stop')).to.equal(before + 1);
     } finally {
@@ -91,14 +100,8 @@ describe('<equos-avatar>: a site set up wrongly', () => {
     // The page allows its own scripts (the widget is served from here), but connects only to itself.
     const { frame, page, element } = await pageUnderPolicy(server, self);
     try {
-      (element().shadowRoot!.querySelector('[part~="start-button"]') as HTMLButtonElement).click();
-      await until(() => element().state.name === 'error', 'the error', 8000);
-      const state = element().state;
-      expect(state.name === 'error' && state.cause).to.equal('blocked-by-page');
-      expect(element().shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim()).to.equal('Ava isn’t available on this site right now.');
-      const relevant = page.warnings.filter((warning) => warning.includes('Content-Security-Policy'));
-      expect(relevant).to.have.length(1);
-      expect(relevant[0]).to.contain(`Add ${new URL(server).origin} to connect-src`);
+      const warning = await startRefusedByPolicy(page, element());
+      expect(warning).to.contain(`Add ${new URL(server).origin} to connect-src`);
     } finally {
       frame.remove();
     }

@@ -21,15 +21,8 @@ import { createLevelMeter, type LevelMeter } from './level-meter.js';
 import { LevelMeterController } from './level-meter-controller.js';
 import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
 import { readPageVars } from './page-vars.js';
-import { onRefusal, policyWarning, violationFor } from './setup-diagnosis.js';
+import { onRefusal, roomOrigins, roomRefused } from './setup-diagnosis.js';
 import { TokenClient } from './token-client.js';
-
-/** The origins a room at `serverUrl` is reached at: its `ws(s):` socket and livekit-client's `http(s):` check. */
-function roomOrigins(serverUrl: string): string[] {
-  if (!URL.canParse(serverUrl)) return [];
-  const socket = new URL(serverUrl);
-  return [socket.origin, `${socket.protocol === 'ws:' ? 'http:' : 'https:'}//${socket.host}`];
-}
 
 /** What the runner needs: its element's options, and how to reach the room. */
 export interface CallRunnerOptions extends CallOptions {
@@ -211,7 +204,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       }
       if (sessionOf(this.#call.state)) {
         // Joining the room failed after the session was created (the end stops the session).
-        const blocked = await this.#blockedRoom(session?.server_url);
+        const blocked = session ? await roomRefused(session.server_url) : false;
         if (!current()) return;
         this.#call.dispatch({ type: 'disconnected', byServer: false, ...(blocked ? { cause: 'blocked-by-page' as const } : {}) });
         return;
@@ -301,21 +294,6 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   #setDeadline(session: CallSession): void {
     this.#endAt(Date.now() + session.max_duration_s * 1000 - DEADLINE_MARGIN_MS);
-  }
-
-  /**
-   * Whether the page's CSP refused the LiveKit server (its `wss:` socket or the `https:` check
-   * livekit-client makes after a refused socket); says so to the site owner when it did.
-   */
-  async #blockedRoom(serverUrl: string | undefined): Promise<boolean> {
-    if (!serverUrl) return false;
-    // The violation event is a task of its own: let it arrive.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const origins = roomOrigins(serverUrl);
-    const origin = origins.find((candidate) => violationFor(candidate));
-    if (!origin) return false;
-    console.warn(policyWarning(origins[0]!, violationFor(origin)!.directive, 'the LiveKit server'));
-    return true;
   }
 
   /** The `page-vars` attribute's variables; an unusable value is left out, with one warning to the site owner. */

@@ -46,13 +46,32 @@ export function onRefusal(origins: readonly string[], notify: () => void): () =>
   return () => watchers.delete(watcher);
 }
 
-/** The CSP refusal of a request to `origin`, if the page reported one. */
-export function violationFor(origin: string): Violation | undefined {
-  return violations.find((violation) => violation.blockedURI.startsWith(origin));
+/**
+ * The page's CSP refusal of a request to one of `origins`, if it reported one. Waits a task
+ * first: the violation event is queued as a task of its own, after the failure it caused.
+ */
+async function refusalOf(origins: readonly string[]): Promise<Violation | undefined> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return violations.find((violation) => origins.some((origin) => violation.blockedURI.startsWith(origin)));
+}
+
+/** The origins a LiveKit room at `serverUrl` is reached at: its `ws(s):` socket and livekit-client's `http(s):` check. */
+export function roomOrigins(serverUrl: string): string[] {
+  if (!URL.canParse(serverUrl)) return [];
+  const socket = new URL(serverUrl);
+  return [socket.origin, `${socket.protocol === 'ws:' ? 'http:' : 'https:'}//${socket.host}`];
+}
+
+/** Whether the page's CSP refused the room at `serverUrl`; says so to the site owner when it did. */
+export async function roomRefused(serverUrl: string): Promise<boolean> {
+  const origins = roomOrigins(serverUrl);
+  const refused = origins.length ? await refusalOf(origins) : undefined;
+  if (refused) console.warn(policyWarning(origins[0]!, refused.directive, 'the LiveKit server'));
+  return refused !== undefined;
 }
 
 /** The warning for a CSP refusal of `origin`. */
-export function policyWarning(origin: string, directive: string, what: string): string {
+function policyWarning(origin: string, directive: string, what: string): string {
   return `<equos-avatar>: this page's Content-Security-Policy blocks ${what} at ${origin} (${directive}). Add ${origin} to ${directive}; see "Content-Security-Policy" in the widget's README for every directive it needs.`;
 }
 
@@ -67,9 +86,7 @@ export function originWarning(server: URL): string {
  * page read; it costs nothing). `undefined` when it looks like the network.
  */
 export async function diagnoseUnreachable(server: URL): Promise<SetupProblem | undefined> {
-  // The violation event is queued as a task of its own: let it arrive.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const blocked = violationFor(server.origin);
+  const blocked = await refusalOf([server.origin]);
   if (blocked) return { cause: 'blocked-by-page', warning: policyWarning(server.origin, blocked.directive, 'the token server') };
   try {
     const response = await fetch(serverUrl(server, 'api/presets'), { credentials: 'omit', cache: 'no-store' });
