@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 /**
  * Builds the widget into dist/:
- * - equos-avatar.js: the one script a page includes (launcher, panel, state machine), an
- *   IIFE so it works from any <script> tag;
- * - equos-avatar-live.<hash>.js: the real-time part (livekit-client), an ES module the first
- *   file imports at the first sign of intent; content-hashed so it can be cached forever;
+ * - equos-avatar.js: the one script a page includes (the launcher, its words and settings, the
+ *   page's API), an IIFE so it works from any <script> tag;
+ * - equos-avatar-panel.<hash>.js: what a visitor who clicked sees (the panel, the call's state
+ *   machine, focus), an ES module the first file imports at the first sign of intent. It
+ *   renders through the first file's Lit: `lit` is replaced by widget/src/internal/lit-templates.ts;
+ * - equos-avatar-live.<hash>.js: the real-time part (livekit-client), an ES module fetched on
+ *   intent (modulepreload) and run once the panel is open;
+ * - the later files are content-hashed so they can be cached forever;
  * - equos-avatar-<lang>.<hash>.js: each language but English (widget/src/i18n/<lang>.ts), and
  *   equos-avatar-strings.<hash>.js, which applies a page's own words (i18n/overrides.ts): ES
  *   modules imported only by the pages that need them. One hash of the whole set names them all,
  *   so the script every page loads carries one hash and the list of languages, not a name each;
+ * - beside each script, its Brotli (`.br`) and gzip (`.gz`) copies, compressed once here at
+ *   the highest levels, which the token server sends to browsers that take them;
  * - manifest.json: file names (`files`: every file a server must serve), version and sizes.
  * Fails when a file is over its budget in widget/size-budget.json.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -44,15 +50,26 @@ const minifyLitCss = {
   },
 };
 
-/** In the widget's script, languages and the page's words are separate files: never bundle their source modules. */
-const keepLanguagesOut = {
-  name: 'keep-languages-out',
+/**
+ * In the widget's script, languages, the page's words and the panel are separate files: never
+ * bundle their source modules (imported only when running from source).
+ */
+const keepLaterFilesOut = {
+  name: 'keep-later-files-out',
   setup(context) {
     context.onResolve({ filter: /^\.\/(?:[a-z]{2}|overrides)\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer.endsWith('localize.ts') ? { path: args.path, external: true } : undefined,
     );
+    context.onResolve({ filter: /^\.\.\/panel\/panel-file\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
   },
 };
+
+/** Writes a script and its compressed copies. */
+function writeScript(name, contents) {
+  writeFileSync(join(dist, name), contents);
+  writeFileSync(join(dist, `${name}.gz`), gzipSync(contents, { level: 9 }));
+  writeFileSync(join(dist, `${name}.br`), brotliCompressSync(contents, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: contents.length } }));
+}
 
 mkdirSync(dist, { recursive: true });
 for (const file of readdirSync(dist)) if (file.startsWith('equos-avatar')) rmSync(join(dist, file));
@@ -73,6 +90,17 @@ const live = await build({
 });
 const liveCode = live.outputFiles.find((file) => file.path.endsWith('live.js')).contents;
 const liveName = `equos-avatar-live.${createHash('sha256').update(liveCode).digest('hex').slice(0, 10)}.js`;
+
+const panel = await build({
+  ...common,
+  entryPoints: [join(root, 'widget/src/panel/panel-file.ts')],
+  format: 'esm',
+  outfile: join(dist, 'panel.js'),
+  plugins: [minifyLitCss],
+  alias: { lit: join(root, 'widget/src/internal/lit-templates.ts') },
+});
+const panelCode = panel.outputFiles.find((file) => file.path.endsWith('panel.js')).contents;
+const panelName = `equos-avatar-panel.${createHash('sha256').update(panelCode).digest('hex').slice(0, 10)}.js`;
 
 // Every language but English is a file of its own, loaded only by the pages that speak it, and
 // so is the code that applies a page's own words.
@@ -99,7 +127,7 @@ const localeFiles = {};
 const wordSizes = {};
 for (const file of wordFiles) {
   const fileName = `equos-avatar-${file.name}.${i18nTag}.js`;
-  writeFileSync(join(dist, fileName), file.code);
+  writeScript(fileName, file.code);
   if (file.name !== 'strings') localeFiles[file.name] = fileName;
   wordSizes[file.name] = { raw: file.code.length, gzip: gzipSync(file.code, { level: 9 }).length };
 }
@@ -110,8 +138,9 @@ const loader = await build({
   entryPoints: [join(root, 'widget/src/index.ts')],
   format: 'iife',
   outfile: join(dist, 'equos-avatar.js'),
-  plugins: [minifyLitCss, keepLanguagesOut],
+  plugins: [minifyLitCss, keepLaterFilesOut],
   define: {
+    __EQUOS_PANEL_FILE__: JSON.stringify(panelName),
     __EQUOS_LIVE_CHUNK__: JSON.stringify(liveName),
     __EQUOS_VERSION__: JSON.stringify(version),
     __EQUOS_I18N_HASH__: JSON.stringify(i18nTag),
@@ -131,8 +160,10 @@ function emit(outputFiles, from, to) {
       contents = Buffer.from(text);
       sizes.raw = contents.length;
       sizes.gzip = gzipSync(contents, { level: 9 }).length;
+      writeScript(name, contents);
+    } else {
+      writeFileSync(join(dist, name), contents);
     }
-    writeFileSync(join(dist, name), contents);
   }
   return sizes;
 }
@@ -140,6 +171,7 @@ function emit(outputFiles, from, to) {
 const largestLanguage = languages.reduce((largest, language) => (wordSizes[language].gzip > wordSizes[largest].gzip ? language : largest));
 const sizes = {
   'equos-avatar.js': emit(loader.outputFiles, 'equos-avatar.js', 'equos-avatar.js'),
+  'equos-avatar-panel.js': emit(panel.outputFiles, 'panel.js', panelName),
   'equos-avatar-live.js': emit(live.outputFiles, 'live.js', liveName),
   // The largest language's file: what a page in another language than English adds.
   'equos-avatar-<lang>.js': { ...wordSizes[largestLanguage], language: largestLanguage },
@@ -148,7 +180,7 @@ const sizes = {
 // The licences of everything bundled (Lit: BSD-3-Clause; livekit-client, @livekit/protocol:
 // Apache-2.0; …), which redistributing them requires.
 const bundled = new Map();
-for (const result of [loader, live]) {
+for (const result of [loader, panel, live]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match && !bundled.has(match[1])) bundled.set(match[1], join(root, 'node_modules', match[1]));
@@ -162,11 +194,11 @@ const licences = [...bundled].sort().map(([name, dir]) => {
 });
 writeFileSync(join(dist, 'equos-avatar.LICENSES.txt'), `Third-party software bundled in the Equos avatar widget\n\n${licences.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 
-const files = ['equos-avatar.js', liveName, ...Object.values(localeFiles), stringsName];
+const files = ['equos-avatar.js', panelName, liveName, ...Object.values(localeFiles), stringsName];
 const languageSizes = Object.fromEntries(languages.map((language) => [language, wordSizes[language]]));
 writeFileSync(
   join(dist, 'manifest.json'),
-  JSON.stringify({ version, loader: 'equos-avatar.js', live: liveName, locales: localeFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
+  JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
 );
 
 let over = false;

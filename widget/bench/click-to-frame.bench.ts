@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
 import { startTestStack } from '../../testing/stack.js';
+import { waitForPart } from '../../testing/widget-parts.js';
 
 const runs = Number(process.env.BENCH_CLICK_RUNS ?? 10);
 const root = new URL('../../', import.meta.url).pathname;
@@ -29,8 +30,8 @@ try {
     if (kind === 'avatar_already_there') stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 0 } });
     const page = await browser.newPage();
     await page.goto(`${stack.tokenServerUrl}/examples/one-line-bubble.html`, { waitUntil: 'networkidle0' });
-    await (await page.waitForSelector('pierce/[part~="launcher"]'))!.click();
-    await page.waitForSelector('pierce/[part~="start-button"]');
+    await (await waitForPart(page, 'launcher')).click();
+    await waitForPart(page, 'start-button');
     await new Promise((resolve) => setTimeout(resolve, 300)); // the second file, fetched on intent
     times[kind].push(
       await page.evaluate(async () => {
@@ -42,7 +43,7 @@ try {
         return performance.now() - clicked;
       }),
     );
-    await (await page.waitForSelector('pierce/[part~="hangup-button"]'))!.click();
+    await (await waitForPart(page, 'hangup-button')).click();
     await page.close();
   }
 } finally {

@@ -17,6 +17,7 @@ import { RoomParticipant } from '../../sandbox/livekit/participant.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
 import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile } from '../../sandbox/testing/firefox.js';
 import { startTestStack, type TestStack } from '../../testing/stack.js';
+import { waitForPart } from '../../testing/widget-parts.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}test-output/screenshots`;
@@ -44,7 +45,7 @@ async function open(path: string, viewport = { width: 1280, height: 800 }, from:
   return page;
 }
 
-const part = (page: Page, name: string) => page.waitForSelector(`pierce/[part~="${name}"]`, { timeout: 10_000 });
+const part = (page: Page, name: string) => waitForPart(page, name);
 
 /** The widget's state (and session id) as seen from the page. */
 const widget = (page: Page) =>

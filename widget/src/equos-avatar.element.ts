@@ -34,23 +34,22 @@
  * @cssproperty --equos-avatar-surface, --equos-avatar-text, --equos-avatar-muted, --equos-avatar-danger, --equos-avatar-shadow
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { CallController } from './call/call-controller.js';
-import { loadLiveModule, widgetFileUrl } from './call/live-loader.js';
 import type { LiveModule } from './call/live-port.js';
-import { sessionOf, type CallState } from './call/machine.js';
-import { traitsOf } from './call/state-table.js';
-import { FocusController } from './controllers/focus-controller.js';
+import { INITIAL_STATE, sessionOf, type CallState } from './call/machine.js';
 import { LauncherReadyController } from './controllers/launcher-ready-controller.js';
 import { LocaleController } from './controllers/locale-controller.js';
+import { PanelController } from './controllers/panel-controller.js';
 import { PresetsController } from './controllers/presets-controller.js';
 import { styles } from './equos-avatar.styles.js';
-import { EquosRequestStartEvent, EquosToggleEvent } from './events.js';
+import { EquosErrorEvent, EquosRequestStartEvent, EquosToggleEvent } from './events.js';
+import { LOAD_FAILED_EN } from './i18n/en-launcher.js';
 import type { ConversationStrings, StringOverrides } from './i18n/strings.js';
 import { unlockAudio } from './internal/audio-unlock.js';
 import { readConfig, WIDGET_DEFAULTS, type WidgetConfig } from './internal/config.js';
-import { describe } from './view/describe.js';
+import { loadLiveModule, loadPanelModule, preloadLiveModule, widgetFileUrl } from './internal/widget-files.js';
+import type { Panel, PanelModule } from './panel/panel-port.js';
 import { renderLauncher } from './view/launcher.js';
-import { renderPanel } from './view/panel.js';
+import type { Picture } from './view/picture.js';
 
 export class EquosAvatarElement extends LitElement {
   static override styles = styles;
@@ -100,34 +99,29 @@ export class EquosAvatarElement extends LitElement {
    */
   declare context: string | null;
 
-  /** How the second file is loaded; tests and custom builds may replace it. @internal */
+  /** How the call's file is loaded; tests and custom builds may replace it. @internal */
   liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#config.server);
+  /** How the panel's file is loaded. @internal */
+  panelLoader: () => Promise<PanelModule> = () => loadPanelModule(this.#config.server);
 
   #config: WidgetConfig = this.#readConfig();
   #warned = false;
+  #panelDrawn = false;
   readonly #locale = new LocaleController(this, {
     locale: () => this.locale,
     custom: () => this.strings,
     locate: (file) => widgetFileUrl(file, this.#config.server),
   });
   readonly #presets = new PresetsController(this, { server: () => this.#config.server, preset: () => this.preset });
-  readonly #call: CallController = new CallController(this, {
-    load: () => this.liveLoader(),
-    server: () => this.#config.server,
-    preset: () => this.preset ?? undefined,
-    participantName: () => this.visitorName ?? undefined,
-    avatarJoinTimeoutMs: () => this.#config.avatarTimeoutMs,
-    onScreen: () => this.opened,
-    microphoneButton: () => this.#part('mic-button'),
-    avatarName: () => this.#avatarName(this.state),
-    context: () => this.context ?? undefined,
-    say: (cause): string => this.#locale.strings.errors[cause](this.#avatarName(this.#call.state)),
-  });
-  readonly #launcher = new LauncherReadyController(this, () => (this.#presets.settled || !this.#config.server) && this.#locale.ready);
-  readonly #focus = new FocusController(this, {
-    panel: () => (this.#isOpen() ? this.#part('panel') : null),
-    launcher: () => this.#part('launcher'),
-    preferred: () => traitsOf(this.state).focus,
+  /** The label shows once what it says is known: the name (given, or the preset's) and the language. */
+  readonly #label = new LauncherReadyController(this, () => (!!this.name || this.#presets.settled || !this.#config.server) && this.#locale.ready);
+  readonly #panel = new PanelController(this, {
+    load: () => this.panelLoader(),
+    create: (module) => this.#createPanel(module),
+    failed: (error, startLost) => {
+      console.warn(`<equos-avatar>: the widget’s panel file could not load (${String(error)}). Serve every file of dist/ next to equos-avatar.js, or load the widget from your token server.`);
+      if (startLost) this.dispatchEvent(new EquosErrorEvent({ code: 'load-failed', message: this.#unavailable() }));
+    },
   });
 
   constructor() {
@@ -139,10 +133,10 @@ export class EquosAvatarElement extends LitElement {
 
   /** The call's current state. */
   get state(): CallState {
-    return this.#call.state;
+    return this.#panel.panel?.call.state ?? INITIAL_STATE;
   }
 
-  /** The conversation's words in the widget's language, for the second file. @internal */
+  /** The conversation's words in the widget's language, for the call's file. @internal */
   get conversationStrings(): Partial<ConversationStrings> | undefined {
     return this.#locale.conversation;
   }
@@ -155,6 +149,18 @@ export class EquosAvatarElement extends LitElement {
         console.warn(`<equos-avatar>: ${this.#config.problems.join(' ')}`);
       }
     }
+    // An inline or open panel is on screen now: its file comes at once.
+    if (this.#isOpen()) void this.#panel.load();
+  }
+
+  /** Also waits for the panel's file when it is on its way: after `open()`, the panel is there. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    for (let pending = this.#panel.pending; pending; pending = this.#panel.pending) {
+      await pending;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
   }
 
   // — public methods —
@@ -172,77 +178,59 @@ export class EquosAvatarElement extends LitElement {
   /** Opens the panel and starts a call. Best called from a click (for sound on iOS). */
   start(): void {
     this.#setOpen(true, false);
-    if (!traitsOf(this.state).start || !this.dispatchEvent(new EquosRequestStartEvent())) return;
+    const { panel } = this.#panel;
+    if ((panel ? !panel.canStart : this.#panel.starting) || !this.dispatchEvent(new EquosRequestStartEvent())) return;
     // Inside the visitor's click: the only moment browsers let us unlock sound.
-    this.#call.start(unlockAudio(this.renderRoot));
+    this.#panel.start(unlockAudio(this.renderRoot));
   }
 
   /** Ends the call (hang-up). */
   stop(): void {
-    this.#call.hangUp();
+    this.#panel.cancelStart();
+    this.#panel.panel?.call.hangUp();
   }
 
   /** Mutes or unmutes the visitor's microphone. */
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    await this.#call.runner?.setMicrophoneEnabled(enabled);
+    await this.#panel.panel?.call.runner?.setMicrophoneEnabled(enabled);
   }
 
   // — rendering —
 
   override render() {
     const config = this.#config;
-    const strings = this.#locale.strings;
-    const runner = this.#call.runner;
-    const state = this.state;
-    const name = this.#avatarName(state);
-    const thumbnail = sessionOf(state)?.avatar_thumbnail_url ?? this.#presets.preset?.thumbnail_url;
     const floating = config.mode === 'floating';
-    const { inCall } = traitsOf(state);
+    const name = this.#avatarName();
+    const strings = this.#locale.strings;
     const root = ['root', `root--${floating ? 'floating' : 'inline'}`, config.theme === 'light' ? '' : `root--${config.theme}`];
     // Without a position, the widget sits at the end of the page's lines: bottom-left on a right-to-left page.
     const rtl = this.closest<HTMLElement>('[dir]')?.dir === 'rtl';
     if (this.position ? config.position === 'bottom-left' : rtl) root.push('root--left');
     if (rtl) root.push('root--rtl');
     if (this.opened) root.push('root--open');
-    const description = describe(state, strings, name, runner?.microphoneEnabled ?? true);
+    const { panel } = this.#panel;
+    const inCall = panel?.inCall ?? false;
+    // Drawn from the first time it is shown, and kept (hidden) after: the hover that brought its
+    // file costs no rendering, and a call's view stays where it is while minimised.
+    const drawn = panel && (this.#panelDrawn ||= this.#isOpen());
 
     return html`<div class=${root.join(' ')} part="base">
-      ${floating && this.#launcher.ready
+      ${floating
         ? renderLauncher({
-            label: inCall && !this.opened ? strings.backToConversation(name) : strings.talkTo(name),
-            thumbnail,
+            label: this.#label.ready ? (inCall && !this.opened ? strings.backToConversation(name) : strings.talkTo(name)) : undefined,
+            picture: this.#picture(),
             open: this.opened,
             live: inCall && !this.opened,
-            showLabel: !this.opened,
+            controls: drawn ? 'panel' : undefined,
             onToggle: () => this.#setOpen(!this.opened, true),
-            onIntent: () => void this.#call.prepare().catch(() => {}),
+            onIntent: () => this.#intent(),
           })
         : nothing}
-      ${renderPanel({
-        strings,
-        name,
-        thumbnail,
-        state,
-        description,
-        open: this.#isOpen(),
-        floating,
-        video: runner?.videoElement ?? null,
-        microphoneEnabled: runner?.microphoneEnabled ?? true,
-        audioBlocked: runner?.audioBlocked ?? false,
-        problem: config.server ? undefined : config.problems.join(' '),
-        onStart: () => this.start(),
-        onHangUp: () => this.stop(),
-        onMinimize: () => this.#setOpen(false, true),
-        onToggleMicrophone: () => void this.setMicrophoneEnabled(!(runner?.microphoneEnabled ?? true)),
-        onResumeAudio: () => runner?.resumeAudio(),
-        onKeydown: (event) => {
-          if (event.key === 'Escape' && floating) {
-            event.stopPropagation();
-            this.#setOpen(false, true);
-          }
-        },
-      })}
-      <div class="sr-only" role="status" aria-live="polite">${description.announcement}</div>
+      ${drawn
+        ? panel.render()
+        : this.#panel.failed && this.#isOpen()
+          ? html`<p class="unavailable" part="message" role="alert" dir="auto">${this.#unavailable()}</p>`
+          : nothing}
     </div>`;
   }
 
@@ -251,9 +239,41 @@ export class EquosAvatarElement extends LitElement {
   #setOpen(open: boolean, fromUser: boolean): void {
     if (open === this.opened) return;
     this.opened = open;
-    if (open) void this.#call.prepare().catch(() => {});
-    if (fromUser) this.#focus.request(open ? 'panel' : 'launcher');
+    if (open) void this.#panel.load();
+    if (fromUser) this.#panel.focus(open ? 'panel' : 'launcher');
     this.dispatchEvent(new EquosToggleEvent(open));
+  }
+
+  /**
+   * A sign the visitor may open the panel: its file, and the call's, are fetched, each in a
+   * task of its own after the pointer's, so that none of them is long.
+   */
+  #intent(): void {
+    setTimeout(() => void this.#panel.load());
+    setTimeout(() => preloadLiveModule(this.#config.server));
+  }
+
+  #createPanel(module: PanelModule): Panel {
+    return module.createPanel(this, {
+      load: () => this.liveLoader(),
+      server: () => this.#config.server,
+      preset: () => this.preset ?? undefined,
+      participantName: () => this.visitorName ?? undefined,
+      avatarJoinTimeoutMs: () => this.#config.avatarTimeoutMs,
+      onScreen: () => this.opened,
+      microphoneButton: () => this.#part('mic-button'),
+      avatarName: () => this.#avatarName(),
+      context: () => this.context ?? undefined,
+      words: () => this.#locale.words,
+      picture: () => this.#picture(),
+      floating: () => this.#config.mode === 'floating',
+      shown: () => this.#isOpen(),
+      problem: () => (this.#config.server ? undefined : this.#config.problems.join(' ')),
+      start: () => this.start(),
+      minimize: () => this.#setOpen(false, true),
+      preload: () => preloadLiveModule(this.#config.server),
+      launcher: () => this.#part('launcher'),
+    });
   }
 
   #readConfig(): WidgetConfig {
@@ -269,7 +289,18 @@ export class EquosAvatarElement extends LitElement {
   }
 
   /** The avatar's name as shown: the `name` attribute, the session's, the preset's, or a default. */
-  #avatarName(state: CallState): string {
-    return this.name || sessionOf(state)?.avatar_name || this.#presets.preset?.display_name || WIDGET_DEFAULTS.avatarName;
+  #avatarName(): string {
+    return this.name || sessionOf(this.state)?.avatar_name || this.#presets.preset?.display_name || WIDGET_DEFAULTS.avatarName;
+  }
+
+  /** What the visitor reads when the panel's file cannot load. */
+  #unavailable(): string {
+    return this.#locale.strings.errors?.['load-failed']?.(this.#avatarName()) ?? LOAD_FAILED_EN;
+  }
+
+  /** The avatar's picture: the session's, else the preset's (in the sizes the server has). */
+  #picture(): Picture | undefined {
+    const session = sessionOf(this.state)?.avatar_thumbnail_url;
+    return session ? { src: session } : this.#presets.picture;
   }
 }

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 import { loadWords, SUPPORTED_LOCALES } from '../src/i18n/localize.js';
+import { panelStrings } from '../src/panel/panel-strings.js';
 
 const BUNDLE = '/dist/equos-avatar.js';
 
@@ -51,8 +52,9 @@ const fetched = (target: Page) => target.window.performance.getEntriesByType('re
 
 const labelOf = (widget: HTMLElement) => widget.shadowRoot!.querySelector('[part~="launcher-label"]')?.textContent?.trim() ?? '';
 
-const liveRequests = (target: Page) =>
-  target.window.performance.getEntriesByType('resource').filter((entry) => entry.name.includes('equos-avatar-live.')).length;
+/** How many times the page fetched one of the widget's later files (`panel`, `live`). */
+const requestsFor = (target: Page, file: 'panel' | 'live') =>
+  target.window.performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`equos-avatar-${file}.`)).length;
 
 describe('the one-line embed (shipped bundle)', () => {
   afterEach(() => document.querySelectorAll('iframe').forEach((frame) => frame.remove()));
@@ -108,16 +110,29 @@ describe('the one-line embed (shipped bundle)', () => {
     expect(element.shadowRoot!.querySelector('[part~="panel"]')).to.not.equal(null);
   });
 
-  it('loads its second file only at the first sign of intent', async () => {
+  it('fetches its later files only at the first sign of intent, and runs the call’s file once the panel is open', async () => {
     const server = await tokenServerUrl();
     const target = await page(`<script src="${BUNDLE}" data-server="${server}"></script>`);
     const widget = await widgetIn(target);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(liveRequests(target)).to.equal(0);
-    widget.shadowRoot!.querySelector('[part~="launcher"]')!.dispatchEvent(new PointerEvent('pointerenter'));
-    const deadline = performance.now() + 5000;
-    while (liveRequests(target) === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(liveRequests(target)).to.equal(1);
+    expect([requestsFor(target, 'panel'), requestsFor(target, 'live')]).to.deep.equal([0, 0]);
+    const launcher = widget.shadowRoot!.querySelector<HTMLElement>('[part~="launcher"]')!;
+    launcher.dispatchEvent(new PointerEvent('pointerenter'));
+    await until(() => requestsFor(target, 'panel') === 1 && requestsFor(target, 'live') === 1, 'the panel’s and the call’s files');
+    // The call's file is only fetched and compiled (modulepreload), not run, on a hover.
+    const live = target.window.performance.getEntriesByType('resource').find((entry) => entry.name.includes('equos-avatar-live.'))!;
+    expect(target.document.head.querySelector('link[rel="modulepreload"]')!.getAttribute('href')).to.equal(live.name);
+    // The panel adds its styles when first drawn, the call's file when it runs: neither on a hover.
+    const sheets = () => widget.shadowRoot!.adoptedStyleSheets.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sheets()).to.equal(1);
+    expect(widget.shadowRoot!.querySelector('[part~="panel"]')).to.equal(null);
+    // Opened, the call's file runs from what was fetched: no second request.
+    launcher.click();
+    await until(() => widget.shadowRoot!.querySelector('[part~="start-button"]') !== null, 'the panel');
+    await until(() => sheets() === 3, 'the call’s file to run');
+    expect([requestsFor(target, 'panel'), requestsFor(target, 'live')]).to.deep.equal([1, 1]);
+    expect(target.window.errors).to.deep.equal([]);
   });
 });
 
@@ -150,7 +165,7 @@ describe('the widget served by the token server, on a page of another origin', (
     const server = await tokenServerUrl();
     const widgets = SUPPORTED_LOCALES.map((language) => `<equos-avatar server="${server}" mode="inline" locale="${language}"></equos-avatar>`).join('');
     const target = await page(`${widgets}<script src="${server}/equos-avatar.js"></script>`);
-    const expected = await Promise.all(SUPPORTED_LOCALES.map(async (language) => (await loadWords(language, () => undefined)).strings.start));
+    const expected = await Promise.all(SUPPORTED_LOCALES.map(async (language) => panelStrings(await loadWords(language, () => undefined)).start));
     const shown = () => [...target.document.querySelectorAll('equos-avatar')].map((element) => element.shadowRoot?.querySelector('[part~="start-button"]')?.textContent?.trim());
     await until(() => shown().every((text, index) => text === expected[index]), 'every language');
     expect(new Set(expected).size).to.equal(SUPPORTED_LOCALES.length);

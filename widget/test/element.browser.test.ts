@@ -4,12 +4,12 @@
  * real-time adapter is a fake (conversation.browser.test.ts drives it).
  */
 import { expect } from 'chai';
-import { axeViolations, mount, part, statusOf, unmountAll, until } from './fixtures.js';
+import { axeViolations, mount, part, unmountAll, until } from './fixtures.js';
 
 describe('<equos-avatar>: launcher and panel', () => {
   afterEach(unmountAll);
 
-  it("renders a launcher with the preset's name and picture, and a closed panel", async () => {
+  it("renders a launcher with the preset's name and picture, and no panel until it is first opened", async () => {
     const element = await mount();
     await until(() => part(element, 'launcher')?.getAttribute('aria-label') === 'Talk to Ava', 'the preset name');
     const launcher = part(element, 'launcher')!;
@@ -18,7 +18,20 @@ describe('<equos-avatar>: launcher and panel', () => {
     expect(part(element, 'launcher-label')!.textContent).to.equal('Talk to Ava');
     await until(() => !!launcher.querySelector('img')?.complete, 'the thumbnail');
     expect(launcher.querySelector('img')!.naturalWidth).to.be.greaterThan(0);
+    expect(part(element, 'panel')).to.equal(null);
+    expect(launcher.hasAttribute('aria-controls')).to.equal(false);
+    // A hover fetches the panel's file but draws nothing.
+    launcher.dispatchEvent(new PointerEvent('pointerenter'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await element.updateComplete;
+    expect(part(element, 'panel')).to.equal(null);
+    // Opened once, it stays (hidden) when minimised.
+    element.open();
+    await element.updateComplete;
+    element.close();
+    await element.updateComplete;
     expect(part(element, 'panel')!.hidden).to.equal(true);
+    expect(launcher.getAttribute('aria-controls')).to.equal('panel');
     const { position, bottom, right } = getComputedStyle(launcher);
     expect([position, bottom, right]).to.deep.equal(['fixed', '20px', '20px']);
   });
@@ -131,7 +144,6 @@ describe('<equos-avatar>: launcher and panel', () => {
 
   it('passes an accessibility check closed, open, and with an error', async () => {
     const element = await mount();
-    await until(() => statusOf(element) !== '', 'render');
     expect(await axeViolations(element)).to.deep.equal([]);
     element.open();
     await element.updateComplete;
@@ -150,6 +162,8 @@ describe('<equos-avatar>: launcher and panel', () => {
 
   it('announces state changes in a polite live region', async () => {
     const element = await mount();
+    element.open();
+    await element.updateComplete;
     const region = element.shadowRoot!.querySelector('[role="status"][aria-live="polite"]')!;
     expect(region.textContent!.trim()).to.equal('Ready when you are');
   });

@@ -78,8 +78,11 @@ export async function mount(attributes: Record<string, string> = {}, live = fake
   document.body.append(element);
   mounted.push(element);
   await element.updateComplete;
-  // The floating launcher appears once the avatar's name and the language are known.
-  if ((all as Record<string, string>).mode !== 'inline') await until(() => part(element, 'launcher') !== null, 'the launcher', 3000);
+  const given = all as Record<string, string>;
+  // A panel on screen (inline, or open) comes with its file, at once; the floating launcher's
+  // label once the avatar's name and the language are known.
+  if (given.mode === 'inline' || 'open' in given) await until(() => part(element, 'panel') !== null, 'the panel', 3000);
+  if (given.mode !== 'inline') await until(() => part(element, 'launcher')?.hasAttribute('aria-label') ?? false, 'the launcher’s label', 3000);
   return element;
 }
 

@@ -5,8 +5,8 @@
  * not make, whether it came from the room, the token server, or the second file failing to
  * load.
  *
- * It lives in the launcher's file; the runner (what the call does) arrives with the second
- * file, on intent, and is given this controller as its `CallPort`.
+ * It arrives with the panel's file (../panel/panel-file.ts); the runner (what the call does)
+ * with the call's file, and is given this controller as its `CallPort`.
  */
 import type { ReactiveControllerHost } from 'lit';
 import { releaseAudio, type UnlockedAudio } from '../internal/audio-unlock.js';

@@ -1,15 +1,16 @@
 /**
- * Shows the floating launcher once what it says is known (the avatar's name, the page's
- * language), so it never flashes a placeholder, or after a short wait regardless.
+ * Shows the launcher's label once what it says is known (the avatar's name, the page's
+ * language), so it never flashes a placeholder, or after a short wait regardless. The bubble
+ * itself paints at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** The launcher waits this long at most for the avatar's name and the page's language. */
+/** The label waits this long at most for the avatar's name and the page's language. */
 const READY_TIMEOUT_MS = 1500;
 
-/** Whether one `<equos-avatar>`'s launcher shows. */
+/** Whether one `<equos-avatar>`'s launcher label shows. */
 export class LauncherReadyController implements ReactiveController {
-  /** The launcher may show (once true, it stays). */
+  /** The label may show (once true, it stays). */
   ready = false;
   readonly #host: ReactiveControllerHost;
   readonly #known: () => boolean;
@@ -27,7 +28,7 @@ export class LauncherReadyController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    // Before this render: it shows the launcher at once.
+    // Before this render: it shows the label at once.
     if (!this.ready && this.#known()) this.#show(false);
   }
 

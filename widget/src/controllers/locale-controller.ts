@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { languageOf, loadWords, withPageWords, wordsIfLoaded } from '../i18n/localize.js';
-import type { ConversationStrings, Strings, Words } from '../i18n/strings.js';
+import type { ConversationStrings, Words } from '../i18n/strings.js';
 
 /** What the controller reads from its element. */
 export interface LocaleOptions {
@@ -31,9 +31,14 @@ export class LocaleController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The launcher's and panel's words to show now. */
-  get strings(): Strings {
-    return (this.#words ?? wordsIfLoaded('en')!).strings;
+  /** The words to show now (English's are the launcher's only: the panel's file completes them). */
+  get words(): Words {
+    return this.#words ?? wordsIfLoaded('en')!;
+  }
+
+  /** The words to show now. */
+  get strings(): Words['strings'] {
+    return this.words.strings;
   }
 
   /** The conversation's words of the language and the page, for the second file. */

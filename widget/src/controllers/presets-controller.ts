@@ -1,11 +1,13 @@
 /**
  * The avatar's name and picture for the launcher, from the token server's `GET api/presets`
  * (fetched once per server, before anything is paid for): the preset the element names, or
- * the server's first (its default).
+ * the server's first (its default). The picture comes in the sizes the server resized it to,
+ * so a screen loads the one it needs.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { readPublicPresets, type PublicPreset } from '../../../contract/token-server-api.js';
 import { serverUrl } from '../internal/server-url.js';
+import type { Picture } from '../view/picture.js';
 
 /** What the controller reads from its element. */
 export interface PresetsOptions {
@@ -32,6 +34,12 @@ export class PresetsController implements ReactiveController {
   get preset(): PublicPreset | undefined {
     const name = (this.#options.preset() ?? '').trim().toLowerCase();
     return this.#list?.find((preset) => preset.name === name) ?? this.#list?.[0];
+  }
+
+  /** The shown preset's picture, if it has one. */
+  get picture(): Picture | undefined {
+    const preset = this.preset;
+    return preset?.thumbnail_url ? { src: preset.thumbnail_url, srcset: preset.thumbnails?.map(({ url, width }) => `${url} ${width}w`).join() } : undefined;
   }
 
   /** The list has come (or failed): the launcher need not wait for it any longer. */
@@ -67,10 +75,15 @@ export class PresetsController implements ReactiveController {
   }
 }
 
-/** The presets the token server offers, thumbnails resolved against it. */
+/** The presets the token server offers, pictures resolved against it. */
 async function fetchPresets(server: URL, signal: AbortSignal): Promise<PublicPreset[]> {
   const response = await fetch(serverUrl(server, 'api/presets'), { credentials: 'omit', signal });
   const presets = response.ok ? readPublicPresets(await response.json()) : undefined;
   if (!presets) throw new Error(`presets: ${response.status}`);
-  return presets.map((preset) => (preset.thumbnail_url ? { ...preset, thumbnail_url: serverUrl(server, preset.thumbnail_url) } : preset));
+  const at = (url: string) => serverUrl(server, url);
+  return presets.map(({ thumbnail_url, thumbnails, ...preset }) => ({
+    ...preset,
+    ...(thumbnail_url ? { thumbnail_url: at(thumbnail_url) } : {}),
+    ...(thumbnails ? { thumbnails: thumbnails.map(({ url, width }) => ({ url: at(url), width })) } : {}),
+  }));
 }

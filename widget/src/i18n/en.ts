@@ -1,9 +1,12 @@
-/** English. */
+/**
+ * English. What the launcher says is in ./en-launcher.ts, in the widget's script; the rest
+ * travels with the panel's file, the only one that shows it.
+ */
+import { enLauncher, LOAD_FAILED_EN } from './en-launcher.js';
 import type { Strings } from './strings.js';
 
 export const en: Strings = {
-  talkTo: (name) => `Talk to ${name}`,
-  backToConversation: (name) => `Back to your conversation with ${name}`,
+  ...enLauncher,
   dialogLabel: (name) => `Conversation with ${name}`,
   intro: (name) => `Talk with ${name} face to face. Your microphone is used only while you talk.`,
   start: 'Start conversation',
@@ -43,7 +46,7 @@ export const en: Strings = {
     'unknown-preset': () => 'This avatar is not available.',
     'equos-failed': () => 'The avatar service could not start the conversation. Please try again.',
     busy: () => 'Too many conversations right now. Please try again in a minute.',
-    'load-failed': () => 'Part of the conversation could not load. Check your connection and try again.',
+    'load-failed': () => LOAD_FAILED_EN,
     'unsupported-browser': () => 'This browser cannot hold a live video conversation. Try a recent Chrome, Edge, Firefox or Safari.',
     'avatar-timeout': (name) => `${name} could not join, so the conversation was ended. Please try again.`,
     'connection-lost': () => 'The connection was lost, so the conversation ended.',

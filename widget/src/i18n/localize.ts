@@ -1,11 +1,11 @@
 /**
- * The widget's languages. English ships in the widget's script; every other language is a
- * small file of its own, loaded only by pages that need it, and so is the code that applies a
- * page's own words (`strings`, ./overrides.ts). The build names them
+ * The widget's languages. English ships in the widget's script (the launcher's words; the
+ * panel's come with the panel's file); every other language is a small file of its own,
+ * loaded only by pages that need it, and so is the code that applies a page's own words (`strings`, ./overrides.ts). The build names them
  * `equos-avatar-<lang>.<hash>.js` and `equos-avatar-strings.<hash>.js`, one hash for the set
  * (scripts/build.mjs). Only a language's primary subtag counts (`pt-BR` → `pt`).
  */
-import { en } from './en.js';
+import { enLauncher } from './en-launcher.js';
 import type { LocaleModule, Words } from './strings.js';
 
 /** The hash in the names of the language files, set by the build; absent when running from source. */
@@ -40,8 +40,8 @@ const SOURCES: Record<string, () => Promise<unknown>> =
 /** The languages the widget speaks. */
 export const SUPPORTED_LOCALES = ['en', ...(typeof __EQUOS_I18N_HASH__ === 'string' ? __EQUOS_LANGUAGES__ : Object.keys(SOURCES).filter((name) => name !== 'strings'))];
 
-/** Each language's words once loaded; English at once. */
-const loaded = new Map<string, Words>([['en', { language: 'en', strings: en }]]);
+/** Each language's words once loaded; English's launcher words at once. */
+const loaded = new Map<string, Words>([['en', { language: 'en', strings: enLauncher }]]);
 
 /** The first supported language among `preferences`, by primary subtag [en]. */
 export function languageOf(...preferences: Array<string | null | undefined>): string {

@@ -3,11 +3,14 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { en as englishConversation } from '../live/conversation/strings.js';
 import { en } from './en.js';
+import { enLauncher } from './en-launcher.js';
 import { loadWords } from './localize.js';
+import { panelStrings } from '../panel/panel-strings.js';
 import { withOverrides } from './overrides.js';
 import type { Words } from './strings.js';
 
-const english: Words = { language: 'en', strings: en };
+// English as the widget's script has it: the launcher's words only (the panel's file brings the rest).
+const english: Words = { language: 'en', strings: enLauncher };
 const shapeOf = (words: object, prefix = ''): string[] =>
   Object.entries(words).flatMap(([key, value]) => (typeof value === 'object' ? shapeOf(value as object, `${prefix}${key}.`) : [`${prefix}${key}:${typeof value}`])).sort();
 
@@ -17,7 +20,8 @@ function apply(custom: unknown, words: Words = english) {
   const result = withOverrides(words, custom);
   const warnings = warn.mock.calls.map((call) => call.join(' '));
   warn.mockRestore();
-  return { ...result, warnings };
+  // The words as the panel shows them (English's complete).
+  return { ...result, strings: panelStrings(result), warnings };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -6,6 +6,7 @@
  * Forgiving, because marketers write it: bad JSON, an unknown key or a value of the wrong kind
  * is skipped with one console warning naming it, and everything else still applies.
  */
+import { en } from './en.js';
 import { isolate } from './format.js';
 import type { ConversationStrings, Words } from './strings.js';
 
@@ -63,7 +64,9 @@ export function withOverrides(words: Words, custom: unknown): Words {
   const strings: Tree = { ...words.strings };
   const conversation: Tree = { ...words.conversation };
   if (isTree(given)) {
-    const shape: Tree = { ...words.strings };
+    // English's own words are only the launcher's until the panel's file is in: every key
+    // a page may set is in English's full set.
+    const shape: Tree = { ...en, ...words.strings };
     for (const [key, takes] of Object.entries(CONVERSATION_KEYS)) shape[key] = takes ? String : '';
     for (const [key, value] of Object.entries(overrides(shape, given, '', problems, language))) {
       (owns(CONVERSATION_KEYS, key) ? conversation : strings)[key] = value;

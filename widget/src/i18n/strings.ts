@@ -57,6 +57,9 @@ export interface ConversationStrings {
   timeLeft(clock: string): string;
 }
 
+/** What the launcher says: the only words the widget's script carries in English. */
+export type LauncherStrings = Pick<Strings, 'talkTo' | 'backToConversation'>;
+
 /** A language's file (`equos-avatar-<lang>.<hash>.js`, from ./<lang>.ts). */
 export interface LocaleModule {
   default: Strings;
@@ -80,7 +83,11 @@ export type StringOverrides = Custom<Strings> & Custom<ConversationStrings>;
 export interface Words {
   /** Whose words they are (`en` when another language's file could not load). */
   language: string;
-  strings: Strings;
+  /**
+   * Every language's file has them all; English has only the launcher's until the panel's file
+   * completes them (../panel/panel-strings.ts).
+   */
+  strings: LauncherStrings & Partial<Strings>;
   /** The conversation's, for the second file; absent means English as it is. */
   conversation?: Partial<ConversationStrings>;
 }

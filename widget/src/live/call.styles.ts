@@ -2,11 +2,11 @@
  * Styles of what only a running call shows: the avatar's video, the speaking and time
  * badges, the live and warning dots, the microphone's level ring, and the conversation's text
  * side (./conversation/conversation.styles.ts). They arrive with the call's
- * file and are added to the element's own (../equos-avatar.styles.ts), whose private custom
- * properties (`--_*`) they use.
+ * file and are added after the launcher's (../equos-avatar.styles.ts) and the panel's
+ * (../panel/panel.styles.ts), whose private custom properties (`--_*`) they use.
  */
 import { CONVERSATION_CSS } from './conversation/conversation.styles.js';
-import { css } from './css-text.js';
+import { adoptStyles, css } from '../internal/css-text.js';
 
 const CALL_CSS = css`
   .launcher__live {
@@ -122,19 +122,7 @@ const CALL_CSS = css`
   }
 `;
 
-let sheet: CSSStyleSheet | undefined;
-
 /** Adds the call's styles to the element's shadow root, once. */
 export function adoptCallStyles(root: ShadowRoot): void {
-  if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CALL_CSS + CONVERSATION_CSS);
-    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } else if (!root.querySelector('style[data-equos-call]')) {
-    // Without constructable sheets (Safari before 16.4) Lit keeps its own <style> elements
-    // after the rendered content, outside its parts: this one goes beside them.
-    const style = document.createElement('style');
-    style.dataset.equosCall = '';
-    style.textContent = CALL_CSS + CONVERSATION_CSS;
-    root.append(style);
-  }
+  adoptStyles(root, 'call', CALL_CSS + CONVERSATION_CSS);
 }

@@ -1,6 +1,8 @@
 /** The widget's files and the demo pages, as the token server serves them. */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../config/settings.js';
 import { createMemoryStore } from '../../ledger/memory-store.js';
@@ -186,6 +188,48 @@ describe('the built widget, over HTTP', () => {
         expect(response.headers.get('cache-control'), file).toBe(file === manifest.loader ? 'public, max-age=300, stale-while-revalidate=86400' : 'public, max-age=31536000, immutable');
         expect(response.text, file).toBe(readFileSync(new URL(file, dist), 'utf8'));
       }
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('compressed widget files', () => {
+  /** A GET over real HTTP whose body is read as sent (fetch would decompress it). */
+  function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+  }
+
+  it('sends each built script as the browser takes it: Brotli first, else gzip, else as it is, each with its own ETag', async () => {
+    const dist = new URL('../../../../dist/', import.meta.url);
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dist), 'utf8')) as { files: string[] };
+    const stack = await startStack({ deps: { assets: nodeAssets() } });
+    try {
+      for (const file of manifest.files) {
+        const original = readFileSync(new URL(file, dist));
+        const url = `${stack.url}/${file}`;
+        const brotli = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+        expect([brotli.status, brotli.headers['content-encoding'], brotli.headers.vary], file).toEqual([200, 'br', 'Accept-Encoding']);
+        expect(brotliDecompressSync(brotli.body).equals(original), file).toBe(true);
+        expect(brotli.body.length, file).toBeLessThan(original.length);
+        const gzip = await rawGet(url, { 'accept-encoding': 'gzip;q=1.0, br;q=0' });
+        expect(gzip.headers['content-encoding'], file).toBe('gzip');
+        expect(gunzipSync(gzip.body).equals(original), file).toBe(true);
+        const plain = await rawGet(url, { 'accept-encoding': 'identity' });
+        expect([plain.headers['content-encoding'], plain.body.equals(original)], file).toEqual([undefined, true]);
+        expect(new Set([brotli.headers.etag, gzip.headers.etag, plain.headers.etag]).size, file).toBe(3);
+        const revalidated = await rawGet(url, { 'accept-encoding': 'br', 'if-none-match': String(brotli.headers.etag) });
+        expect([revalidated.status, revalidated.headers['content-encoding'], revalidated.body.length], file).toEqual([304, 'br', 0]);
+      }
+      // What every page loads first is sent well within its budget.
+      const launcher = await rawGet(`${stack.url}/equos-avatar.js`, { 'accept-encoding': 'gzip' });
+      expect(launcher.body.length).toBeLessThanOrEqual(12 * 1024);
     } finally {
       await stack.close();
     }

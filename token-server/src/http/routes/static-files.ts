@@ -4,7 +4,8 @@
  * `/equos-avatar-<part>.<hash>.js` (cached for a year): the call's file (`live`), each
  * language's (`fr`…) and the one that applies a page's own words (`strings`).
  * All may be loaded by any site, so they carry `Access-Control-Allow-Origin: *` (the others
- * are ES module imports).
+ * are ES module imports). Each is sent compressed when the browser takes it: the build writes a
+ * Brotli and a gzip copy beside it (`.br`, `.gz`), so nothing is compressed per request.
  *
  * Optionally also the demo page (`/`) and the examples (`/examples/…`), each HTML page with
  * a Content-Security-Policy (see `pagePolicy`).
@@ -43,22 +44,37 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   async function send(c: Context<AppEnv>, path: string, cacheControl: string, crossOrigin: boolean): Promise<Response> {
-    const body = await options.assets.read(path);
-    if (!body) {
+    const original = await options.assets.read(path);
+    if (!original) {
       throw new ProblemError('not-found', {
         detail: path.startsWith('/equos-avatar') ? 'The widget is not built: run `npm run build`.' : undefined,
       });
     }
+    const widget = path.startsWith('/equos-avatar') && path.endsWith('.js');
+    const { body, encoding } = widget ? await compressed(path, original, c.req.header('accept-encoding')) : { body: original, encoding: undefined };
+    // One tag per representation: a cache must not answer a gzip request with Brotli.
     const etag = `"${await digest(body)}"`;
     const headers: Record<string, string> = {
       'Content-Type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream',
       'Cache-Control': cacheControl,
       ETag: etag,
+      ...(widget ? { Vary: 'Accept-Encoding' } : {}),
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
       ...(crossOrigin ? { 'Access-Control-Allow-Origin': '*' } : {}),
       ...(path.endsWith('.html') ? { 'Content-Security-Policy': await pagePolicy(body) } : {}),
     };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  }
+
+  /** The build's compressed copy of `path` that the browser accepts (Brotli first), else the file. */
+  async function compressed(path: string, original: Uint8Array, accepted: string | undefined): Promise<{ body: Uint8Array; encoding: string | undefined }> {
+    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+      if (!accepts(accepted, encoding)) continue;
+      const body = await options.assets.read(path + suffix);
+      if (body) return { body, encoding };
+    }
+    return { body: original, encoding: undefined };
   }
 
   app.get('/equos-avatar.js', (c) => send(c, '/equos-avatar.js', SHORT_CACHE, true));
@@ -72,6 +88,20 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
     app.get('/examples/:file{[\\w-]+\\.(?:html|css|js|png|svg)}', (c) => send(c, `/examples/${c.req.param('file')}`, 'no-cache', false));
   }
   return app;
+}
+
+/** Whether an `Accept-Encoding` header takes `encoding` (named, or `*`, with a q above 0). */
+function accepts(header: string | undefined, encoding: string): boolean {
+  let star = false;
+  for (const item of (header ?? '').toLowerCase().split(',')) {
+    const [token = '', ...parameters] = item.split(';');
+    const name = token.trim();
+    const q = parameters.map((parameter) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined);
+    const wanted = q === undefined || Number(q) > 0;
+    if (name === encoding) return wanted;
+    if (name === '*') star = wanted;
+  }
+  return star;
 }
 
 /** ETags of bodies already hashed: assets that hand back the same bytes are hashed once. */

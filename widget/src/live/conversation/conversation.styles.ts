@@ -3,7 +3,7 @@
  * over the video, the transcript, the text box. Added with the call's styles (../call.styles.ts) and built on
  * the element's private custom properties (`--_*`), so themes and dark mode follow.
  */
-import { css } from '../css-text.js';
+import { css } from '../../internal/css-text.js';
 
 export const CONVERSATION_CSS = css`
   .conversation {

@@ -1,21 +1,24 @@
 /**
  * The conversation panel: header (face, name, status, minimise), the stage (the avatar's
- * live video, or its picture with a message), and the controls of the current state. What
- * only a call shows over the stage (captions, the speaking and time badges) and below it (the
- * transcript, the text box) comes with the call's file (../live/conversation/).
+ * live video, or its picture with a message), the controls of the current state, and the
+ * polite live region that announces each state. What only a call shows over the stage
+ * (captions, the speaking and time badges) and below it (the transcript, the text box) comes
+ * with the call's file (../live/conversation/).
  */
 import { html, nothing } from 'lit';
 import type { CallState } from '../call/machine.js';
 import { traitsOf } from '../call/state-table.js';
 import type { Strings } from '../i18n/strings.js';
+import { minimizeIcon } from '../view/icons.js';
+import { renderPicture, type Picture } from '../view/picture.js';
 import type { Description } from './describe.js';
-import { hangUpIcon, microphoneIcon, microphoneOffIcon, minimizeIcon, soundIcon } from './icons.js';
+import { hangUpIcon, microphoneIcon, microphoneOffIcon, soundIcon } from './icons.js';
 
 /** What the panel shows and does. */
 export interface PanelView {
   strings: Strings;
   name: string;
-  thumbnail?: string | undefined;
+  picture: Picture | undefined;
   state: CallState;
   description: Description;
   open: boolean;
@@ -31,9 +34,11 @@ export interface PanelView {
   onToggleMicrophone: () => void;
   onResumeAudio: () => void;
   onKeydown: (event: KeyboardEvent) => void;
+  /** A sign the visitor may start (pointer over, focus in): the call's file can be fetched. */
+  onIntent: () => void;
 }
 
-/** Renders the panel. */
+/** Renders the panel and its live region. */
 export function renderPanel(view: PanelView) {
   const { strings, description } = view;
   return html`<section
@@ -45,9 +50,12 @@ export function renderPanel(view: PanelView) {
     aria-label=${strings.dialogLabel(view.name)}
     ?hidden=${view.floating && !view.open}
     @keydown=${view.onKeydown}
+    @pointerenter=${view.onIntent}
+    @focusin=${view.onIntent}
+    @touchstart=${view.onIntent}
   >
     <div class="panel__header">
-      ${view.thumbnail ? html`<img class="panel__avatar" src=${view.thumbnail} alt="" />` : nothing}
+      ${view.picture ? renderPicture(view.picture, 'panel__avatar', 40) : nothing}
       <div class="panel__title">
         <p class="panel__name">${view.name}</p>
         <p class="status status--${description.tone}" part="status">
@@ -62,7 +70,8 @@ export function renderPanel(view: PanelView) {
     </div>
     <div class="stage" part="stage">${renderStage(view)}</div>
     <div class="controls" part="controls">${renderControls(view)}</div>
-  </section>`;
+  </section>
+  <div class="sr-only" role="status" aria-live="polite">${description.announcement}</div>`;
 }
 
 function renderStage(view: PanelView) {
@@ -73,8 +82,8 @@ function renderStage(view: PanelView) {
   return html`
     ${showVideo
       ? view.video
-      : view.thumbnail
-        ? html`<img class="stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}" src=${view.thumbnail} alt="" />`
+      : view.picture
+        ? renderPicture(view.picture, `stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}`, 180)
         : nothing}
     ${traits.intro ? html`<div class="intro"><p dir="auto">${strings.intro(view.name)}</p></div>` : nothing}
     ${view.problem
