@@ -7,7 +7,9 @@
  * Screenshots land in test-output/screenshots/ (look at them: they must look like a product).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +276,35 @@ describe('widget end to end', () => {
     expect(animation).toBe('none');
     await page.close();
   }, 30_000);
+
+  it('a script copied alone (its later files not beside it): a neutral message on click, one warning naming the fix, nothing thrown', async () => {
+    const script = readFileSync(`${ROOT}dist/equos-avatar.js`);
+    const site = createServer((request, response) => {
+      if (request.url === '/js/equos-avatar.js') return response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (request.url === '/') return response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><h1>Shop</h1><script src="/js/equos-avatar.js" data-server="${stack.tokenServerUrl}"></script>`);
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'warn' && warnings.push(message.text()));
+    page.on('pageerror', (error) => errors.push(String(error)));
+    try {
+      await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`, { waitUntil: 'networkidle0' });
+      await (await part(page, 'launcher'))!.click();
+      const message = await part(page, 'message');
+      expect(await message!.evaluate((element) => [element.textContent, element.getAttribute('role')])).toEqual(['Part of the conversation could not load. Check your connection and try again.', 'alert']);
+      await (await part(page, 'launcher'))!.click();
+      await (await part(page, 'launcher'))!.click();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(warnings.filter((text) => text.startsWith('<equos-avatar>'))).toEqual([expect.stringContaining('Serve every file of dist/ next to equos-avatar.js')]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
 
   it('the demo page (npm start) has the bubble', async () => {
     const page = await open('/');

@@ -101,12 +101,9 @@ export class EquosAvatarElement extends LitElement {
 
   /** How the call's file is loaded; tests and custom builds may replace it. @internal */
   liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#config.server);
-  /** How the panel's file is loaded. @internal */
-  panelLoader: () => Promise<PanelModule> = () => loadPanelModule(this.#config.server);
 
   #config: WidgetConfig = this.#readConfig();
   #warned = false;
-  #panelDrawn = false;
   readonly #locale = new LocaleController(this, {
     locale: () => this.locale,
     custom: () => this.strings,
@@ -116,12 +113,9 @@ export class EquosAvatarElement extends LitElement {
   /** The label shows once what it says is known: the name (given, or the preset's) and the language. */
   readonly #label = new LauncherReadyController(this, () => (!!this.name || this.#presets.settled || !this.#config.server) && this.#locale.ready);
   readonly #panel = new PanelController(this, {
-    load: () => this.panelLoader(),
+    load: () => loadPanelModule(this.#config.server),
     create: (module) => this.#createPanel(module),
-    failed: (error, startLost) => {
-      console.warn(`<equos-avatar>: the widget’s panel file could not load (${String(error)}). Serve every file of dist/ next to equos-avatar.js, or load the widget from your token server.`);
-      if (startLost) this.dispatchEvent(new EquosErrorEvent({ code: 'load-failed', message: this.#unavailable() }));
-    },
+    startLost: () => this.dispatchEvent(new EquosErrorEvent({ code: 'load-failed', message: this.#unavailable() })),
   });
 
   constructor() {
@@ -208,11 +202,8 @@ export class EquosAvatarElement extends LitElement {
     if (this.position ? config.position === 'bottom-left' : rtl) root.push('root--left');
     if (rtl) root.push('root--rtl');
     if (this.opened) root.push('root--open');
-    const { panel } = this.#panel;
-    const inCall = panel?.inCall ?? false;
-    // Drawn from the first time it is shown, and kept (hidden) after: the hover that brought its
-    // file costs no rendering, and a call's view stays where it is while minimised.
-    const drawn = panel && (this.#panelDrawn ||= this.#isOpen());
+    const inCall = this.#panel.panel?.inCall ?? false;
+    const drawn = this.#panel.drawn(this.#isOpen());
 
     return html`<div class=${root.join(' ')} part="base">
       ${floating
@@ -221,13 +212,13 @@ export class EquosAvatarElement extends LitElement {
             picture: this.#picture(),
             open: this.opened,
             live: inCall && !this.opened,
-            controls: drawn ? 'panel' : undefined,
+            controls: drawn && 'panel',
             onToggle: () => this.#setOpen(!this.opened, true),
             onIntent: () => this.#intent(),
           })
         : nothing}
       ${drawn
-        ? panel.render()
+        ? drawn.render()
         : this.#panel.failed && this.#isOpen()
           ? html`<p class="unavailable" part="message" role="alert" dir="auto">${this.#unavailable()}</p>`
           : nothing}

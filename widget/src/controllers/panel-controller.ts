@@ -12,8 +12,8 @@ import type { Panel, PanelModule } from '../panel/panel-port.js';
 export interface PanelControllerOptions {
   load(): Promise<PanelModule>;
   create(module: PanelModule): Panel;
-  /** The file could not load (`error`); `startLost`: a start asked for is dropped. */
-  failed(error: unknown, startLost: boolean): void;
+  /** A start asked for is dropped: the file could not load. */
+  startLost(): void;
 }
 
 /** The panel of one `<equos-avatar>`, once its file is in. */
@@ -26,6 +26,7 @@ export class PanelController {
   #loading: Promise<void> | undefined;
   #start: UnlockedAudio | undefined;
   #focus: 'panel' | 'launcher' | undefined;
+  #drawn = false;
 
   constructor(host: ReactiveControllerHost, options: PanelControllerOptions) {
     this.#host = host;
@@ -35,6 +36,16 @@ export class PanelController {
   /** A start is waiting for the file. */
   get starting(): boolean {
     return this.#start !== undefined;
+  }
+
+  /**
+   * The panel to draw, if any: drawn from the first time it is shown, and kept (hidden) after,
+   * so that the hover that brought its file costs no rendering, and a call's view stays where
+   * it is while minimised.
+   */
+  drawn(shown: boolean): Panel | undefined {
+    if (this.panel && shown) this.#drawn = true;
+    return this.#drawn ? this.panel : undefined;
   }
 
   /** The load under way, if the panel is not there yet. */
@@ -56,9 +67,9 @@ export class PanelController {
       },
       (error: unknown) => {
         this.#loading = undefined;
+        if (!this.failed) console.warn(`<equos-avatar>: the widget’s panel file could not load (${String(error)}). Serve every file of dist/ next to equos-avatar.js, or load the widget from your token server.`);
         this.failed = true;
-        const startLost = this.cancelStart();
-        this.#options.failed(error, startLost);
+        if (this.cancelStart()) this.#options.startLost();
         this.#host.requestUpdate();
       },
     );
