@@ -26,6 +26,7 @@ export const PROBLEM_STATUS = {
   'too-many-sessions': 429,
   'internal-error': 500,
   'upstream-error': 502,
+  'thumbnail-unavailable': 502,
   'capacity-reached': 503,
   'budget-exhausted': 503,
   'ledger-unavailable': 503,

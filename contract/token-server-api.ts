@@ -5,6 +5,9 @@
  *
  * Routes, relative to the server's base URL:
  * - `GET  api/presets`                → `PublicPreset[]`
+ * - `GET  api/presets/{name}/thumbnail?w={px}` → the preset's picture, square, `w` (64, 128,
+ *   192 or 384; others round up) pixels wide, as WebP; `302` to the source when the server
+ *   cannot resize
  * - `POST api/sessions`               `CreateSessionRequest` → `201 CreatedSession`
  * - `POST api/sessions/{id}/stop`     `StopRequest` (or the bare token as text/plain) → `200 StopResult` | `202 StopResult`
  * - `POST api/sessions/{id}/heartbeat` same body → `204` while running, `410 session-ended` once stopped
@@ -17,7 +20,25 @@
 export interface PublicPreset {
   name: string;
   display_name: string;
+  /**
+   * The preset's picture: absolute, or relative to the token server. When the server resizes
+   * pictures it is its own copy of the default size (128 px); older widgets read only this.
+   */
   thumbnail_url?: string;
+  /**
+   * The same picture resized by the token server (square, WebP), smallest first, each URL
+   * relative to the token server (e.g. `api/presets/ava/thumbnail?w=128`): pick by
+   * `width` for the device pixels you draw (60 CSS px at 2× is 120 px: take 128), or use
+   * them as an `<img srcset>` with `w` descriptors.
+   */
+  thumbnails?: PresetThumbnail[];
+}
+
+/** One size of a preset's picture. */
+export interface PresetThumbnail {
+  url: string;
+  /** Its width (and height) in pixels, as asked for; a smaller source is not enlarged. */
+  width: number;
 }
 
 /**
@@ -84,11 +105,25 @@ export function readCreatedSession(body: unknown): CreatedSession | undefined {
   return valid ? (body as unknown as CreatedSession) : undefined;
 }
 
-/** The presets in `body`, leaving out entries that are not presets; `undefined` when it is not a list. */
+const isThumbnail = (value: unknown): value is PresetThumbnail =>
+  isObject(value) && isText(value.url) && typeof value.width === 'number' && Number.isInteger(value.width) && value.width > 0;
+
+/**
+ * The presets in `body`, leaving out entries that are not presets; `undefined` when it is not
+ * a list. Leniently: a bad `thumbnails` entry is dropped (and the list, when none is left),
+ * not the preset.
+ */
 export function readPublicPresets(body: unknown): PublicPreset[] | undefined {
   if (!Array.isArray(body)) return undefined;
-  return body.filter(
-    (entry): entry is PublicPreset =>
-      isObject(entry) && isText(entry.name) && isText(entry.display_name) && (entry.thumbnail_url === undefined || typeof entry.thumbnail_url === 'string'),
-  );
+  return body
+    .filter(
+      (entry): entry is PublicPreset =>
+        isObject(entry) && isText(entry.name) && isText(entry.display_name) && (entry.thumbnail_url === undefined || typeof entry.thumbnail_url === 'string'),
+    )
+    .map((entry) => {
+      if (entry.thumbnails === undefined) return entry;
+      const { thumbnails, ...rest } = entry;
+      const valid = Array.isArray(thumbnails) ? thumbnails.filter(isThumbnail).map(({ url, width }) => ({ url, width })) : [];
+      return valid.length > 0 ? { ...rest, thumbnails: valid } : rest;
+    });
 }

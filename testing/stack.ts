@@ -11,6 +11,7 @@ import { silentLogger } from '../token-server/src/logger.js';
 import { nodeAssets } from '../token-server/src/node/assets.js';
 import { listen } from '../token-server/src/node/listen.js';
 import { startScheduler } from '../token-server/src/reaping/scheduler.js';
+import { loadSharpResizer } from '../token-server/src/thumbnails/resizer.js';
 import { createTokenServer } from '../token-server/src/token-server.js';
 import { LIFTED_LIMITS } from '../token-server/test/server-process.js';
 import { startLocalSandbox, type LocalSandbox, type LocalSandboxOptions } from '../sandbox/index.js';
@@ -76,7 +77,8 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
       defaultPreset: 'default',
       equosRetry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     },
-    { store, logger: silentLogger, assets: nodeAssets() },
+    // Pictures resized as `npm start` serves them, so the suites see what visitors load.
+    { store, logger: silentLogger, assets: nodeAssets(), thumbnails: { resizer: await loadSharpResizer() } },
   );
   const scheduler = startScheduler(server, settings.reaper);
   const listening = await listen(server.app, { host: '127.0.0.1', port: 0 });

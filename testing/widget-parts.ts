@@ -6,10 +6,16 @@
  */
 import type { ElementHandle, Page } from 'puppeteer-core';
 
+/** What the check reads of the page (run in the browser; this file is compiled without the DOM's types). */
+interface PageDocument {
+  querySelectorAll(selector: string): Iterable<{ shadowRoot: { querySelector(selector: string): unknown } | null }>;
+}
+
 /** Waits until `<equos-avatar>`'s part `name` is in its shadow root, and returns it. */
-export async function waitForPart(page: Page, name: string, timeoutMs = 10_000): Promise<ElementHandle<Element>> {
+export async function waitForPart(page: Page, name: string, timeoutMs = 10_000): Promise<ElementHandle> {
   await page.waitForFunction(
-    (part: string) => [...document.querySelectorAll('equos-avatar')].some((element) => element.shadowRoot?.querySelector(`[part~="${part}"]`)),
+    (part: string) =>
+      [...(globalThis as unknown as { document: PageDocument }).document.querySelectorAll('equos-avatar')].some((element) => element.shadowRoot?.querySelector(`[part~="${part}"]`)),
     { timeout: timeoutMs, polling: 50 },
     name,
   );

@@ -96,6 +96,10 @@ export const PROBLEMS: Record<ProblemCode, { title: string; help: string }> = {
     title: 'Equos did not answer in time',
     help: 'Try again shortly; the failure was logged on the token server with the request id.',
   },
+  'thumbnail-unavailable': {
+    title: "The preset's picture could not be fetched or read",
+    help: "Check the preset's thumbnail_url (it must answer an image, under 5 MB, within 5 s); the failure was logged on the token server with the request id.",
+  },
   'internal-error': {
     title: 'The token server failed unexpectedly',
     help: 'This is a bug; the failure was logged on the token server with the request id.',

@@ -12,6 +12,8 @@ import type { Hono } from 'hono';
 import { orphanMinAgeMs as orphanAgeOf, type Settings } from './config/settings.js';
 import { generationOf } from './config/presets.js';
 import { createEquosClient } from './equos/client.js';
+import type { EquosFetch } from './equos/http.js';
+import type { HmacFactory } from './internal/hmac-key.js';
 import { upstreamOf } from './equos/upstream.js';
 import { createEquosV3Client } from './equos/v3-client.js';
 import { createEquosGateway } from './equos/gateway.js';
@@ -32,6 +34,8 @@ import { createSessionLedger, ledgerPolicyOf } from './sessions/session-ledger.j
 import { ledgerStep } from './sessions/ledger-step.js';
 import { createStopSession } from './sessions/stop-session.js';
 import { createStopTokens } from './sessions/stop-tokens.js';
+import { SESSION_PICTURE_WIDTH, thumbnailPath } from './thumbnails/sizes.js';
+import { createThumbnails, type ThumbnailOptions } from './thumbnails/thumbnails.js';
 import { createVisitorKeys } from './visitors/client-address.js';
 
 /** What a token server is built with besides its settings. */
@@ -43,10 +47,26 @@ export interface TokenServerDeps {
    * shape [our own client, from `settings.equos`].
    */
   equos?: EquosClientLike;
+  /**
+   * How our own Equos client reaches Equos (with `settings.equos`) [globalThis.fetch]: the Node
+   * entry passes a leaner one, on kept-alive `node:http` connections (node/equos-fetch.ts).
+   */
+  equosFetch?: EquosFetch;
+  /**
+   * How stop tokens and visitor keys compute HMAC-SHA256 [Web Crypto]: the Node entry passes
+   * `node:crypto`'s (node/node-hmac.ts), the same MACs without a trip to the thread pool.
+   */
+  hmac?: HmacFactory;
   /** [JSON lines on the console, with the API key redacted] */
   logger?: Logger;
   /** The widget's files (and demo pages) [none: only the API is served]. */
   assets?: StaticAssets;
+  /**
+   * Serving the presets' pictures small: the resizer (on Node, `await loadSharpResizer()` from
+   * thumbnails/resizer.ts) and its limits [no resizer: `GET api/presets` lists each picture's
+   * source, and the thumbnail route redirects there].
+   */
+  thumbnails?: ThumbnailOptions;
   /** Clock in ms [Date.now]. */
   now?: () => number;
 }
@@ -95,7 +115,8 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   if (!store) throw new TypeError('createTokenServer: pass deps.store, the session ledger (openLedgerStore(settings.ledger) on Node, createMemoryStore() in tests).');
   const generation = generationOf(settings.presets);
   if (typeof generation === 'object') throw new TypeError(`createTokenServer: ${generation.mixed}`);
-  const client = deps.equos ?? (settings.equos ? (generation === 'v3' ? createEquosV3Client(settings.equos) : createEquosClient(settings.equos)) : undefined);
+  const clientOptions = settings.equos && (deps.equosFetch ? { ...settings.equos, fetch: deps.equosFetch } : settings.equos);
+  const client = deps.equos ?? (clientOptions ? (generation === 'v3' ? createEquosV3Client(clientOptions) : createEquosClient(clientOptions)) : undefined);
   if (!client) throw new TypeError('createTokenServer: set settings.equos ({ apiKey, endpoint }) or pass deps.equos (an Equos SDK client).');
   const upstream = upstreamOf(client);
   if (upstream.generation !== generation) {
@@ -125,7 +146,8 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
       : { sweepOnce: async () => 0, requestSweep() {}, sweepIfDue: async () => {} };
   const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: settings.instanceId, leaseMs, traceRetryMs: orphanMinAgeMs, now });
-  const stopTokens = createStopTokens(sessionSecret);
+  const stopTokens = createStopTokens(sessionSecret, deps.hmac);
+  const thumbnails = createThumbnails(settings.presets, deps.thumbnails ?? { resizer: null }, logger, now);
   const app = createApp({
     presets: settings.presets,
     allowedOrigins: settings.allowedOrigins,
@@ -133,8 +155,9 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
     allowLoopbackOrigins: settings.usesSandbox,
     demoPages: settings.demoPages,
     assets: deps.assets ?? null,
+    thumbnails,
     trustedProxy: settings.trustedProxy,
-    visitorKey: createVisitorKeys(sessionSecret),
+    visitorKey: createVisitorKeys(sessionSecret, deps.hmac),
     stopTokens,
     limitActions: createActionLimits(store, { perAddress: settings.limits.actionsPerMinute, perSession: perSessionActionLimit(settings.heartbeat.intervalMs) }, now),
     createSession: createCreateSession({
@@ -149,6 +172,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       clientTag,
       heartbeatIntervalMs: settings.heartbeat.intervalMs,
       onPossibleOrphan: () => sweeper.requestSweep(),
+      ...(thumbnails.resizes ? { presetPicture: (preset) => thumbnailPath(preset.name, SESSION_PICTURE_WIDTH) } : {}),
       logger,
       now,
     }),

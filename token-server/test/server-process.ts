@@ -38,9 +38,15 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Options of `spawnTokenServer`. */
+export interface SpawnOptions {
+  /** Extra flags for node, e.g. `['--cpu-prof']` to profile the server [none]. */
+  nodeArgs?: readonly string[];
+}
+
 /** Starts the server with only `env` (plus PATH and loopback defaults) as its environment. */
-export function spawnTokenServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+export function spawnTokenServer(env: Record<string, string>, options: SpawnOptions = {}): ServerProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ENTRY], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

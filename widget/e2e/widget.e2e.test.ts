@@ -302,9 +302,10 @@ describe('widget end to end', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+      site.closeAllConnections();
       await new Promise((resolve) => site.close(resolve));
     }
-  });
+  }, 30_000);
 
   it('the demo page (npm start) has the bubble', async () => {
     const page = await open('/');

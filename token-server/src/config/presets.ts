@@ -7,6 +7,7 @@ import type { PublicPreset } from '../../../contract/token-server-api.js';
 import { isEquosId } from '../equos/ids.js';
 import type { EquosFace, EquosGeneration } from '../equos/upstream.js';
 import { isJsonObject } from '../internal/json.js';
+import { DEFAULT_THUMBNAIL_WIDTH, presetThumbnails, thumbnailPath } from '../thumbnails/sizes.js';
 
 /** A template variable a preset lets the page fill, and the longest value passed on. */
 export interface PageVariable {
@@ -76,13 +77,20 @@ export function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
 }
 
-/** The public face of a preset. */
-export function toPublicPreset(preset: Preset): PublicPreset {
-  return {
-    name: preset.name,
-    display_name: preset.displayName,
-    ...(preset.thumbnailUrl ? { thumbnail_url: preset.thumbnailUrl } : {}),
-  };
+/**
+ * The public face of a preset.
+ *
+ * @param options.resized [false] whether this server resizes pictures: its picture is then
+ *   listed at this server's URLs (`thumbnails`, and `thumbnail_url` at the default size), not
+ *   at its source
+ */
+export function toPublicPreset(preset: Preset, options: { resized?: boolean } = {}): PublicPreset {
+  const pictures = !preset.thumbnailUrl
+    ? {}
+    : options.resized
+      ? { thumbnail_url: thumbnailPath(preset.name, DEFAULT_THUMBNAIL_WIDTH), thumbnails: presetThumbnails(preset.name) }
+      : { thumbnail_url: preset.thumbnailUrl };
+  return { name: preset.name, display_name: preset.displayName, ...pictures };
 }
 
 /**

@@ -6,6 +6,22 @@
 import { EquosApiError, sanitiseUpstreamMessage } from './errors.js';
 import type { EquosCallOptions } from './sdk.js';
 
+/** What the clients ask of a request to Equos. */
+export interface EquosRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** A redirect is a failure, never followed (the API key must not travel elsewhere). */
+  redirect: 'error';
+}
+
+/**
+ * The part of `fetch` the clients use: `globalThis.fetch` fits, and so does a leaner transport
+ * (the Node entry's, ../node/equos-fetch.ts).
+ */
+export type EquosFetch = (url: string, init: EquosRequestInit) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
 /** Options of an Equos client. */
 export interface EquosClientOptions {
   /** The secret Equos API key, sent as `x-api-key`. */
@@ -13,7 +29,7 @@ export interface EquosClientOptions {
   /** Base URL, e.g. `https://api.equos.ai` (the settings' `EQUOS_ENDPOINT`). */
   endpoint: string;
   /** The fetch implementation [globalThis.fetch]. */
-  fetch?: typeof fetch;
+  fetch?: EquosFetch;
 }
 
 /** Calls `method path` under `/<version>` and reads the JSON answer. */
@@ -22,7 +38,7 @@ export type EquosCall = <T>(method: string, path: string, body: unknown, options
 /** The calls of one API generation (`version`: `v1` or `v3`). */
 export function equosCaller(options: EquosClientOptions, version: string): EquosCall {
   const { apiKey, endpoint } = options;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl: EquosFetch = options.fetch ?? globalThis.fetch;
   const baseUrl = `${endpoint.replace(/\/+$/, '')}/${version}`;
   const secrets = [apiKey];
 

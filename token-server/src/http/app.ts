@@ -4,8 +4,6 @@
  * ../token-server.ts, does) and imports nothing from Node, so it runs on any Hono runtime.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Preset } from '../config/presets.js';
@@ -16,9 +14,12 @@ import type { LimitActions } from '../sessions/action-limits.js';
 import type { RecordHeartbeat } from '../sessions/heartbeat.js';
 import type { StopSession } from '../sessions/stop-session.js';
 import type { StopTokens } from '../sessions/stop-tokens.js';
+import type { Thumbnails } from '../thumbnails/thumbnails.js';
 import type { TrustedProxy } from '../visitors/client-address.js';
 import type { AppEnv } from './app-env.js';
 import { accessLog } from './middleware/access-log/index.js';
+import { bodyLimit } from './middleware/body-limit/index.js';
+import { cors } from './middleware/cors/index.js';
 import { originAllowlist, type OriginPolicy } from './middleware/origin-allowlist/index.js';
 import { problemHandler, problemResponse } from './problem-handler.js';
 import { metaRoutes } from './routes/meta.js';
@@ -26,6 +27,7 @@ import { presetRoutes } from './routes/presets.js';
 import { sessionActionRoutes } from './routes/session-actions.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { staticFileRoutes, type StaticAssets } from './routes/static-files.js';
+import { thumbnailRoutes } from './routes/thumbnails.js';
 
 /** Everything the app calls and shows; nothing is defaulted. */
 export interface AppDeps {
@@ -39,6 +41,8 @@ export interface AppDeps {
   demoPages: boolean;
   /** The widget's files (and demo pages), or null to serve only the API. */
   assets: StaticAssets | null;
+  /** The presets' pictures, resized (or, with no resizer, redirected to their sources). */
+  thumbnails: Thumbnails;
   trustedProxy: TrustedProxy | null;
   /** Turns a client address into the opaque key the limits count by. */
   visitorKey: (address: string) => Promise<string>;
@@ -69,6 +73,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.route('/', metaRoutes());
   if (deps.assets) app.route('/', staticFileRoutes({ assets: deps.assets, demoPages: deps.demoPages }));
+  // Pictures are public like the widget's files: ahead of the origin allowlist (routes/thumbnails.ts).
+  app.route('/api/presets', thumbnailRoutes(deps.thumbnails));
 
   app.use('/api/*', originAllowlist({ origins: deps.allowedOrigins, ownOrigin: deps.publicOrigin, allowLoopback: deps.allowLoopbackOrigins }));
   app.use(
@@ -89,7 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  app.route('/api/presets', presetRoutes(deps.presets));
+  app.route('/api/presets', presetRoutes(deps.presets, deps.thumbnails.resizes));
   app.route('/api/sessions', sessionRoutes(deps));
   app.route('/api/sessions', sessionActionRoutes(deps));
 

@@ -2,6 +2,14 @@
  * The ledger in an SQLite file (the default): a real database with zero set-up, surviving
  * restarts and crashes (write-ahead log). For one instance; several instances share a Redis
  * store instead.
+ *
+ * Writes are committed in groups: every write asked for during one turn of the event loop runs
+ * in one transaction at the end of that turn (each still atomic on its own, a savepoint where it
+ * is more than one statement), and each caller's promise resolves only once that transaction
+ * has committed. So nothing is acknowledged before it is in the write-ahead log, as before, but
+ * a busy server pays one commit (its locks, and each changed page written once) for many
+ * writes instead of one each: per create and stop, seven commits were a fifth of the server's
+ * CPU (issue 13). Reads run at once, on what is committed: no transaction is open between turns.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -128,6 +136,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     if (!statement) statements.set(text, (statement = db.prepare(text)));
     return statement;
   };
+  const { write, flush } = groupCommit(db);
 
   const insert = sql(`INSERT INTO entries (${COLUMNS}) VALUES (${VALUES})`);
   const countAll = sql('SELECT COUNT(*) AS n FROM entries WHERE open_until > @now');
@@ -158,23 +167,23 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   return {
     kind: 'sqlite',
-    async insertWithinCaps(entry, caps, now) {
-      return insertWithinCaps(entry, caps, now);
+    insertWithinCaps(entry, caps, now) {
+      return write(() => insertWithinCaps(entry, caps, now));
     },
-    async replace(id, entry) {
-      replace(id, entry);
+    replace(id, entry) {
+      return write(() => void replace(id, entry));
     },
     async get(id) {
       const row = selectOne.get(id) as Row | undefined;
       return row ? toEntry(row) : null;
     },
-    async update(entry, states) {
+    update(entry, states) {
       const guard = states.map((_, index) => `@s${index}`).join(', ');
       const bound = Object.fromEntries(states.map((state, index) => [`s${index}`, state]));
-      return sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...entry, ...bound }).changes === 1;
+      return write(() => sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...entry, ...bound }).changes === 1);
     },
-    async remove(id, states) {
-      return sql(`DELETE FROM entries WHERE id = ? AND state IN (${placeholders(states.length)})`).run(id, ...states).changes === 1;
+    remove(id, states) {
+      return write(() => sql(`DELETE FROM entries WHERE id = ? AND state IN (${placeholders(states.length)})`).run(id, ...states).changes === 1);
     },
     async listDue(now, states, limit) {
       const rows = sql(`SELECT * FROM entries WHERE due_at <= ? AND state IN (${placeholders(states.length)}) ORDER BY due_at LIMIT ?`).all(now, ...states, limit) as Row[];
@@ -183,38 +192,126 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     async countOpen(now, visitorKey) {
       return count(now, visitorKey);
     },
-    async claim(id, owner, now, leaseMs) {
-      return claim.run({ id, owner, until: now + leaseMs, now }).changes === 1;
+    claim(id, owner, now, leaseMs) {
+      return write(() => claim.run({ id, owner, until: now + leaseMs, now }).changes === 1);
     },
-    async releaseClaim(id, owner) {
-      sql('DELETE FROM leases WHERE id = ? AND owner = ?').run(id, owner);
+    releaseClaim(id, owner) {
+      return write(() => void sql('DELETE FROM leases WHERE id = ? AND owner = ?').run(id, owner));
     },
-    async housekeeping(now) {
-      return housekeeping(now);
+    housekeeping(now) {
+      return write(() => housekeeping(now));
     },
     async hit(key, limit, windowMs, now) {
       const start = now - (now % windowMs);
       // One statement: a new window starts the count again, the current one adds to it.
-      const { count: hits } = sql(
-        `INSERT INTO rate_windows (key, window_start, count) VALUES (@key, @start, 1)
+      const { count: hits } = await write(
+        () =>
+          sql(
+            `INSERT INTO rate_windows (key, window_start, count) VALUES (@key, @start, 1)
          ON CONFLICT(key) DO UPDATE SET count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END, window_start = excluded.window_start
          RETURNING count`,
-      ).get({ key, start }) as { count: number };
+          ).get({ key, start }) as { count: number },
+      );
       return { allowed: hits <= limit, retryAfterMs: start + windowMs - now };
     },
-    async addBudget(day, minutes) {
-      return (sql('INSERT INTO budget (day, minutes) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET minutes = minutes + excluded.minutes RETURNING minutes').get(day, minutes) as { minutes: number }).minutes;
+    addBudget(day, minutes) {
+      return write(() => (sql('INSERT INTO budget (day, minutes) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET minutes = minutes + excluded.minutes RETURNING minutes').get(day, minutes) as { minutes: number }).minutes);
     },
     async budgetUsed(day) {
       return (sql('SELECT minutes FROM budget WHERE day = ?').get(day) as { minutes: number } | undefined)?.minutes ?? 0;
     },
-    async keepFirst(name, value) {
-      sql('INSERT INTO kept (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, value);
-      return (sql('SELECT value FROM kept WHERE name = ?').get(name) as { value: string }).value;
+    keepFirst(name, value) {
+      return write(() => {
+        sql('INSERT INTO kept (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, value);
+        return (sql('SELECT value FROM kept WHERE name = ?').get(name) as { value: string }).value;
+      });
     },
     async close() {
+      // What was asked for before the close is committed (or refused) first.
+      flush();
       db.close();
     },
+  };
+}
+
+/** One write: what it runs, and its caller's promise. */
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+  value?: unknown;
+}
+
+/**
+ * Group commit on `db`: `write(run)` queues `run` for the end of this turn of the event loop,
+ * where everything queued runs in one transaction; it resolves with `run`'s value once that
+ * transaction has committed, and rejects when `run` throws (its own statements undone: one
+ * statement is atomic in SQLite, and a multi-statement `db.transaction` nests as a savepoint)
+ * or when the commit fails. `flush()` runs the queue now.
+ */
+function groupCommit(db: Database.Database): { write<T>(run: () => T): Promise<T>; flush(): void } {
+  let queue: PendingWrite[] = [];
+  let scheduled = false;
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+
+  function flush(): void {
+    scheduled = false;
+    const writes = queue;
+    queue = [];
+    if (writes.length === 0) return;
+    let done: PendingWrite[] = [];
+    const failAll = (pending: PendingWrite[], error: unknown) => {
+      for (const each of pending) each.reject(error);
+    };
+    try {
+      if (db.inTransaction) throw new Error('the ledger has a transaction open outside the group commit');
+      begin.run();
+    } catch (error) {
+      failAll(writes, error);
+      return;
+    }
+    for (const [index, pending] of writes.entries()) {
+      try {
+        pending.value = pending.run();
+        done.push(pending);
+      } catch (error) {
+        pending.reject(error);
+        if (db.inTransaction) continue;
+        // SQLite rolled the whole transaction back (a full disk, an I/O error): the writes run
+        // before this one are gone with it. The rest get a transaction of their own.
+        failAll(done, error);
+        done = [];
+        try {
+          begin.run();
+        } catch (beginError) {
+          failAll(writes.slice(index + 1), beginError);
+          return;
+        }
+      }
+    }
+    try {
+      commit.run();
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      failAll(done, error);
+      return;
+    }
+    for (const pending of done) pending.resolve(pending.value as never);
+  }
+
+  return {
+    write<T>(run: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ run, resolve: resolve as (value: never) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    flush,
   };
 }
 

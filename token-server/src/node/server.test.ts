@@ -138,6 +138,23 @@ describe('npm start (token-server/src/node/server.ts)', () => {
     expect(handle.output()).toContain('"event":"sandbox.started"');
   });
 
+  it("serves the sandbox avatar's picture small: WebP under 6 KB at 1× and 2×, listed by GET /api/presets", async () => {
+    const handle = run({});
+    const url = await readyUrl(handle);
+    const [preset] = (await (await fetch(`${url}/api/presets`)).json()) as Array<{ thumbnail_url: string; thumbnails: Array<{ url: string; width: number }> }>;
+    expect(preset!.thumbnail_url).toBe('api/presets/default/thumbnail?w=128');
+    const sizes: number[] = [];
+    for (const { url: path, width } of preset!.thumbnails.filter(({ width }) => width <= 128)) {
+      const response = await fetch(new URL(path, `${url}/`));
+      const body = new Uint8Array(await response.arrayBuffer());
+      expect([response.status, response.headers.get('content-type'), width]).toEqual([200, 'image/webp', width]);
+      sizes.push(body.byteLength);
+    }
+    expect(sizes).toHaveLength(2);
+    for (const size of sizes) expect(size).toBeLessThan(6 * 1024);
+    expect(handle.output()).not.toContain('thumbnails.resizer.unavailable');
+  });
+
   it("keeps the sandbox's ledger apart: a ledger used on the sandbox is refused with a real key, with one clear line", async () => {
     const ledger = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite');
     const sandbox = run({ LEDGER_PATH: ledger });

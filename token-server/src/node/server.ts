@@ -10,18 +10,23 @@
 import type { Settings } from '../config/settings.js';
 import { ConfigError } from '../config/settings.js';
 import type { LedgerStore } from '../ledger/store.js';
-import { createLogger, type LogLevel } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { startScheduler } from '../reaping/scheduler.js';
 import { indexed, ledgerPolicyOf } from '../sessions/session-ledger.js';
+import { loadSharpResizer } from '../thumbnails/resizer.js';
 import { createTokenServer } from '../token-server.js';
 import { nodeAssets } from './assets.js';
+import { createEquosFetch } from './equos-fetch.js';
 import { readNodeSettings } from './env.js';
+import { createLineWriter } from './line-writer.js';
 import { listen, type Listening } from './listen.js';
+import { nodeHmac } from './node-hmac.js';
 import { openLedgerStore } from './open-ledger.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const writeLine = (line: string, level: LogLevel) => (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+// Log lines leave in batches, one write per turn of the event loop (./line-writer.ts).
+const lines = createLineWriter();
 
 async function main(): Promise<void> {
   let read: ReturnType<typeof readNodeSettings>;
@@ -33,7 +38,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let settings: Settings = read.settings;
-  const logger = createLogger({ level: settings.logLevel, secrets: settings.equos ? [settings.equos.apiKey] : [], write: writeLine });
+  const logger = createLogger({ level: settings.logLevel, secrets: settings.equos ? [settings.equos.apiKey] : [], write: lines.write });
   for (const warning of read.warnings) logger.warn('config.warning', { message: warning });
 
   let closeSandbox: (() => Promise<void>) | undefined;
@@ -67,7 +72,10 @@ async function main(): Promise<void> {
   }
   logger.info('ledger.opened', { store: store.kind, instance_id: settings.instanceId });
 
-  const server = createTokenServer(settings, { store, logger, assets: nodeAssets() });
+  // Loaded lazily (a dynamic import): without sharp the server still starts, and sends browsers to each picture's source.
+  const resizer = await loadSharpResizer();
+  if (!resizer) logger.warn('thumbnails.resizer.unavailable', { note: 'sharp could not be loaded: preset pictures are served from their sources, full size.' });
+  const server = createTokenServer(settings, { store, logger, assets: nodeAssets(), thumbnails: { resizer }, equosFetch: createEquosFetch(), hmac: nodeHmac });
   try {
     const { clientTag } = await server.ready();
     logger.info('deployment.ready', { client_tag: clientTag, session_secret: settings.sessionSecret ? 'SESSION_SECRET' : 'kept in the ledger' });
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
   }
   logger.info('server.listening', { url: listening.url, equos: read.settings.equos ? 'cloud' : 'local-sandbox', presets: settings.presets.length });
   const demo = settings.demoPages ? `\n  Open ${listening.url}/ and click the bubble to talk to ${settings.presets[0]?.displayName ?? 'the avatar'}.` : '';
+  lines.flush();
   process.stdout.write(`\n  Equos avatar token server ready at ${listening.url}${demo}\n\n`);
 
   let stopping = false;

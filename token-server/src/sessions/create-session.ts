@@ -70,6 +70,11 @@ export interface CreateSessionDeps {
    * know (the orphan sweeper then sweeps early).
    */
   onPossibleOrphan: () => void;
+  /**
+   * The URL of a preset's own picture for the panel, e.g. this server's resized copy
+   * [its `thumbnailUrl`, the source].
+   */
+  presetPicture?: (preset: Preset) => string | undefined;
   logger: Logger;
   now: () => number;
 }
@@ -137,7 +142,8 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       throw problem;
     };
     if (!sessionId) return fail('no-session-id', new EquosApiError('invalid-response', 'Equos answered create without a session id'));
-    const body = toCreatedSession(created, preset, await deps.stopTokens.sign(sessionId), deps.heartbeatIntervalMs);
+    const picture = preset.thumbnailUrl && (deps.presetPicture?.(preset) ?? preset.thumbnailUrl);
+    const body = toCreatedSession(created, preset, picture, await deps.stopTokens.sign(sessionId), deps.heartbeatIntervalMs);
     if (!body) return fail('incomplete-answer', new EquosApiError('invalid-response', 'Equos answered create without the fields a browser needs'));
 
     const answeredAt = now();
@@ -196,10 +202,10 @@ function safeThumbnailUrl(url: unknown): string | undefined {
 }
 
 /** The browser's view of a created session, or `null` when Equos left out what it needs. */
-function toCreatedSession(created: StartedSession, preset: Preset, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
+function toCreatedSession(created: StartedSession, preset: Preset, presetPicture: string | undefined, stopToken: string, heartbeatIntervalMs: number): CreatedSession | null {
   const { session, join } = created;
   if (!join) return null;
-  const thumbnail = preset.thumbnailUrl ?? safeThumbnailUrl(join.thumbnailUrl);
+  const thumbnail = presetPicture || safeThumbnailUrl(join.thumbnailUrl);
   return {
     server_url: join.serverUrl,
     participant_token: join.consumerToken,

@@ -47,6 +47,17 @@ describe('createStopTokens', () => {
       expect(await tokens.verify(id, token)).toBe(true);
     }
   });
+
+  it('judges a token alike whether it signed it itself (kept) or computes it again (another instance)', async () => {
+    const signer = createStopTokens(secret);
+    const other = createStopTokens(secret);
+    const token = await signer.sign('ses_1');
+    for (const tokens of [signer, other]) {
+      expect(await tokens.verify('ses_1', token)).toBe(true);
+      for (const bad of [...otherSpellings(token), await createStopTokens(`${secret}!`).sign('ses_1'), token.slice(0, -1)]) expect(await tokens.verify('ses_1', bad)).toBe(false);
+      expect(await tokens.verify('ses_2', token)).toBe(false);
+    }
+  });
 });
 
 describe('POST /api/sessions/:id/stop with another spelling of the token', () => {

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { toBase64Url } from '../internal/base64url.js';
-import { lazyHmacKey, type SecretSource } from '../internal/hmac-key.js';
+import { lazyHmac, type HmacFactory, type SecretSource } from '../internal/hmac-key.js';
 
 /** Which proxy header to believe, and how many proxies sit in front of the server. */
 export interface TrustedProxy {
@@ -159,11 +159,27 @@ function expandIPv6(text: string): number[] | null {
   return [...head, ...Array<number>(missing).fill(0), ...tail];
 }
 
+/** Visitor networks whose keys are kept: every create, stop and heartbeat asks for one. */
+const VISITOR_KEY_MEMO_SIZE = 10_000;
+
 /**
  * Turns addresses into keyed hashes of their visitor network (see `visitorNetwork`): stable
- * per deployment, meaningless outside it.
+ * per deployment, meaningless outside it. The keys of recent networks are kept (a bounded
+ * memo, oldest out first): a visitor's create, heartbeats and stop all ask for the same one,
+ * and Web Crypto's round trip to the thread pool is not free (issue 13).
+ *
+ * @param hmac how to compute HMAC-SHA256 [Web Crypto]
  */
-export function createVisitorKeys(secret: SecretSource): (address: string) => Promise<string> {
-  const keyOf = lazyHmacKey(secret, 'visitor-key\u0000', ['sign']);
-  return async (address) => toBase64Url((await crypto.subtle.sign('HMAC', await keyOf(), new TextEncoder().encode(visitorNetwork(address)))).slice(0, 12));
+export function createVisitorKeys(secret: SecretSource, hmac?: HmacFactory): (address: string) => Promise<string> {
+  const signerOf = lazyHmac(secret, 'visitor-key\u0000', hmac);
+  const known = new Map<string, string>();
+  return async (address) => {
+    const network = visitorNetwork(address);
+    const kept = known.get(network);
+    if (kept !== undefined) return kept;
+    const key = toBase64Url((await (await signerOf())(new TextEncoder().encode(network))).slice(0, 12));
+    if (known.size >= VISITOR_KEY_MEMO_SIZE) known.delete(known.keys().next().value!);
+    known.set(network, key);
+    return key;
+  };
 }
