@@ -472,7 +472,7 @@ console.log(
           offline:
             'ran OFFLINE: every host but 127.0.0.1 fails at once (--host-resolver-rules "MAP * ~NOTFOUND"); the peer\'s agent-config GET is answered by a local stub (CDP Fetch.fulfillRequest, a minimal widget_config) so it renders; its Google Fonts stylesheet and noise texture fail, a real page would fetch them (more bytes and work for the peer than shown here)',
           peer: `@elevenlabs/convai-widget-embed ${peerPackage.version}, dist/index.js ${sizeOf(peerScript)} KB raw, ${sizeOf(peerScriptGzip)} KB gzip as served`,
-          ours_served_by: 'the token server, as it serves dist/ (no compression: transfer ≈ raw size)',
+          ours_served_by: 'the token server, as it serves dist/ (the build’s Brotli copy for a browser that takes it)',
           idle: `${idleLoads} of the ${loads} rounds per throttle: the round's three pages then stay open side by side for ${idleMs} ms without input`,
           intents: `at ${throttles.at(-1)}× only, ${intentLoads} loads per page per intent; the longest main-thread task (RunTask on the page's renderer main thread, from a trace) in the ${INTENT_WINDOW_MS} ms after a real mouse move onto the launcher (CDP Input.dispatchMouseEvent, after a move to the corner) or a Tab key press from the page start (CDP Input.dispatchKeyEvent; the pages have nothing else to focus); hover is measured on the idle rounds' pages after their idle window with the other pages closed, focus on fresh loads; requests/transfer are what the intent fetched`,
           wall_s: round((performance.now() - benchStarted) / 1000, 0),
