@@ -10,11 +10,16 @@
  *   cannot resize
  * - `POST api/sessions`               `CreateSessionRequest` → `201 CreatedSession`
  * - `POST api/sessions/{id}/stop`     `StopRequest` (or the bare token as text/plain) → `200 StopResult` | `202 StopResult`
- * - `POST api/sessions/{id}/heartbeat` same body → `204` while running, `410 session-ended` once stopped
+ * - `POST api/sessions/{id}/heartbeat[?idle_s={seconds}]` same body → `204` while running,
+ *   `410 session-ended` once stopped (also when `idle_s`, how long nobody has spoken or typed,
+ *   reaches the server's `IDLE_STOP_S`: the server stops the session then)
  * Every error is a problem (./problems.ts).
  *
  * Readers here check shapes only (no DOM, no Node), so both ends can use them.
  */
+
+/** The heartbeat's query parameter: seconds since the visitor last spoke or typed. */
+export const HEARTBEAT_IDLE_PARAM = 'idle_s';
 
 /** What `GET api/presets` shows of a preset: nothing that costs money or reveals ids. */
 export interface PublicPreset {

@@ -177,7 +177,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       now,
     }),
     stopSession,
-    recordHeartbeat: createRecordHeartbeat({ ledger, now }),
+    recordHeartbeat: createRecordHeartbeat({ ledger, stopSession, idleStopMs: settings.heartbeat.idleStopMs, now }),
     logger,
   });
   // A new instance sweeps soon for orphans a predecessor may have left without a trace (a

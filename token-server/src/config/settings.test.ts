@@ -40,7 +40,7 @@ describe('readSettings', () => {
     expect(listen.deadlines).toEqual({ create: 15_000, stop: 8_000, get: 8_000, list: 10_000 });
     expect(listen.equosRetry).toEqual({ attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 });
     expect(config.limits).toEqual({ ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25, actionsPerMinute: 600 });
-    expect(config.heartbeat).toEqual({ intervalMs: 20_000, timeoutMs: 90_000 });
+    expect(config.heartbeat).toEqual({ intervalMs: 20_000, timeoutMs: 90_000, idleStopMs: 600_000 });
     expect(config.trustedProxy).toBeNull();
     // With a real key the demo pages are off unless asked for.
     expect(config.demoPages).toBe(false);
@@ -93,6 +93,7 @@ describe('readSettings', () => {
       DAILY_BUDGET_MINUTES: '600',
       HEARTBEAT_INTERVAL_S: '0.5',
       HEARTBEAT_TIMEOUT_S: '2',
+      IDLE_STOP_S: '120',
       REAPER_INTERVAL_S: '0.25',
       STOP_GRACE_S: '1.5',
       ORPHAN_SWEEP_S: '0',
@@ -103,10 +104,12 @@ describe('readSettings', () => {
     expect(listen).toMatchObject({ ledger: { kind: 'redis', url: 'redis://10.0.0.5:6379' }, reaper: { intervalMs: 250, graceMs: 1500, orphanSweepMs: 0 }, instanceId: 'web-1' });
     expect(config).toMatchObject({
       limits: { ratePerMinute: 4, perVisitor: 1, concurrent: 40, dailyBudgetMinutes: 600 },
-      heartbeat: { intervalMs: 500, timeoutMs: 2000 },
+      heartbeat: { intervalMs: 500, timeoutMs: 2000, idleStopMs: 120_000 },
       trustedProxy: { header: 'x-forwarded-for', hops: 2 },
     });
     expect(configError({ ...production, HEARTBEAT_INTERVAL_S: '20', HEARTBEAT_TIMEOUT_S: '30' }).variable).toBe('HEARTBEAT_TIMEOUT_S');
+    expect(configError({ ...production, IDLE_STOP_S: '1.5' }).variable).toBe('IDLE_STOP_S');
+    expect(settingsOf(production).config.heartbeat.idleStopMs).toBe(600_000);
     expect(configError({ ...production, REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
     expect(configError({ ...production, TRUSTED_PROXY_HEADER: 'bad header' }).variable).toBe('TRUSTED_PROXY_HEADER');
     expect(configError({ ...production, REAPER_INTERVAL_S: 'often' }).variable).toBe('REAPER_INTERVAL_S');

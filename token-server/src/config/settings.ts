@@ -112,7 +112,11 @@ export interface Settings {
    */
   sessionSecret: string | null;
   /** Browser heartbeats: how often they are sent, and how long a silent session lives, in ms. */
-  heartbeat: { intervalMs: number; timeoutMs: number };
+  /**
+   * `idleStopMs`: a heartbeat that reports the visitor idle (no speech, no typing) this long
+   * stops the session [0: never].
+   */
+  heartbeat: { intervalMs: number; timeoutMs: number; idleStopMs: number };
   limits: SessionLimits;
   deadlines: EquosDeadlines;
   equosRetry: EquosRetryPolicy;
@@ -144,6 +148,8 @@ export const DEFAULTS = {
   /** Without an API key (the local demo): on; with one: off unless asked for. */
   demoPages: { sandbox: true, cloud: false },
   heartbeatS: { interval: 20, timeout: 90 },
+  /** A session whose visitor has not spoken or typed for this long is stopped (the widget reports it). */
+  idleStopS: 600,
   /** Actions: a heartbeat every 20 s is 3 a minute per visitor; 600 leaves room for an office behind one address. */
   limits: { ratePerMinute: 10, siteRatePerMinute: 300, perVisitor: 2, concurrent: 25, actionsPerMinute: 600 },
   deadlinesS: { create: 15, stop: 8 },
@@ -176,6 +182,7 @@ export const NUMBERS = {
   DAILY_BUDGET_MINUTES: { integer: true, min: 1, max: 10_000_000, fallback: 0 },
   HEARTBEAT_INTERVAL_S: { integer: false, min: 0.1, max: 600, fallback: DEFAULTS.heartbeatS.interval },
   HEARTBEAT_TIMEOUT_S: { integer: false, min: 0.5, max: 3600, fallback: DEFAULTS.heartbeatS.timeout },
+  IDLE_STOP_S: { integer: true, min: 0, max: 86400, fallback: DEFAULTS.idleStopS },
   EQUOS_CREATE_TIMEOUT_S: { integer: false, min: 0.1, max: 120, fallback: DEFAULTS.deadlinesS.create },
   EQUOS_STOP_TIMEOUT_S: { integer: false, min: 0.1, max: 120, fallback: DEFAULTS.deadlinesS.stop },
   REAPER_INTERVAL_S: { integer: false, min: 0.05, max: 600, fallback: DEFAULTS.reaperS.interval },
@@ -290,7 +297,7 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
     warnings.push('DEMO_PAGES is on without PUBLIC_URL: the demo pages can only start sessions if their origin is listed in ALLOWED_ORIGINS.');
   }
 
-  const heartbeat = { intervalMs: number('HEARTBEAT_INTERVAL_S') * 1000, timeoutMs: number('HEARTBEAT_TIMEOUT_S') * 1000 };
+  const heartbeat = { intervalMs: number('HEARTBEAT_INTERVAL_S') * 1000, timeoutMs: number('HEARTBEAT_TIMEOUT_S') * 1000, idleStopMs: number('IDLE_STOP_S') * 1000 };
   if (heartbeat.timeoutMs < heartbeat.intervalMs * 2) {
     throw new ConfigError('HEARTBEAT_TIMEOUT_S', `must be at least twice HEARTBEAT_INTERVAL_S (${heartbeat.intervalMs / 1000}), so one lost beat does not end a session.`);
   }

@@ -68,7 +68,7 @@ function settingsFor(options: ReaperTestOptions) {
     ...base,
     instanceId: options.instanceId ?? 'test',
     clientTag: options.orphans?.clientTag ?? 'reaper-tests',
-    heartbeat: { intervalMs: 1000, timeoutMs: 5000 },
+    heartbeat: { intervalMs: 1000, timeoutMs: 5000, idleStopMs: 600_000 },
     deadlines: { ...base.deadlines, create: minAgeMs / 2, stop: 500 },
     equosRetry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 20 },
     reaper: { ...base.reaper, intervalMs: options.intervalMs ?? 60_000, graceMs: 1000, retryBaseMs: 50, orphanSweepMs: options.orphans ? 600_000 : 0, createSettleMs: minAgeMs / 2 },

@@ -26,6 +26,8 @@ export type StopCause =
   | 'deadline'
   /** Its browser went silent. */
   | 'heartbeat'
+  /** Its browser still beats, but says nobody spoke or typed for `IDLE_STOP_S` (a forgotten tab). */
+  | 'idle'
   /** An earlier stop was not confirmed. */
   | 'retry'
   /** Equos runs it for this deployment but the ledger never recorded it. */

@@ -4,12 +4,13 @@
  *
  * - `POST /api/sessions/:id/stop`: stop it. Idempotent. When Equos cannot confirm right now the
  *   answer is `202` and the reaper retries until it does.
- * - `POST /api/sessions/:id/heartbeat`: "still here" (../../sessions/heartbeat.ts).
+ * - `POST /api/sessions/:id/heartbeat[?idle_s=N]`: "still here", and for how long nobody has
+ *   spoken or typed (../../sessions/heartbeat.ts).
  *
  * Both take the token as JSON `{"stop_token": "…"}` or as text/plain (what `sendBeacon` sends).
  */
 import { Hono, type Context } from 'hono';
-import type { StopResult } from '../../../../contract/token-server-api.js';
+import { HEARTBEAT_IDLE_PARAM, type StopResult } from '../../../../contract/token-server-api.js';
 import { isEquosId } from '../../equos/ids.js';
 import { ProblemError } from '../../problems.js';
 import type { LimitActions } from '../../sessions/action-limits.js';
@@ -68,7 +69,10 @@ export function sessionActionRoutes(deps: SessionActionDeps): Hono<AppEnv> {
   });
 
   app.post('/:id/heartbeat', async (c) => {
-    await deps.recordHeartbeat(await authorised(c));
+    const idle = c.req.query(HEARTBEAT_IDLE_PARAM);
+    // Checked before the body is read: a malformed beat changes nothing.
+    if (idle !== undefined && !/^\d{1,7}$/.test(idle)) throw new ProblemError('invalid-field', { detail: `${HEARTBEAT_IDLE_PARAM} must be a whole number of seconds.` });
+    await deps.recordHeartbeat(await authorised(c), idle === undefined ? undefined : Number(idle));
     return c.body(null, 204, NO_STORE);
   });
 
