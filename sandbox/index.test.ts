@@ -70,6 +70,28 @@ describe('local sandbox', () => {
     expect((await plan({ joinDelayMs: -1 })).status).toBe(400);
   });
 
+  it('brings back an avatar that left, as LiveKit shows a rejoin: a new participant sid, the same identity, its tracks published anew', async () => {
+    const plan = (avatar: object) => control('/scenarios', { method: 'POST', body: JSON.stringify({ avatar }) });
+    expect((await plan({ joinDelayMs: 0, returnAfterMs: 100 })).status).toBe(400);
+    expect((await plan({ joinDelayMs: 0, leaveAfterMs: 300, returnAfterMs: 300 })).status).toBe(201);
+    const { session } = await create();
+    await expect.poll(async () => (await report(session.id))?.participants.length, { timeout: 3000 }).toBe(1);
+    const first = (await report(session.id))!.participants[0]!;
+    await expect.poll(async () => (await report(session.id))!.participants.length, { timeout: 3000 }).toBe(0);
+    await expect.poll(async () => (await report(session.id))!.participants.length, { timeout: 3000 }).toBe(1);
+    const back = (await report(session.id))!.participants[0]!;
+    expect(back).toMatchObject({ identity: first.identity, kind: 'AGENT', state: 'ACTIVE' });
+    expect(back.sid).not.toBe(first.sid);
+    expect(back.tracks.map((track) => track.source).sort()).toEqual(['CAMERA', 'MICROPHONE']);
+    expect(back.tracks.map((track) => track.sid)).not.toEqual(expect.arrayContaining(first.tracks.map((track) => track.sid)));
+    await expect.poll(async () => (await report(session.id))!.participants[0]!.tracks.every((track) => track.packets > 10), { timeout: 3000 }).toBe(true);
+    expect(sandbox.avatars.get(session.id)!.participant.sid).toBe(back.sid);
+    // It comes back once: it stays.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await report(session.id))!.participants).toHaveLength(1);
+    await equos().stop(session.id);
+  });
+
   it('applies actions to a live room over the control API', async () => {
     const { session } = await create();
     await expect.poll(async () => (await report(session.id))?.participants.length).toBe(1);

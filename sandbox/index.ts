@@ -73,6 +73,14 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
   const scenarios = new SessionScenarios(options.defaultScenario);
   const avatars = new Map<string, DemoAvatar>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (run: () => void, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref?.();
+    timers.add(timer);
+  };
 
   const livekit = await startLiveKitServer({
     credentials,
@@ -92,8 +100,8 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
       const room = livekit.rooms.getOrCreate(session.id);
       const scenario = scenarios.next();
       if (scenario.avatar.never) return;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+      /** The avatar joins (again, for a scenario's return: a new participant, the same identity, its tracks published anew). */
+      const join = (leaveAfterMs: number | undefined) => {
         if (room.ended) return;
         avatars.set(
           session.id,
@@ -107,13 +115,15 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
               startedAtMs: Date.parse(session.startedAt),
               ...(session.maxDuration ? { maxDurationMs: session.maxDuration * 1000 } : {}),
             },
-            ...(scenario.avatar.leaveAfterMs !== undefined ? { leaveAfterMs: scenario.avatar.leaveAfterMs } : {}),
+            ...(leaveAfterMs !== undefined ? { leaveAfterMs } : {}),
             ...(scenario.avatar.expireLeadMs !== undefined ? { expireLeadMs: scenario.avatar.expireLeadMs } : {}),
+            ...(leaveAfterMs !== undefined && scenario.avatar.returnAfterMs !== undefined
+              ? { onLeave: () => later(() => join(undefined), scenario.avatar.returnAfterMs!) }
+              : {}),
           }),
         );
-      }, scenario.avatar.joinDelayMs);
-      timer.unref?.();
-      timers.add(timer);
+      };
+      later(() => join(scenario.avatar.leaveAfterMs), scenario.avatar.joinDelayMs);
     },
     ended(session) {
       avatars.delete(session.id);

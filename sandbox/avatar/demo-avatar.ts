@@ -40,6 +40,8 @@ export interface DemoAvatarOptions {
   media: AvatarMedia;
   /** Leave the room after this many ms (fault injection: "the avatar left"). */
   leaveAfterMs?: number;
+  /** Told once the avatar has left the room by itself (`leave()`, not the room ending): the sandbox may bring it back. */
+  onLeave?: () => void;
   /** Wait this long after the visitor is connected and receives the avatar's voice before greeting, in ms [800]. */
   greetingDelayMs?: number;
   /** Greet this long after the visitor connected even if it never subscribes, in ms [3000]. */
@@ -67,6 +69,7 @@ export class DemoAvatar {
   readonly #audioTrackSid = newSid('TR_');
   readonly #unsubscribe: Array<() => void> = [];
   readonly #timers: Array<ReturnType<typeof setTimeout>> = [];
+  readonly #onLeave: (() => void) | undefined;
   #behaviour: BehaviourState = INITIAL_BEHAVIOUR;
   #recent: Array<{ at: number; payload: Uint8Array }> = [];
   #recording: Uint8Array[] | undefined;
@@ -77,6 +80,7 @@ export class DemoAvatar {
   constructor(options: DemoAvatarOptions) {
     this.#room = options.room;
     this.#media = options.media;
+    this.#onLeave = options.onLeave;
     const expiry = options.session && planExpiry(options.session, options.expireLeadMs);
     this.#settings = {
       ...DEFAULT_BEHAVIOUR_SETTINGS,
@@ -149,6 +153,7 @@ export class DemoAvatar {
     this.#dispatch({ type: 'stop' });
     this.#dispose();
     this.#room.leave(this.participant, DisconnectReason.CLIENT_INITIATED);
+    this.#onLeave?.();
   }
 
   #onRoomEvent(event: RoomEvent): void {

@@ -2,7 +2,8 @@
  * `/__sandbox/*`: the control API of the local sandbox, for tests that drive it over HTTP
  * and for trying faults by hand. Loopback only, like the rest of the sandbox.
  *
- * - `POST /scenarios` `{ avatar: { joinDelayMs?, never?, leaveAfterMs?, expireLeadMs? } }` plans the next session
+ * - `POST /scenarios` `{ avatar: { joinDelayMs?, never?, leaveAfterMs?, returnAfterMs?, expireLeadMs? } }` plans the
+ *   next session (`returnAfterMs`: the avatar that left rejoins, as a new participant with the same identity)
  * - `DELETE /scenarios` forgets queued plans
  * - `GET /rooms`, `GET /rooms/:name` describe rooms (participants, tracks, packets, speakers,
  *   and the data packets relayed: `data`, with `equos_event` messages as `text`)

@@ -12,6 +12,12 @@ export interface AvatarScenario {
   never?: boolean;
   /** The avatar leaves this long after joining, in ms. */
   leaveAfterMs?: number;
+  /**
+   * The avatar that left comes back this long after leaving, in ms (once; needs `leaveAfterMs`):
+   * as a LiveKit participant rejoins, a new participant (new sid) with the same identity, its
+   * tracks published again.
+   */
+  returnAfterMs?: number;
   /** The avatar sends `expire_soon` this long before the session's end, in ms [30000]. */
   expireLeadMs?: number;
 }
@@ -55,18 +61,20 @@ export class SessionScenarios {
  * @returns the scenario, or a message saying what is wrong
  */
 export function parseScenario(value: unknown): SessionScenario | string {
-  if (typeof value !== 'object' || value === null) return 'expected { avatar: { joinDelayMs?, never?, leaveAfterMs?, expireLeadMs? } }';
+  if (typeof value !== 'object' || value === null) return 'expected { avatar: { joinDelayMs?, never?, leaveAfterMs?, returnAfterMs?, expireLeadMs? } }';
   const avatar = (value as { avatar?: unknown }).avatar ?? {};
   if (typeof avatar !== 'object' || avatar === null) return 'avatar must be an object';
-  const { joinDelayMs, never, leaveAfterMs, expireLeadMs } = avatar as Record<string, unknown>;
+  const { joinDelayMs, never, leaveAfterMs, returnAfterMs, expireLeadMs } = avatar as Record<string, unknown>;
   const isDelay = (ms: unknown) => ms === undefined || (typeof ms === 'number' && ms >= 0 && ms <= 600_000);
-  if (!isDelay(joinDelayMs) || !isDelay(leaveAfterMs) || !isDelay(expireLeadMs)) return 'delays are milliseconds from 0 to 600000';
+  if (!isDelay(joinDelayMs) || !isDelay(leaveAfterMs) || !isDelay(returnAfterMs) || !isDelay(expireLeadMs)) return 'delays are milliseconds from 0 to 600000';
   if (never !== undefined && typeof never !== 'boolean') return 'never must be a boolean';
+  if (returnAfterMs !== undefined && leaveAfterMs === undefined) return 'returnAfterMs needs leaveAfterMs (the avatar returns after leaving)';
   return {
     avatar: {
       joinDelayMs: (joinDelayMs as number | undefined) ?? NORMAL_SCENARIO.avatar.joinDelayMs,
       ...(never ? { never } : {}),
       ...(leaveAfterMs !== undefined ? { leaveAfterMs: leaveAfterMs as number } : {}),
+      ...(returnAfterMs !== undefined ? { returnAfterMs: returnAfterMs as number } : {}),
       ...(expireLeadMs !== undefined ? { expireLeadMs: expireLeadMs as number } : {}),
     },
   };

@@ -227,14 +227,57 @@ describe('widget end to end', () => {
     await page.close();
   }, 60_000);
 
-  it('an avatar that leaves ends the session with the right words', async () => {
+  it('an avatar that leaves and is not back within the grace ends the session with the right words (one stop)', async () => {
     stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 0, leaveAfterMs: 4000 } });
     const page = await open('/examples/one-line-bubble.html');
+    await page.evaluate(() => document.querySelector('equos-avatar')!.setAttribute('avatar-grace', '2'));
     await startConversation(page);
     const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    const away = await until(() => widget(page), (value) => value.state === 'avatar-away', 10_000);
+    expect(away.status).toBe('Ava dropped out');
+    expect(away.message).toBe('Ava dropped out. Waiting a few seconds for them to come back…');
+    expect(stopsOf(sessionId!)).toBe(0);
     const ended = await until(() => widget(page), (value) => value.state === 'ended', 10_000);
     expect(ended.message).toBe('Ava left the conversation.');
     expect(stopsOf(sessionId!)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stopsOf(sessionId!)).toBe(1);
+    await page.close();
+  }, 60_000);
+
+  it('an avatar that leaves and comes back within the grace: the call goes on, seen again, nothing stopped', async () => {
+    // The sandbox's avatar rejoins as a LiveKit participant does: a new sid, the same identity, its tracks published anew.
+    stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 0, leaveAfterMs: 3000, returnAfterMs: 1500 } });
+    const page = await open('/examples/one-line-bubble.html');
+    await page.evaluate(() => {
+      const element = document.querySelector('equos-avatar')!;
+      element.setAttribute('avatar-grace', '8');
+      const moves: string[] = [];
+      (window as unknown as { moves: string[] }).moves = moves;
+      element.addEventListener('equos-state-change', (event) => {
+        const { from, to, reason } = (event as CustomEvent<{ from: string; to: string; reason?: string }>).detail;
+        moves.push(`${from}→${to}${reason ? ` (${reason})` : ''}`);
+      });
+    });
+    await startConversation(page);
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    const first = stack.sandbox.avatars.get(sessionId!)!.participant;
+    await until(() => widget(page), (value) => value.state === 'avatar-away', 10_000);
+    const back = await until(() => widget(page), (value) => value.state === 'live', 10_000);
+    expect(back.status).not.toBe('Ava dropped out');
+    const rejoined = stack.sandbox.avatars.get(sessionId!)!.participant;
+    expect(rejoined.sid).not.toBe(first.sid);
+    expect(rejoined.identity).toBe(first.identity);
+    // Its camera is subscribed again: frames flow on the stage.
+    await until(() => videoProgress(page, 500), (progress) => progress.frames > 3, 10_000);
+    // Past where the grace would have ended it: still live, and nothing stopped.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await widget(page)).state).toBe('live');
+    expect(stopsOf(sessionId!)).toBe(0);
+    const moves = await page.evaluate(() => (window as unknown as { moves: string[] }).moves);
+    expect(moves).toEqual(expect.arrayContaining(['live→avatar-away (avatar-left)', 'avatar-away→live (avatar-returned)']));
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => stopsOf(sessionId!), (stops) => stops === 1, 5000);
     await page.close();
   }, 60_000);
 

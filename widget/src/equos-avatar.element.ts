@@ -3,7 +3,8 @@
  * panel) with the avatar's live video and voice, a microphone toggle with its level, and
  * hang-up. Everything lives in its shadow root.
  *
- * @event equos-state-change - `{ from, to, reason }` on every state change of the call
+ * @event equos-state-change - `{ from, to, reason }` on every state change of the call (`reason`: how it ended or failed,
+ *   or for the avatar `avatar-late` into `avatar-late`, `avatar-left` into `avatar-away`, `avatar-returned` back to `live`)
  * @event equos-session-start - `{ sessionId }` when a paid session starts
  * @event equos-session-end - `{ sessionId, durationS, reason }` once a session is stopped
  * @event equos-error - `{ code, message }` when something fails
@@ -91,8 +92,9 @@ export class EquosAvatarElement extends LitElement {
    * assign a new object to change them. @see StringOverrides
    */
   declare strings: StringOverrides | string | null;
-  /** Seconds to wait for the avatar to join before giving up [25]. */
+  /** Seconds to wait for the avatar to join before giving up [25]; from 10 s (or two fifths of it) the panel says it is late. */
   declare avatarTimeout: number | null;
+  // `avatar-grace` (seconds an avatar that drops out has to come back [8]) is read by the call's file when it happens.
   /**
    * What the page tells the avatar about itself (page, product, visitor state), sent when the
    * avatar joins and whenever it changes. Information for the avatar, not instructions.

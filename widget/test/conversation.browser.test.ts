@@ -4,6 +4,7 @@
  * and that every session the widget starts gets stopped.
  */
 import { expect } from 'chai';
+import { sendKeys } from '@web/test-runner-commands';
 import { equosCalls, equosFault } from '../../sandbox/testing/sandbox-commands.js';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
@@ -24,6 +25,13 @@ async function started(attributes: Record<string, string> = {}) {
   const adapter = live.adapters[0]!;
   return { element, adapter, events, sessionId: element.state.name === 'connecting' ? element.state.session.session_id : '' };
 }
+
+/** The panel's polite live region (the conversation has its own, inside `.conversation`). */
+const panelAnnouncer = (element: EquosAvatarElement) =>
+  [...element.shadowRoot!.querySelectorAll('[role="status"]')].find((region) => !region.closest('.conversation'))!;
+
+/** The part name of the control that has focus in the widget. */
+const focusedPart = (element: EquosAvatarElement) => element.shadowRoot!.activeElement?.getAttribute('part') ?? null;
 
 async function emit(element: EquosAvatarElement, adapter: FakeAdapter, ...events: Parameters<FakeAdapter['emit']>[0][]) {
   for (const event of events) adapter.emit(event);
@@ -142,12 +150,118 @@ describe('<equos-avatar>: a conversation', () => {
       [{ type: 'disconnected', byServer: false }, 'The connection was lost, so the conversation ended.'],
     ];
     for (const [event, words] of cases) {
-      const { element, adapter, sessionId } = await started();
+      // No grace for an avatar that drops out: it ends at once (the grace has its own tests).
+      const { element, adapter, sessionId } = await started({ 'avatar-grace': '0' });
       await emit(element, adapter, { type: 'connected', avatarPresent: true }, event);
       await until(() => element.state.name === 'ended' || element.state.name === 'error', words);
       expect(messageOf(element)).to.equal(words);
       expect(await equosCalls('stop', sessionId)).to.equal(1);
     }
+  });
+
+  it('waits for an avatar that drops out, and goes on when it comes back within the grace (no stop)', async () => {
+    const { element, adapter, events, sessionId } = await started({ 'avatar-grace': '1' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    await emit(element, adapter, { type: 'avatar-left' });
+    expect(element.state.name).to.equal('avatar-away');
+    expect(statusOf(element)).to.equal('Ava dropped out');
+    expect(messageOf(element)).to.equal('Ava dropped out. Waiting a few seconds for them to come back…');
+    const announcer = panelAnnouncer(element);
+    expect(announcer.getAttribute('aria-live')).to.equal('polite');
+    expect(announcer.textContent).to.equal('Ava dropped out. Waiting a few seconds for them to come back…');
+    expect(part<HTMLButtonElement>(element, 'hangup-button')!.disabled).to.equal(false);
+
+    // Back (a new participant, the same identity): the call goes on.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await emit(element, adapter, { type: 'avatar-joined' });
+    expect(element.state.name).to.equal('live');
+    expect(statusOf(element)).to.equal('Listening');
+    // Drops out again: a fresh grace (the first one's timer must not end it early).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await emit(element, adapter, { type: 'avatar-left' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(element.state.name).to.equal('avatar-away');
+    await emit(element, adapter, { type: 'avatar-joined' });
+    // Well past every grace: still live, nothing stopped, the room kept.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(element.state.name).to.equal('live');
+    expect(adapter.disconnected).to.equal(false);
+    expect(await equosCalls('stop', sessionId)).to.equal(0);
+    const changes = events.filter((event) => event.startsWith('equos-state-change')).map((event) => JSON.parse(event.slice(19)));
+    expect(changes.slice(3)).to.deep.equal([
+      { from: 'live', to: 'avatar-away', reason: 'avatar-left' },
+      { from: 'avatar-away', to: 'live', reason: 'avatar-returned' },
+      { from: 'live', to: 'avatar-away', reason: 'avatar-left' },
+      { from: 'avatar-away', to: 'live', reason: 'avatar-returned' },
+    ]);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+  });
+
+  it('ends the call once an avatar that dropped out is not back within the grace: avatar-left, exactly one stop', async () => {
+    const { element, adapter, events, sessionId } = await started({ 'avatar-grace': '0.5' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true }, { type: 'avatar-left' });
+    expect(element.state.name).to.equal('avatar-away');
+    await until(() => element.state.name === 'ended', 'the end after the grace', 3000);
+    expect(messageOf(element)).to.equal('Ava left the conversation.');
+    expect(adapter.disconnected).to.equal(true);
+    // Late room events change nothing, and nothing is stopped twice.
+    adapter.emit({ type: 'avatar-joined' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(element.state.name).to.equal('ended');
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+    const end = events.find((event) => event.startsWith('equos-session-end'))!;
+    expect(JSON.parse(end.slice(18))).to.include({ sessionId, reason: 'avatar-left' });
+  });
+
+  it('says an avatar is having trouble joining after the first bound, counts down each second, offers ending now, then ends', async () => {
+    // avatar-timeout 3 s: late after 1.2 s (two fifths of it, under 10 s), ending by itself at 3 s.
+    const { element, adapter, events, sessionId } = await started({ 'avatar-timeout': '3' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: false });
+    expect(statusOf(element)).to.equal('Ava is joining…');
+    expect(messageOf(element)).to.equal('');
+    // The visitor reopens the panel from the keyboard: the widget puts focus on the microphone;
+    // it moves to ending now once the avatar is late.
+    element.close();
+    await element.updateComplete;
+    part(element, 'launcher')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(focusedPart(element)).to.equal('mic-button');
+
+    await until(() => element.state.name === 'avatar-late', 'the late notice', 2500);
+    await element.updateComplete;
+    expect(statusOf(element)).to.equal('Ava is having trouble joining');
+    expect(messageOf(element)).to.equal('Ava is having trouble joining. You can end the conversation now, or wait a little. It ends by itself in 2 seconds.');
+    const announcer = panelAnnouncer(element);
+    expect(announcer.textContent).to.equal('Ava is having trouble joining. You can end the conversation now, or wait a little.');
+    const hangUp = part<HTMLButtonElement>(element, 'hangup-button')!;
+    expect(hangUp.textContent!.trim()).to.equal('End conversation');
+    expect(focusedPart(element)).to.equal('hangup-button');
+    await until(() => messageOf(element).endsWith('ends by itself in 1 second.'), 'the countdown to tick', 1500);
+    // The announcement stays as it was: the number is not read out each second.
+    expect(announcer.textContent).to.equal('Ava is having trouble joining. You can end the conversation now, or wait a little.');
+
+    await until(() => element.state.name === 'error', 'the timeout', 2500);
+    expect(messageOf(element)).to.equal('Ava could not join, so the conversation was ended. Please try again.');
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+    const changes = events.filter((event) => event.startsWith('equos-state-change')).map((event) => JSON.parse(event.slice(19)).to);
+    expect(changes).to.deep.equal(['starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'ending', 'error']);
+  });
+
+  it('goes on when a late avatar joins after all (the timeout is then ignored)', async () => {
+    const { element, adapter, sessionId } = await started({ 'avatar-timeout': '2' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: false });
+    await until(() => element.state.name === 'avatar-late', 'the late notice', 2000);
+    await emit(element, adapter, { type: 'avatar-joined' });
+    expect(element.state.name).to.equal('live');
+    expect(part(element, 'hangup-button')!.getAttribute('aria-label')).to.equal('End conversation');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(element.state.name).to.equal('live');
+    expect(await equosCalls('stop', sessionId)).to.equal(0);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
   });
 
   it('sends heartbeats, and ends when the token server says the session is over', async () => {

@@ -35,12 +35,27 @@ const table: Array<[CallState, CallEvent, CallState]> = [
   [{ name: 'connecting', session }, { type: 'connected', avatarPresent: true }, live()],
   [{ name: 'waiting-for-avatar', session }, { type: 'avatar-joined' }, live()],
   [{ name: 'waiting-for-avatar', session }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
+  // Late: said after the first bound, with when the call ends by itself.
+  [{ name: 'waiting-for-avatar', session }, { type: 'avatar-late', endsAt: 25_000 }, { name: 'avatar-late', session, endsAt: 25_000 }],
+  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'avatar-joined' }, live()],
+  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
+  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [{ name: 'connecting', session }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   // Live.
   [live(), { type: 'avatar-speaking', speaking: true }, live({ avatarSpeaking: true })],
   [live(), { type: 'reconnecting' }, live({ reconnecting: true })],
   [live({ reconnecting: true }), { type: 'reconnected' }, live()],
-  [live(), { type: 'avatar-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'avatar-left' } }],
+  // The avatar drops out: a grace to come back (issue 14), then the end.
+  [live(), { type: 'avatar-left' }, { name: 'avatar-away', session }],
+  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'avatar-left' }, { name: 'avatar-away', session }],
+  [{ name: 'avatar-away', session }, { type: 'avatar-joined' }, live()],
+  [{ name: 'avatar-away', session }, { type: 'avatar-gone' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'avatar-left' } }],
+  [{ name: 'avatar-away', session }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'avatar-away', session }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
+  [{ name: 'avatar-away', session }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
+  [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
+  [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [live(), { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
   [live(), { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
   [live(), { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
@@ -64,6 +79,18 @@ describe('call machine', () => {
     [{ name: 'connecting', session }, { type: 'avatar-timeout' }],
     [{ name: 'connecting', session }, { type: 'stopped', at: 0 }],
     [live(), { type: 'reconnected' }],
+    // Stale timers: the late notice or the join timeout once the avatar is there, a grace that has no avatar away.
+    [live(), { type: 'avatar-late', endsAt: 1 }],
+    [live(), { type: 'avatar-timeout' }],
+    [live(), { type: 'avatar-gone' }],
+    [{ name: 'connecting', session }, { type: 'avatar-late', endsAt: 1 }],
+    [{ name: 'connecting', session }, { type: 'avatar-joined' }],
+    [{ name: 'avatar-late', session, endsAt: 1 }, { type: 'avatar-late', endsAt: 2 }],
+    [{ name: 'avatar-away', session }, { type: 'avatar-timeout' }],
+    [{ name: 'avatar-away', session }, { type: 'avatar-late', endsAt: 1 }],
+    [{ name: 'avatar-away', session }, { type: 'avatar-left' }],
+    [{ name: 'avatar-away', session }, { type: 'reconnecting' }],
+    [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-gone' }],
     [live({ avatarSpeaking: true }), { type: 'avatar-speaking', speaking: true }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'hangup' }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-left' }],
@@ -79,12 +106,18 @@ describe('call machine', () => {
     expect(traitsOf({ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } })).toMatchObject({ start: null, canHangUp: false, busy: true });
     expect(traitsOf({ name: 'error', cause: 'busy' }).start).toBe('tryAgain');
     expect(traitsOf({ name: 'ended', reason: 'hangup', durationS: 1 }).start).toBe('startAgain');
+    // Late: ending now comes first, labelled; away: the picture waits, the session's clock runs on.
+    expect(traitsOf({ name: 'avatar-late', session, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: true, hangUpLabelled: true });
+    expect(traitsOf({ name: 'avatar-late', session, endsAt: 1 }).focus[0]).toBe('hangup-button');
+    expect(traitsOf({ name: 'avatar-away', session })).toMatchObject({ canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: true, hangUpLabelled: false });
+    expect(traitsOf(live()).hangUpLabelled).toBe(false);
     expect(sessionOf(live())).toBe(session);
+    expect(sessionOf({ name: 'avatar-away', session })).toBe(session);
     expect(sessionOf({ name: 'error', cause: 'busy' })).toBeUndefined();
   });
 
   it('has a row for every state, each keeping focus somewhere it can go', () => {
-    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'live', 'ending', 'ended', 'error'];
+    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'live', 'avatar-away', 'ending', 'ended', 'error'];
     expect(Object.keys(STATE_TABLE).sort()).toEqual([...states].sort());
     for (const name of states) {
       const row = STATE_TABLE[name];

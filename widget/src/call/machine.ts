@@ -6,7 +6,12 @@
  * feeds it events and carries out what the states imply.
  *
  *   idle → starting → connecting → waiting-for-avatar → live → ending → ended
- *                                                   ↘ error (with a cause) ↙
+ *                                  ↓   ↑ (joined)      ↓↑          ↘ error (with a cause) ↙
+ *                               avatar-late        avatar-away
+ *
+ * `avatar-late`: the avatar is taking long to join; the call ends by itself at `endsAt`.
+ * `avatar-away`: the avatar dropped out of a live call; it has a grace to come back
+ * (issue 14) before the call ends with `avatar-left`.
  */
 import type { CreatedSession } from '../../../contract/token-server-api.js';
 
@@ -19,7 +24,7 @@ export type EndReason =
   | 'hangup'
   /** The session's maximum duration passed. */
   | 'max-duration'
-  /** The avatar left the room. */
+  /** The avatar left the room and did not come back within its grace. */
   | 'avatar-left'
   /** The room was closed by the server (session stopped elsewhere). */
   | 'closed-by-server'
@@ -49,7 +54,11 @@ export type CallState =
   | { name: 'starting' }
   | { name: 'connecting'; session: CallSession }
   | { name: 'waiting-for-avatar'; session: CallSession }
+  /** Still waiting for the avatar, past the first bound: the call ends by itself at `endsAt` (local clock, ms). */
+  | { name: 'avatar-late'; session: CallSession; endsAt: number }
   | { name: 'live'; session: CallSession; reconnecting: boolean; avatarSpeaking: boolean }
+  /** The avatar dropped out of a live call: waiting (a bounded grace) for it to come back. */
+  | { name: 'avatar-away'; session: CallSession }
   | { name: 'ending'; session: CallSession; outcome: Outcome }
   | { name: 'ended'; reason: EndReason; durationS: number }
   | { name: 'error'; cause: ErrorCause };
@@ -71,7 +80,11 @@ export type CallEvent =
   | { type: 'avatar-joined' }
   | { type: 'avatar-left' }
   | { type: 'avatar-speaking'; speaking: boolean }
+  /** The avatar has not joined by the first bound; the call will end by itself at `endsAt` (local clock, ms). */
+  | { type: 'avatar-late'; endsAt: number }
   | { type: 'avatar-timeout' }
+  /** The avatar that dropped out did not come back within its grace. */
+  | { type: 'avatar-gone' }
   | { type: 'reconnecting' }
   | { type: 'reconnected' }
   /** The LiveKit connection ended without us asking (`cause`: why, when it is known not to be the network). */
@@ -108,11 +121,14 @@ export function transition(state: CallState, event: CallEvent): CallState {
       return state;
     case 'connecting':
     case 'waiting-for-avatar':
+    case 'avatar-late':
       if (event.type === 'connected' && state.name === 'connecting') {
         return event.avatarPresent ? live(state.session) : { name: 'waiting-for-avatar', session: state.session };
       }
-      if (event.type === 'avatar-joined' && state.name === 'waiting-for-avatar') return live(state.session);
-      if (event.type === 'avatar-timeout' && state.name === 'waiting-for-avatar') return ending(state.session, failure('avatar-timeout'));
+      if (event.type === 'avatar-late' && state.name === 'waiting-for-avatar') return { name: 'avatar-late', session: state.session, endsAt: event.endsAt };
+      if (state.name === 'connecting') return endOnCommonEvents(state, event);
+      if (event.type === 'avatar-joined') return live(state.session);
+      if (event.type === 'avatar-timeout') return ending(state.session, failure('avatar-timeout'));
       return endOnCommonEvents(state, event);
     case 'live':
       switch (event.type) {
@@ -123,6 +139,17 @@ export function transition(state: CallState, event: CallEvent): CallState {
         case 'reconnected':
           return state.reconnecting ? { ...state, reconnecting: false } : state;
         case 'avatar-left':
+          return { name: 'avatar-away', session: state.session };
+        case 'max-duration':
+          return ending(state.session, ended('max-duration'));
+        default:
+          return endOnCommonEvents(state, event);
+      }
+    case 'avatar-away':
+      switch (event.type) {
+        case 'avatar-joined':
+          return live(state.session);
+        case 'avatar-gone':
           return ending(state.session, ended('avatar-left'));
         case 'max-duration':
           return ending(state.session, ended('max-duration'));

@@ -14,12 +14,25 @@ export function pageEventsFor(from: CallState, to: CallState, say: (cause: Error
   const events: Event[] = [];
   // Changes within a state (the avatar speaking, a reconnection) are not state changes.
   if (from.name === to.name) return events;
-  const reason = to.name === 'error' ? to.cause : to.name === 'ended' ? to.reason : undefined;
-  events.push(new EquosStateChangeEvent({ from: from.name, to: to.name, ...(reason ? { reason } : {}) }));
+  events.push(new EquosStateChangeEvent({ from: from.name, to: to.name, ...reasonOf(from, to) }));
   if (from.name === 'starting' && to.name === 'connecting') events.push(new EquosSessionStartEvent({ sessionId: to.session.session_id }));
   if (from.name === 'ending' && (to.name === 'ended' || to.name === 'error')) {
     events.push(new EquosSessionEndEvent({ sessionId: from.session.session_id, durationS: durationS(from.session, now), reason: to.name === 'ended' ? to.reason : to.cause }));
   }
   if (to.name === 'error') events.push(new EquosErrorEvent({ code: to.cause, message: say(to.cause) }));
   return events;
+}
+
+/**
+ * Why the call moved, when the states alone do not say: how it ended or failed, and the
+ * avatar dropping out (`avatar-left`, into `avatar-away`), coming back within its grace
+ * (`avatar-returned`), or taking long to join (`avatar-late`).
+ */
+function reasonOf(from: CallState, to: CallState): { reason?: string } {
+  if (to.name === 'error') return { reason: to.cause };
+  if (to.name === 'ended') return { reason: to.reason };
+  if (to.name === 'avatar-away') return { reason: 'avatar-left' };
+  if (to.name === 'avatar-late') return { reason: 'avatar-late' };
+  if (from.name === 'avatar-away' && to.name === 'live') return { reason: 'avatar-returned' };
+  return {};
 }

@@ -26,12 +26,14 @@ export interface StateTraits {
   countdown: boolean;
   /** The introduction is shown over the stage. */
   intro: boolean;
+  /** The hang-up button shows its words, not only its icon: ending now is the visitor's way out. */
+  hangUpLabelled: boolean;
   /** Where focus goes when it has to move inside the panel, best first (those present and enabled). */
   focus: readonly ControlPart[];
 }
 
-const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
-const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, focus: ['start-button', 'minimize-button'] } as const;
+const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, hangUpLabelled: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
+const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, hangUpLabelled: false, focus: ['start-button', 'minimize-button'] } as const;
 
 /** Every state's row. */
 export const STATE_TABLE = {
@@ -39,7 +41,11 @@ export const STATE_TABLE = {
   starting: { ...IN_CALL, inCall: false, microphone: false, focus: ['hangup-button', 'minimize-button'] },
   connecting: IN_CALL,
   'waiting-for-avatar': { ...IN_CALL, video: true },
+  // The call is about to end by itself: ending it now is offered first (labelled, focused).
+  'avatar-late': { ...IN_CALL, video: true, hangUpLabelled: true, focus: ['hangup-button', 'mic-button', 'minimize-button'] },
   live: { ...IN_CALL, busy: false, video: true, countdown: true },
+  // The avatar's video is gone (its picture waits in its place); the session's clock still runs.
+  'avatar-away': { ...IN_CALL, countdown: true },
   ending: { ...IN_CALL, canHangUp: false, inCall: false, microphone: false, focus: ['minimize-button'] },
   ended: { ...AT_REST, start: 'startAgain' },
   error: { ...AT_REST, start: 'tryAgain' },

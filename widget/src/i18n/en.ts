@@ -16,11 +16,18 @@ export const en: Strings = {
   minimize: 'Minimise',
   microphone: 'Microphone',
   tapForSound: (name) => `Tap to hear ${name}`,
+  avatarLate: (name) => `${name} is having trouble joining. You can end the conversation now, or wait a little.`,
+  avatarAway: (name) => `${name} dropped out. Waiting a few seconds for them to come back…`,
+  // English's plural rule (1 is `one`, every other count `other`) written out, not through
+  // ./format.ts: the strings file carries English's full set for its keys, within its budget.
+  endingIn: (seconds) => `It ends by itself in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
   status: {
     idle: 'Ready when you are',
     starting: 'Starting…',
     connecting: 'Connecting…',
     waiting: (name) => `${name} is joining…`,
+    late: (name) => `${name} is having trouble joining`,
+    away: (name) => `${name} dropped out`,
     listening: 'Listening',
     speaking: (name) => `${name} is speaking`,
     muted: 'Your microphone is off',

@@ -19,11 +19,21 @@ const he: Strings = {
   minimize: 'למזער',
   microphone: 'מיקרופון',
   tapForSound: (name) => `יש להקיש כדי לשמוע את ${isolate(name)}`,
+  avatarLate: (name) => `יש קושי לחבר את ${isolate(name)}. אפשר לסיים את השיחה עכשיו או לחכות עוד קצת.`,
+  avatarAway: (name) => `החיבור עם ${isolate(name)} נותק. מחכים כמה שניות שהחיבור יחזור…`,
+  endingIn: (seconds) =>
+    plural('he', seconds, {
+      one: 'השיחה תסתיים מעצמה בעוד שנייה.',
+      two: 'השיחה תסתיים מעצמה בעוד שתי שניות.',
+      other: 'השיחה תסתיים מעצמה בעוד # שניות.',
+    }),
   status: {
     idle: 'אפשר להתחיל מתי שרוצים',
     starting: 'מתחילים…',
     connecting: 'מתחברים…',
     waiting: (name) => `${isolate(name)} בדרך…`,
+    late: (name) => `יש קושי לחבר את ${isolate(name)}`,
+    away: (name) => `החיבור עם ${isolate(name)} נותק`,
     listening: 'אפשר לדבר',
     speaking: (name) => `${isolate(name)} מדבר/ת`,
     muted: 'המיקרופון שלך כבוי',

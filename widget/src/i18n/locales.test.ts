@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe as suite, expect, it } from 'vitest';
-import { EXAMPLE_STATES } from '../../test/call-examples.js';
+import { EXAMPLE_SESSION, EXAMPLE_STATES } from '../../test/call-examples.js';
 import type { CallState } from '../call/machine.js';
 import { en as englishConversation } from '../live/conversation/strings.js';
 import { describe } from '../panel/describe.js';
@@ -32,7 +32,7 @@ const WITHOUT_NAME: Record<string, string[]> = { ru: ['tapForSound'], ko: ['back
 
 const NAME = 'Zoë';
 /** Sample values by a sentence's key, in argument order. */
-const samples = (key: string): unknown[] => (key === 'endsSoon' ? [30] : key === 'timeLeft' ? ['0:30'] : [NAME, '2:05']);
+const samples = (key: string): unknown[] => (key === 'endsSoon' || key === 'endingIn' ? [30] : key === 'timeLeft' ? ['0:30'] : [NAME, '2:05']);
 
 /** Every sentence of a set, as `path → text`, functions called with sample values. */
 function flatten(words: object, prefix = ''): Map<string, string> {
@@ -123,33 +123,60 @@ suite('numbers in sentences', () => {
   const endsSoon = (language: string) => ({ ...englishConversation, ...all.get(language)!.conversation }).endsSoon;
 
   it.each([
-    ['en', 1, 'The conversation ends in 1 second.'],
-    ['en', 30, 'The conversation ends in 30 seconds.'],
-    ['fr', 1, 'La conversation se termine dans 1 seconde.'],
-    ['fr', 10, 'La conversation se termine dans 10 secondes.'],
-    ['de', 1000, 'Das Gespräch endet in 1.000 Sekunden.'],
-    ['ru', 1, 'Разговор закончится через 1 секунду.'],
-    ['ru', 3, 'Разговор закончится через 3 секунды.'],
-    ['ru', 11, 'Разговор закончится через 11 секунд.'],
-    ['ru', 21, 'Разговор закончится через 21 секунду.'],
-    ['ar', 1, 'تنتهي المحادثة خلال ثانية واحدة.'],
-    ['ar', 2, 'تنتهي المحادثة خلال ثانيتين.'],
-    ['ar', 10, 'تنتهي المحادثة خلال 10 ثوانٍ.'],
-    ['ar', 30, 'تنتهي المحادثة خلال 30 ثانية.'],
-    ['he', 1, 'השיחה תסתיים בעוד שנייה.'],
-    ['he', 2, 'השיחה תסתיים בעוד שתי שניות.'],
-    ['he', 30, 'השיחה תסתיים בעוד 30 שניות.'],
-    ['ja', 30, '会話はあと30秒で終了します。'],
-  ] as const)('%s says %d seconds by its plural rules', (language, seconds, text) => {
-    expect(endsSoon(language)(seconds).replace(/[\u0660-\u0669]/g, (digit) => String(digit.charCodeAt(0) - 0x0660))).toBe(text);
+    ['endsSoon', 'en', 1, 'The conversation ends in 1 second.'],
+    ['endsSoon', 'en', 30, 'The conversation ends in 30 seconds.'],
+    ['endsSoon', 'fr', 1, 'La conversation se termine dans 1 seconde.'],
+    ['endsSoon', 'fr', 10, 'La conversation se termine dans 10 secondes.'],
+    ['endsSoon', 'de', 1000, 'Das Gespräch endet in 1.000 Sekunden.'],
+    ['endsSoon', 'ru', 1, 'Разговор закончится через 1 секунду.'],
+    ['endsSoon', 'ru', 3, 'Разговор закончится через 3 секунды.'],
+    ['endsSoon', 'ru', 11, 'Разговор закончится через 11 секунд.'],
+    ['endsSoon', 'ru', 21, 'Разговор закончится через 21 секунду.'],
+    ['endsSoon', 'ar', 1, 'تنتهي المحادثة خلال ثانية واحدة.'],
+    ['endsSoon', 'ar', 2, 'تنتهي المحادثة خلال ثانيتين.'],
+    ['endsSoon', 'ar', 10, 'تنتهي المحادثة خلال 10 ثوانٍ.'],
+    ['endsSoon', 'ar', 30, 'تنتهي المحادثة خلال 30 ثانية.'],
+    ['endsSoon', 'he', 1, 'השיחה תסתיים בעוד שנייה.'],
+    ['endsSoon', 'he', 2, 'השיחה תסתיים בעוד שתי שניות.'],
+    ['endsSoon', 'he', 30, 'השיחה תסתיים בעוד 30 שניות.'],
+    ['endsSoon', 'ja', 30, '会話はあと30秒で終了します。'],
+    ['endingIn', 'en', 1, 'It ends by itself in 1 second.'],
+    ['endingIn', 'en', 15, 'It ends by itself in 15 seconds.'],
+    ['endingIn', 'fr', 1, 'La conversation se terminera d’elle-même dans 1 seconde.'],
+    ['endingIn', 'de', 15, 'Das Gespräch endet in 15 Sekunden von selbst.'],
+    ['endingIn', 'ru', 1, 'Разговор завершится сам через 1 секунду.'],
+    ['endingIn', 'ru', 3, 'Разговор завершится сам через 3 секунды.'],
+    ['endingIn', 'ru', 12, 'Разговор завершится сам через 12 секунд.'],
+    ['endingIn', 'ar', 2, 'تنتهي المحادثة تلقائيًا خلال ثانيتين.'],
+    ['endingIn', 'ar', 5, 'تنتهي المحادثة تلقائيًا خلال 5 ثوانٍ.'],
+    ['endingIn', 'he', 2, 'השיחה תסתיים מעצמה בעוד שתי שניות.'],
+    ['endingIn', 'he', 12, 'השיחה תסתיים מעצמה בעוד 12 שניות.'],
+    ['endingIn', 'zh', 12, '对话将在12秒后自动结束。'],
+  ] as const)('%s in %s says %d seconds by its plural rules', (key, language, seconds, text) => {
+    const sentence = key === 'endsSoon' ? endsSoon(language) : all.get(language)!.strings.endingIn;
+    expect(sentence(seconds).replace(/[\u0660-\u0669]/g, (digit) => String(digit.charCodeAt(0) - 0x0660))).toBe(text);
   });
 
   it('has a sentence for every plural category each language uses', () => {
     for (const language of SUPPORTED_LOCALES) {
-      const seen = new Map<string, string>();
-      for (let seconds = 0; seconds <= 200; seconds += 1) seen.set(new Intl.PluralRules(language).select(seconds), endsSoon(language)(seconds));
-      for (const [category, text] of seen) expect(text, `${language} ${category}`).toMatch(/\S/);
+      for (const [key, sentence] of [['endsSoon', endsSoon(language)], ['endingIn', all.get(language)!.strings.endingIn]] as const) {
+        const seen = new Map<string, string>();
+        for (let seconds = 0; seconds <= 200; seconds += 1) seen.set(new Intl.PluralRules(language).select(seconds), sentence(seconds));
+        for (const [category, text] of seen) expect(text, `${language} ${key} ${category}`).toMatch(/\S/);
+        // Each category its own form where the language has one (not `other` for all): 1 and 2 read differently from 30.
+        if (['ru', 'ar', 'he'].includes(language)) expect(new Set(seen.values()).size, `${language} ${key}`).toBeGreaterThan(2);
+      }
     }
+  });
+
+  it.each(SUPPORTED_LOCALES)('%s words the avatar being late and away, with its name (isolated right to left)', (language) => {
+    const strings = all.get(language)!.strings;
+    const name = RIGHT_TO_LEFT.includes(language) ? `\u2068${NAME}\u2069` : NAME;
+    const late = describe({ name: 'avatar-late', session: EXAMPLE_SESSION, endsAt: 12_000 }, strings, NAME, true, 0);
+    const away = describe({ name: 'avatar-away', session: EXAMPLE_SESSION }, strings, NAME);
+    for (const text of [late.status, late.message!, away.status, away.message!]) expect(text).toContain(name);
+    expect(late.countdown).toBe(strings.endingIn(12));
+    expect(new Set([late.announcement, away.announcement, describe({ name: 'waiting-for-avatar', session: EXAMPLE_SESSION }, strings, NAME).announcement]).size).toBe(3);
   });
 });
 

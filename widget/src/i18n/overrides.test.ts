@@ -48,6 +48,8 @@ describe('a page’s own words', () => {
       endsSoon: 'Only {seconds} s to go',
       timeLeft: '{clock} to go',
       typeTo: 'Write to {name}',
+      endingIn: 'Ends in {seconds} s',
+      status: { away: '{name} will be right back' },
     });
     expect(strings.talkTo('Ava')).toBe('Ask Ava anything');
     expect(strings.ended.hangup('Ava', '2:05')).toBe('2:05 with Ava. Thanks!');
@@ -55,6 +57,8 @@ describe('a page’s own words', () => {
     expect(conversation!.endsSoon!(1500)).toBe('Only 1,500 s to go');
     expect(conversation!.timeLeft!('0:30')).toBe('0:30 to go');
     expect(conversation!.typeTo!('Ava')).toBe('Write to Ava');
+    expect(strings.endingIn(12)).toBe('Ends in 12 s');
+    expect(strings.status.away('Ava')).toBe('Ava will be right back');
     expect(warnings).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import { isolate } from './format.js';
 import type { ConversationStrings, Words } from './strings.js';
 
 /** The values a sentence takes, by the placeholder each goes in, in argument order [name]. */
-const PLACEHOLDERS: Record<string, readonly string[]> = { endsSoon: ['seconds'], timeLeft: ['clock'] };
+const PLACEHOLDERS: Record<string, readonly string[]> = { endsSoon: ['seconds'], endingIn: ['seconds'], timeLeft: ['clock'] };
 const NAME = ['name'];
 /** What every `ended.*` sentence takes. */
 const NAME_AND_DURATION = ['name', 'duration'];

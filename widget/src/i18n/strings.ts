@@ -17,11 +17,21 @@ export interface Strings {
   minimize: string;
   microphone: string;
   tapForSound(name: string): string;
+  /** Over the stage while the avatar takes long to join (`avatar-late`). */
+  avatarLate(name: string): string;
+  /** Over the stage while the avatar that dropped out has its grace to come back (`avatar-away`). */
+  avatarAway(name: string): string;
+  /** Under `avatarLate`, counting down each second: when the call ends by itself. */
+  endingIn(seconds: number): string;
   status: {
     idle: string;
     starting: string;
     connecting: string;
     waiting(name: string): string;
+    /** Still waiting for the avatar, past the first bound. */
+    late(name: string): string;
+    /** The avatar dropped out of a live call. */
+    away(name: string): string;
     listening: string;
     speaking(name: string): string;
     /** Live, with the visitor's microphone off. */
@@ -72,7 +82,7 @@ type Custom<T> = T extends (...args: never[]) => string ? T | string : T extends
 /**
  * What a page may give as `strings`: any of the widget's words, in any depth, over its
  * language's. A sentence that takes values may be a string with `{name}`, `{duration}`,
- * `{seconds}` or `{clock}` where they go.
+ * `{seconds}` or `{clock}` where they go (`{seconds}` in `endsSoon` and `endingIn`).
  *
  * @example
  * widget.strings = { talkTo: 'Chat with {name}', status: { idle: 'Hi there' }, typeMessage: 'Ask me anything' };

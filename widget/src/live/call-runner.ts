@@ -32,6 +32,14 @@ export interface CallRunnerOptions extends CallOptions {
 
 /** Ends the session this long before Equos would, so the visitor hears why. */
 const DEADLINE_MARGIN_MS = 2000;
+/** While waiting for the avatar, say it is late after this long (`avatar-late`)… */
+const LATE_AFTER_MS = 10_000;
+/** …or after this share of `avatar-timeout`, when that comes sooner (a short timeout). */
+const LATE_SHARE = 0.4;
+/** Seconds an avatar that dropped out has to come back (`avatar-grace`) [8]; Equos' own embed waits a few seconds too. */
+const DEFAULT_GRACE_S = 8;
+/** The longest grace (the session's own maximum bounds it anyway; a timer cannot wait past 2³¹ ms). */
+const MAX_GRACE_S = 600;
 
 /** The side effects of one `<equos-avatar>`'s call. */
 export class CallRunner implements ReactiveController, CallRunnerPort {
@@ -54,7 +62,10 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #meter: LevelMeter | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends the call when an avatar that dropped out has not come back (`avatar-away`). */
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #warnedPageVars = false;
+  #warnedGrace = false;
   /** Seconds before the deadline from which the countdown shows (longer once the avatar warned). */
   #countdownFromS: number | undefined;
   readonly #countdown: CountdownController;
@@ -73,6 +84,12 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       host,
       () => (traitsOf(call.state).countdown ? this.deadline : undefined),
       () => this.#countdownFromS,
+    );
+    // A late avatar's call says each second when it ends by itself (../panel/describe.ts reads the clock).
+    new CountdownController(
+      host,
+      () => (call.state.name === 'avatar-late' ? call.state.endsAt : undefined),
+      () => Infinity,
     );
     this.#conversation = new ConversationController(host, {
       call,
@@ -122,8 +139,16 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   }
 
   entered(from: CallState, to: CallState): void {
+    if (from.name === 'avatar-away') this.#graceTimer = this.#cancel(this.#graceTimer);
     if (to.name === 'waiting-for-avatar') {
-      this.#later(() => this.#call.dispatch({ type: 'avatar-timeout' }), this.#options.avatarJoinTimeoutMs());
+      // Late first (the visitor is told, with when it ends), then given up on; both are
+      // ignored by the machine once the avatar has joined.
+      const timeoutMs = this.#options.avatarJoinTimeoutMs();
+      const endsAt = Date.now() + timeoutMs;
+      this.#later(() => this.#call.dispatch({ type: 'avatar-late', endsAt }), Math.min(LATE_AFTER_MS, timeoutMs * LATE_SHARE));
+      this.#later(() => this.#call.dispatch({ type: 'avatar-timeout' }), timeoutMs);
+    } else if (to.name === 'avatar-away') {
+      this.#graceTimer = this.#later(() => this.#call.dispatch({ type: 'avatar-gone' }), this.#graceS() * 1000);
     } else if (to.name === 'ending') {
       void this.#finish(to.session, to.outcome.type === 'ended' && to.outcome.reason === 'page-left');
     } else if ((to.name === 'idle' || to.name === 'error') && from.name === 'starting') {
@@ -274,7 +299,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.microphoneMissing = false;
     this.deadline = undefined;
     this.#countdownFromS = undefined;
-    this.#deadlineTimer = undefined;
+    this.#deadlineTimer = this.#graceTimer = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -307,13 +332,22 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     return undefined;
   }
 
+  /** The `avatar-grace` attribute, in seconds; an unusable value is the default, with one warning to the site owner. */
+  #graceS(): number {
+    const given = this.#host.getAttribute('avatar-grace');
+    const seconds = given === null || given.trim() === '' ? DEFAULT_GRACE_S : Number(given);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, MAX_GRACE_S);
+    if (!this.#warnedGrace) {
+      this.#warnedGrace = true;
+      console.warn(`<equos-avatar>: avatar-grace must be a number of seconds (0 or more), not "${given}"; it is ${DEFAULT_GRACE_S}.`);
+    }
+    return DEFAULT_GRACE_S;
+  }
+
   /** Ends the call at `deadline` (local clock, ms), replacing any earlier plan. */
   #endAt(deadline: number): void {
     this.deadline = deadline;
-    if (this.#deadlineTimer) {
-      clearTimeout(this.#deadlineTimer);
-      this.#timers.delete(this.#deadlineTimer);
-    }
+    this.#cancel(this.#deadlineTimer);
     this.#deadlineTimer = this.#later(() => this.#call.dispatch({ type: 'max-duration' }), deadline - Date.now());
   }
 
@@ -354,6 +388,13 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.microphoneMissing = false;
     this.microphoneEnabled = true;
     this.#host.requestUpdate();
+  }
+
+  /** Cancels a timer of `#later`, if any; returns `undefined` for its holder. */
+  #cancel(timer: ReturnType<typeof setTimeout> | undefined): undefined {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#timers.delete(timer);
   }
 
   #later(run: () => void, ms: number): ReturnType<typeof setTimeout> {

@@ -24,6 +24,8 @@ suite('describe', () => {
     [{ name: 'waiting-for-avatar', session }, 'Ava is joining…', 'busy'],
     [{ name: 'live', session, reconnecting: false, avatarSpeaking: true }, 'Ava is speaking', 'live'],
     [{ name: 'live', session, reconnecting: true, avatarSpeaking: true }, 'Connection unstable, reconnecting…', 'warn'],
+    [{ name: 'avatar-away', session }, 'Ava dropped out. Waiting a few seconds for them to come back…', 'warn'],
+    [{ name: 'avatar-late', session, endsAt: 15_000 }, 'Ava is having trouble joining. You can end the conversation now, or wait a little.', 'warn'],
     [{ name: 'ended', reason: 'hangup', durationS: 125 }, 'You talked with Ava for 2:05.', 'idle'],
     [{ name: 'error', cause: 'origin-not-allowed' }, 'Ava isn’t available on this site right now.', 'error'],
     [{ name: 'error', cause: 'blocked-by-page' }, 'Ava isn’t available on this site right now.', 'error'],
@@ -42,11 +44,31 @@ suite('describe', () => {
     expect(describe(live, en, 'Ava', true).status).toBe('Ava is speaking');
   });
 
-  it('puts a message over the video for ends, errors and reconnection only', () => {
+  it('puts a message over the video for ends, errors, reconnection, a late avatar and an avatar away only', () => {
+    const messaged = ['ended', 'error', 'avatar-late', 'avatar-away'];
     for (const state of states) {
       const hasMessage = describe(state, en, 'Ava').message !== undefined;
-      expect(hasMessage).toBe(state.name === 'ended' || state.name === 'error' || (state.name === 'live' && state.reconnecting));
+      expect(hasMessage).toBe(messaged.includes(state.name) || (state.name === 'live' && state.reconnecting));
     }
+  });
+
+  it('counts down a late avatar’s call each second, under its message, without announcing the number', () => {
+    const late = { name: 'avatar-late', session, endsAt: 20_000 } as const;
+    expect(describe(late, en, 'Ava', true, 5_000)).toMatchObject({
+      status: 'Ava is having trouble joining',
+      countdown: 'It ends by itself in 15 seconds.',
+      announcement: 'Ava is having trouble joining. You can end the conversation now, or wait a little.',
+    });
+    expect(describe(late, en, 'Ava', true, 18_500).countdown).toBe('It ends by itself in 2 seconds.');
+    expect(describe(late, en, 'Ava', true, 19_200).countdown).toBe('It ends by itself in 1 second.');
+    expect(describe(late, en, 'Ava', true, 21_000).countdown).toBe('It ends by itself in 0 seconds.');
+    expect(describe(late, fr, 'Ava', true, 5_000).countdown).toBe('La conversation se terminera d’elle-même dans 15 secondes.');
+    for (const state of states) if (state.name !== 'avatar-late') expect(describe(state, en, 'Ava').countdown, state.name).toBeUndefined();
+  });
+
+  it('says an avatar that dropped out is awaited, not gone', () => {
+    expect(describe({ name: 'avatar-away', session }, en, 'Ava')).toMatchObject({ status: 'Ava dropped out', tone: 'warn' });
+    expect(describe({ name: 'avatar-away', session }, fr, 'Ava').announcement).toBe('Ava n’est plus là. Nous attendons son retour quelques secondes…');
   });
 
   it('speaks French too, with the same set of distinct sentences', () => {

@@ -13,6 +13,11 @@ export interface Description {
   tone: 'idle' | 'busy' | 'live' | 'warn' | 'error';
   /** A longer message shown over the stage, if the state needs one. */
   message?: string;
+  /**
+   * Under the message, re-read every second: when the call ends by itself (`avatar-late`).
+   * Not announced (a number changing each second would drown the screen reader).
+   */
+  countdown?: string;
   /** What a screen reader hears when the state changes (the message, else the status). */
   announcement: string;
 }
@@ -21,13 +26,14 @@ export interface Description {
  * Describes `state` for the avatar called `name`.
  *
  * @param microphoneOn whether the visitor's microphone is on [true]: a live call with it off says so
+ * @param now the local clock, ms [Date.now()]: how long until a late avatar's call ends by itself
  */
-export function describe(state: CallState, strings: Strings, name: string, microphoneOn = true): Description {
-  const described = describeState(state, strings, name, microphoneOn);
+export function describe(state: CallState, strings: Strings, name: string, microphoneOn = true, now = Date.now()): Description {
+  const described = describeState(state, strings, name, microphoneOn, now);
   return { ...described, announcement: described.message ?? described.status };
 }
 
-function describeState(state: CallState, strings: Strings, name: string, microphoneOn: boolean): Omit<Description, 'announcement'> {
+function describeState(state: CallState, strings: Strings, name: string, microphoneOn: boolean, now: number): Omit<Description, 'announcement'> {
   switch (state.name) {
     case 'idle':
       return { status: strings.status.idle, tone: 'idle' };
@@ -37,6 +43,12 @@ function describeState(state: CallState, strings: Strings, name: string, microph
       return { status: strings.status.connecting, tone: 'busy' };
     case 'waiting-for-avatar':
       return { status: strings.status.waiting(name), tone: 'busy' };
+    case 'avatar-late': {
+      const seconds = Math.max(0, Math.ceil((state.endsAt - now) / 1000));
+      return { status: strings.status.late(name), tone: 'warn', message: strings.avatarLate(name), countdown: strings.endingIn(seconds) };
+    }
+    case 'avatar-away':
+      return { status: strings.status.away(name), tone: 'warn', message: strings.avatarAway(name) };
     case 'live':
       if (state.reconnecting) return { status: strings.status.reconnecting, tone: 'warn', message: strings.status.reconnecting };
       if (!microphoneOn) return { status: strings.status.muted, tone: 'live' };

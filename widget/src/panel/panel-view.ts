@@ -89,14 +89,16 @@ function renderStage(view: PanelView) {
     ${view.problem
       ? html`<p class="stage__message stage__message--error" part="message" dir="auto">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
       : description.message
-        ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message" dir="auto">${description.message}</p>`
+        ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message" dir="auto">${description.message}${description.countdown
+            ? html` <span class="stage__countdown">${description.countdown}</span>`
+            : nothing}</p>`
         : nothing}
   `;
 }
 
 function renderControls(view: PanelView) {
   const { strings } = view;
-  const { start, canHangUp, microphone } = traitsOf(view.state);
+  const { start, canHangUp, microphone, hangUpLabelled } = traitsOf(view.state);
   if (view.problem) return nothing;
   if (start) return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${strings[start]}</button>`;
   return html`
@@ -114,8 +116,15 @@ function renderControls(view: PanelView) {
     >
       ${view.microphoneEnabled ? microphoneIcon : microphoneOffIcon}
     </button>
-    <button class="round round--hangup" part="hangup-button" type="button" aria-label=${strings.hangUp} ?disabled=${!canHangUp} @click=${view.onHangUp}>
-      ${hangUpIcon}
+    <button
+      class="round round--hangup ${hangUpLabelled ? 'round--labelled' : ''}"
+      part="hangup-button"
+      type="button"
+      aria-label=${hangUpLabelled ? nothing : strings.hangUp}
+      ?disabled=${!canHangUp}
+      @click=${view.onHangUp}
+    >
+      ${hangUpIcon}${hangUpLabelled ? html`<span dir="auto">${strings.hangUp}</span>` : nothing}
     </button>
   `;
 }

@@ -158,6 +158,12 @@ const PANEL_CSS = css`
     box-shadow: 0 4px 16px rgb(0 0 0 / 0.12);
     font-size: 14px;
   }
+  .stage__countdown {
+    display: block;
+    margin-top: 4px;
+    font-weight: 650;
+    font-variant-numeric: tabular-nums;
+  }
   .stage__message--error {
     border-inline-start: 4px solid var(--_danger);
   }
@@ -208,6 +214,14 @@ const PANEL_CSS = css`
     background: var(--_danger);
     color: #fff;
     border-radius: 32px;
+  }
+  /* The way out while the call is about to end by itself: its words, not only its icon. */
+  .round.round--labelled {
+    display: flex;
+    gap: 8px;
+    width: auto;
+    padding: 0 20px;
+    font-weight: 650;
   }
   .round--hangup:disabled {
     opacity: 0.5;

@@ -67,7 +67,14 @@ class LiveKitAdapter implements RtcAdapter {
         if (isAvatar(participant)) this.#emit({ type: 'avatar-left' });
       })
       .on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
-        if (isAvatar(participant)) this.#play(track);
+        if (!isAvatar(participant)) return;
+        this.#play(track);
+        // Its camera back (republished without leaving, issue 14): the avatar is there again.
+        if (track.kind === Track.Kind.Video) this.#emit({ type: 'avatar-joined' });
+      })
+      .on(RoomEvent.TrackUnpublished, (publication, participant) => {
+        // The avatar's camera stopped (it also goes when the avatar leaves): it is away.
+        if (isAvatar(participant) && publication.kind === Track.Kind.Video) this.#emit({ type: 'avatar-left' });
       })
       .on(RoomEvent.ActiveSpeakersChanged, (speakers) => {
         const speaking = speakers.some(isAvatar);

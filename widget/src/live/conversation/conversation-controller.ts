@@ -119,7 +119,8 @@ export class ConversationController implements ReactiveController {
     const root = this.#host.shadowRoot;
     if (!root || !this.#view.mountIn(root) || !this.#stage.mountIn(root)) return;
     if (live) this.#tellContext();
-    else if (!inCall || state.name === 'waiting-for-avatar') this.#contextSent = undefined;
+    // An avatar that joins (or comes back after dropping out: a new participant) is told afresh.
+    else if (!inCall || state.name === 'waiting-for-avatar' || state.name === 'avatar-away') this.#contextSent = undefined;
     const lines = this.#transcript.lines;
     const strings = this.#strings();
     const noMicrophone = inCall && this.#deps.microphoneMissing() ? strings.noMicrophone(this.#deps.avatarName()) : undefined;

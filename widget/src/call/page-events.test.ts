@@ -1,0 +1,32 @@
+/** What a page hears for each move of the machine, the avatar's comings and goings included (issue 14). */
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_SESSION as session } from '../../test/call-examples.js';
+import { transition, type CallEvent, type CallState } from './machine.js';
+import { pageEventsFor } from './page-events.js';
+
+const live: CallState = { name: 'live', session, reconnecting: false, avatarSpeaking: false };
+
+/** The page's events for `event` in `state`, as `type detail`. */
+function heard(state: CallState, event: CallEvent): string[] {
+  return pageEventsFor(state, transition(state, event), () => 'said', 0).map((fired) => `${fired.type} ${JSON.stringify((fired as Event & { detail: unknown }).detail)}`);
+}
+
+describe('page events', () => {
+  it('says the avatar dropped out, came back, or is late, in equos-state-change’s reason', () => {
+    expect(heard(live, { type: 'avatar-left' })).toEqual(['equos-state-change {"from":"live","to":"avatar-away","reason":"avatar-left"}']);
+    expect(heard({ name: 'avatar-away', session }, { type: 'avatar-joined' })).toEqual(['equos-state-change {"from":"avatar-away","to":"live","reason":"avatar-returned"}']);
+    expect(heard({ name: 'waiting-for-avatar', session }, { type: 'avatar-late', endsAt: 9 })).toEqual(['equos-state-change {"from":"waiting-for-avatar","to":"avatar-late","reason":"avatar-late"}']);
+    expect(heard({ name: 'avatar-late', session, endsAt: 9 }, { type: 'avatar-joined' })).toEqual(['equos-state-change {"from":"avatar-late","to":"live"}']);
+  });
+
+  it('ends with avatar-left only once the grace is over, and fires nothing for a move the machine does not make', () => {
+    expect(heard({ name: 'avatar-away', session }, { type: 'avatar-gone' })).toEqual(['equos-state-change {"from":"avatar-away","to":"ending"}']);
+    const ending = transition({ name: 'avatar-away', session }, { type: 'avatar-gone' });
+    expect(heard(ending, { type: 'stopped', at: 0 })).toEqual([
+      'equos-state-change {"from":"ending","to":"ended","reason":"avatar-left"}',
+      'equos-session-end {"sessionId":"ses_x","durationS":0,"reason":"avatar-left"}',
+    ]);
+    expect(heard(live, { type: 'avatar-gone' })).toEqual([]);
+    expect(heard({ name: 'avatar-away', session }, { type: 'avatar-left' })).toEqual([]);
+  });
+});
