@@ -263,4 +263,35 @@ describe('<equos-avatar>: captions, transcript, typing and page context', () => 
     expect(element.state.name).to.equal('live');
     expect(linesOf(element)).to.deep.equal([]);
   });
+  it('tells the token server with each heartbeat how long nobody has spoken or typed (idle_s), from the start, a line heard and a line typed', async () => {
+    const beats: number[] = [];
+    const original = window.fetch;
+    window.fetch = (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      if (url.pathname.endsWith('/heartbeat')) beats.push(Number(url.searchParams.get('idle_s')));
+      return original(input, init);
+    };
+    try {
+      const { element, adapter } = await live();
+      // The stack beats every second: the idle time grows from the start of the call.
+      await until(() => beats.length >= 3, 'three heartbeats', 6000);
+      expect(beats.slice(0, 3)).to.deep.equal([...beats.slice(0, 3)].sort((a, b) => a - b));
+      expect(beats[2]).to.be.at.least(2);
+      // A line of the visitor's, heard by the avatar, is activity.
+      await say(element, adapter, { type: 'utterance', utterance: { author: 'user', content: '(spoke for 1.2 s)', finished: true, recordedAt: '2026-12-01T10:00:00.000Z' } });
+      let seen = beats.length;
+      await until(() => beats.length > seen, 'the next heartbeat', 3000);
+      expect(beats.at(-1)).to.be.at.most(1);
+      await until(() => beats.length > seen + 2, 'two more', 4000);
+      expect(beats.at(-1)).to.be.at.least(2);
+      // So is a line typed.
+      type(element, 'Still here');
+      seen = beats.length;
+      await until(() => beats.length > seen, 'the next heartbeat', 3000);
+      expect(beats.at(-1)).to.be.at.most(1);
+      element.stop();
+    } finally {
+      window.fetch = original;
+    }
+  });
 });

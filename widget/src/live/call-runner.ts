@@ -308,7 +308,9 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #startHeartbeats(client: TokenClient, session: CallSession, attempt: number): void {
     const beat = async () => {
       if (attempt !== this.#attempt) return;
-      if ((await client.heartbeat(session)) === 'ended' && attempt === this.#attempt) {
+      // How long nobody has spoken or typed: past the server's bound it stops the session.
+      const idleS = Math.floor((Date.now() - this.#conversation.lastActivityAt) / 1000);
+      if ((await client.heartbeat(session, idleS)) === 'ended' && attempt === this.#attempt) {
         this.#call.dispatch({ type: 'disconnected', byServer: true });
         return;
       }

@@ -4,7 +4,7 @@
  * away). Failures become `ErrorCause`s.
  */
 import type { ProblemCode } from '../../../contract/problems.js';
-import { readCreatedSession, type CreateSessionRequest } from '../../../contract/token-server-api.js';
+import { HEARTBEAT_IDLE_PARAM, readCreatedSession, type CreateSessionRequest } from '../../../contract/token-server-api.js';
 import type { CallSession, ErrorCause } from '../call/machine.js';
 import { serverUrl } from '../internal/server-url.js';
 import { CallError } from './call-error.js';
@@ -50,11 +50,13 @@ export class TokenClient {
 
   /**
    * Tells the token server the visitor is still here (a session whose heartbeats stop is
-   * stopped for it). `ended` when the server says the session is over.
+   * stopped for it), and for how long nobody has spoken or typed (`idleS`: past the server's
+   * `IDLE_STOP_S` it stops the session). `ended` when the server says the session is over.
    */
-  async heartbeat(session: CallSession): Promise<'alive' | 'ended' | 'unknown'> {
+  async heartbeat(session: CallSession, idleS?: number): Promise<'alive' | 'ended' | 'unknown'> {
     try {
-      const response = await fetch(this.#sessionUrl(session, 'heartbeat'), {
+      const idle = idleS === undefined ? '' : `?${HEARTBEAT_IDLE_PARAM}=${Math.max(0, Math.floor(idleS))}`;
+      const response = await fetch(this.#sessionUrl(session, 'heartbeat') + idle, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: session.stop_token,

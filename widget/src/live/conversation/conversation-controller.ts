@@ -46,6 +46,7 @@ export class ConversationController implements ReactiveController {
   readonly #view: ConversationView;
   readonly #stage = new StageView();
   #transcript = new Transcript();
+  #lastActivityAt = Date.now();
   #transcriptOpen = false;
   /** The context the avatar has been told in this stay of the avatar (undefined: nothing yet). */
   #contextSent: string | undefined;
@@ -72,8 +73,14 @@ export class ConversationController implements ReactiveController {
     host.addController(this);
   }
 
+  /** When the visitor last spoke (the avatar heard a line of theirs) or typed, or the call started (ms). */
+  get lastActivityAt(): number {
+    return this.#lastActivityAt;
+  }
+
   /** A new call starts: the last one's lines go. */
   reset(): void {
+    this.#lastActivityAt = Date.now();
     this.#transcript = new Transcript();
     this.#contextSent = undefined;
     this.#announcedNoMicrophone = false;
@@ -86,6 +93,7 @@ export class ConversationController implements ReactiveController {
     switch (message.type) {
       case 'utterance': {
         const { author, content, finished } = message.utterance;
+        if (author === 'user') this.#lastActivityAt = Date.now();
         this.#transcript.applyUtterance(message.utterance, Date.now());
         if (author === 'agent') this.#scheduleCaptionExpiry();
         this.#host.dispatchEvent(new EquosUtteranceEvent({ author, content, finished }));
@@ -181,6 +189,7 @@ export class ConversationController implements ReactiveController {
   #sendTyped(raw: string): void {
     if (this.#deps.call.state.name !== 'live') return;
     const text = raw.slice(0, MAX_TYPED_CHARS);
+    this.#lastActivityAt = Date.now();
     this.#transcript.addTyped(text);
     this.#host.dispatchEvent(new EquosUtteranceEvent({ author: 'user', content: text, finished: true }));
     void this.#deps.send({ type: 'usr.txt', text }).catch(() => {});
