@@ -4,7 +4,7 @@
  * hang-up. Everything lives in its shadow root.
  *
  * @event equos-state-change - `{ from, to, reason }` on every state change of the call (`reason`: how it ended or failed,
- *   or for the avatar `avatar-late` into `avatar-late`, `avatar-left` into `avatar-away`, `avatar-returned` back to `live`)
+ *   or `avatar-late`, `avatar-left` into `avatar-away`, `avatar-returned` back to `live`, `idle-warning` into `idle-check`)
  * @event equos-session-start - `{ sessionId }` when a paid session starts
  * @event equos-session-end - `{ sessionId, durationS, reason }` once a session is stopped
  * @event equos-error - `{ code, message }` when something fails
@@ -94,7 +94,7 @@ export class EquosAvatarElement extends LitElement {
   declare strings: StringOverrides | string | null;
   /** Seconds to wait for the avatar to join before giving up [25]; from 10 s (or two fifths of it) the panel says it is late. */
   declare avatarTimeout: number | null;
-  // `avatar-grace` (seconds an avatar that drops out has to come back [8]) is read by the call's file when it happens.
+  // `avatar-grace` (an avatar that drops out has to come back [8 s]) and `idle-timeout` ("Still there?" [180 s]) are read by the call's file.
   /**
    * What the page tells the avatar about itself (page, product, visitor state), sent when the
    * avatar joins and whenever it changes. Information for the avatar, not instructions.

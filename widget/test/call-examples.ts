@@ -2,7 +2,7 @@
 import type { CallSession, CallState, EndReason, ErrorCause } from '../src/call/machine.js';
 
 export const EXAMPLE_SESSION = { session_id: 'ses_x', avatar_name: 'Ava', started_at: new Date(0).toISOString() } as CallSession;
-export const END_REASONS: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left'];
+export const END_REASONS: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left', 'idle'];
 /** Every cause, checked complete by the compiler (a missing one breaks the build of the suites). */
 const ALL_CAUSES: Record<ErrorCause, true> = {
   misconfigured: true, 'microphone-denied': true, 'microphone-unavailable': true, 'server-unreachable': true, 'origin-not-allowed': true,
@@ -22,6 +22,7 @@ export const EXAMPLE_STATES: CallState[] = [
   { name: 'live', session, reconnecting: false, avatarSpeaking: true },
   { name: 'live', session, reconnecting: true, avatarSpeaking: false },
   { name: 'avatar-away', session },
+  { name: 'idle-check', session, endsAt: 15_000 },
   { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } },
   { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } },
   ...END_REASONS.map((reason): CallState => ({ name: 'ended', reason, durationS: 125 })),

@@ -10,7 +10,7 @@ import { tokenServerUrl } from '../../testing/stack-commands.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 import { machineCanMove } from './machine-moves.js';
 import type { StateName } from '../src/call/machine.js';
-import { fakeLive, messageOf, mount, part, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
+import { fakeLive, messageOf, mount, part, recordHeartbeats, statusOf, unmountAll, until, type FakeAdapter } from './fixtures.js';
 
 /** Mounts an open widget, starts a conversation, and returns it with its adapter once connected. */
 async function started(attributes: Record<string, string> = {}) {
@@ -262,6 +262,99 @@ describe('<equos-avatar>: a conversation', () => {
     expect(await equosCalls('stop', sessionId)).to.equal(0);
     element.stop();
     await until(() => element.state.name === 'ended', 'the end');
+  });
+
+  it('asks "Still there?" once nobody has spoken or typed for idle-timeout, with a countdown and a focused Continue that goes on (no stop)', async () => {
+    // idle-timeout 1.5 s: asked after 1.5 s of silence, answered within 1.5 s (min(30 s, idle-timeout)).
+    const { element, adapter, events, sessionId } = await started({ 'idle-timeout': '1.5' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    // The visitor opened the panel from the keyboard: focus is on the microphone, then moves to Continue.
+    element.close();
+    await element.updateComplete;
+    part(element, 'launcher')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(focusedPart(element)).to.equal('mic-button');
+    expect(part(element, 'continue-button')).to.equal(null);
+
+    await until(() => element.state.name === 'idle-check', 'Still there?', 3000);
+    await element.updateComplete;
+    expect(statusOf(element)).to.equal('Still there?');
+    expect(messageOf(element)).to.match(/^Still there\? Ava has not heard from you for a while\. It ends by itself in [12] seconds?\.$/);
+    expect(panelAnnouncer(element).textContent).to.equal('Still there? Ava has not heard from you for a while.');
+    const answer = part<HTMLButtonElement>(element, 'continue-button')!;
+    expect(answer.textContent!.trim()).to.equal('Continue');
+    expect(focusedPart(element)).to.equal('continue-button');
+    // The answer is activity for the token server's idle bound too: the next heartbeat's idle_s starts again.
+    const { beats, restore } = recordHeartbeats();
+    answer.click();
+    await element.updateComplete;
+    expect(element.state.name).to.equal('live');
+    expect(part(element, 'continue-button')).to.equal(null);
+    // Past when the unanswered question would have ended it: still live, nothing stopped.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    restore();
+    expect(beats.length).to.be.at.least(1);
+    expect(beats[0]).to.be.at.most(1);
+    expect(element.state.name).to.equal('live');
+    expect(adapter.disconnected).to.equal(false);
+    expect(await equosCalls('stop', sessionId)).to.equal(0);
+    const changes = events.filter((event) => event.startsWith('equos-state-change')).map((event) => JSON.parse(event.slice(19)));
+    expect(changes.slice(3, 5)).to.deep.equal([
+      { from: 'live', to: 'idle-check', reason: 'idle-warning' },
+      { from: 'idle-check', to: 'live' },
+    ]);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+  });
+
+  it('ends an unanswered "Still there?" with idle: its words, exactly one stop', async () => {
+    const { element, adapter, events, sessionId } = await started({ 'idle-timeout': '0.5' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    await until(() => element.state.name === 'idle-check', 'Still there?', 2000);
+    await until(() => element.state.name === 'ended', 'the end of an unanswered question', 3000);
+    expect(messageOf(element)).to.equal('No one spoke for a while, so the conversation ended.');
+    expect(adapter.disconnected).to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await equosCalls('stop', sessionId)).to.equal(1);
+    const changes = events.filter((event) => event.startsWith('equos-state-change')).map((event) => JSON.parse(event.slice(19)));
+    expect(changes.slice(3)).to.deep.equal([
+      { from: 'live', to: 'idle-check', reason: 'idle-warning' },
+      { from: 'idle-check', to: 'ending' },
+      { from: 'ending', to: 'ended', reason: 'idle' },
+    ]);
+    const end = events.find((event) => event.startsWith('equos-session-end'))!;
+    expect(JSON.parse(end.slice(18))).to.include({ sessionId, reason: 'idle' });
+  });
+
+  it('takes a line typed or spoken during "Still there?" as the answer, and never asks with idle-timeout 0', async () => {
+    const { element, adapter, sessionId } = await started({ 'idle-timeout': '1' });
+    await emit(element, adapter, { type: 'connected', avatarPresent: true });
+    await until(() => element.state.name === 'idle-check', 'Still there?', 2500);
+    await element.updateComplete;
+    const input = part<HTMLInputElement>(element, 'text-input')!;
+    expect(input.disabled).to.equal(false);
+    input.value = 'Yes, sorry';
+    input.form!.requestSubmit();
+    await element.updateComplete;
+    expect(element.state.name).to.equal('live');
+    expect(adapter.sent).to.deep.include({ type: 'usr.txt', text: 'Yes, sorry' });
+    // Asked again after another silence; this time the avatar hears the visitor speak.
+    await until(() => element.state.name === 'idle-check', 'Still there? again', 2500);
+    await emit(element, adapter, { type: 'agent-message', message: { type: 'utterance', utterance: { author: 'user', content: 'Still here', finished: true, recordedAt: '' } } });
+    expect(element.state.name).to.equal('live');
+    expect(await equosCalls('stop', sessionId)).to.equal(0);
+    element.stop();
+    await until(() => element.state.name === 'ended', 'the end');
+
+    const quiet = await started({ 'idle-timeout': '0' });
+    await emit(quiet.element, quiet.adapter, { type: 'connected', avatarPresent: true });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(quiet.element.state.name).to.equal('live');
+    quiet.element.stop();
+    await until(() => quiet.element.state.name === 'ended', 'the end');
+    expect(await equosCalls('stop', quiet.sessionId)).to.equal(1);
   });
 
   it('sends heartbeats, and ends when the token server says the session is over', async () => {

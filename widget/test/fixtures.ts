@@ -98,6 +98,21 @@ export async function liveCall(attributes: Record<string, string> = {}): Promise
   return { element, adapter };
 }
 
+/**
+ * Records the `idle_s` of every heartbeat the page sends (seconds since the visitor last
+ * spoke or typed, as the widget reports them), until `restore()`.
+ */
+export function recordHeartbeats(): { beats: number[]; restore(): void } {
+  const beats: number[] = [];
+  const original = window.fetch;
+  window.fetch = (input, init) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    if (url.pathname.endsWith('/heartbeat')) beats.push(Number(url.searchParams.get('idle_s')));
+    return original(input, init);
+  };
+  return { beats, restore: () => (window.fetch = original) };
+}
+
 /** Removes every mounted element (call in afterEach). */
 export async function unmountAll(): Promise<void> {
   for (const element of mounted.splice(0)) element.remove();

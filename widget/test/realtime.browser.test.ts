@@ -8,7 +8,7 @@ import type { AgentMessage, Utterance } from '../../contract/equos/realtime.js';
 import { MAX_CONTEXT_CHARS } from '../../contract/equos/realtime.js';
 import { installApi } from '../src/api.js';
 import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
-import { axeViolations, fakeLive, liveCall, mount, part, unmountAll, until, type FakeAdapter } from './fixtures.js';
+import { axeViolations, fakeLive, liveCall, mount, part, recordHeartbeats, unmountAll, until, type FakeAdapter } from './fixtures.js';
 
 async function live(attributes: Record<string, string> = {}) {
   const call = await liveCall(attributes);
@@ -264,13 +264,7 @@ describe('<equos-avatar>: captions, transcript, typing and page context', () => 
     expect(linesOf(element)).to.deep.equal([]);
   });
   it('tells the token server with each heartbeat how long nobody has spoken or typed (idle_s), from the start, a line heard and a line typed', async () => {
-    const beats: number[] = [];
-    const original = window.fetch;
-    window.fetch = (input, init) => {
-      const url = new URL(String(input instanceof Request ? input.url : input));
-      if (url.pathname.endsWith('/heartbeat')) beats.push(Number(url.searchParams.get('idle_s')));
-      return original(input, init);
-    };
+    const { beats, restore } = recordHeartbeats();
     try {
       const { element, adapter } = await live();
       // The stack beats every second: the idle time grows from the start of the call.
@@ -291,7 +285,7 @@ describe('<equos-avatar>: captions, transcript, typing and page context', () => 
       expect(beats.at(-1)).to.be.at.most(1);
       element.stop();
     } finally {
-      window.fetch = original;
+      restore();
     }
   });
 });

@@ -57,6 +57,17 @@ const table: Array<[CallState, CallEvent, CallState]> = [
   [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
   [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [live(), { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
+  // Nobody spoke or typed for a while (issue 14): "Still there?"; answered, live again; not, the end.
+  [live(), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, endsAt: 30_000 }],
+  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, endsAt: 30_000 }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'still-here' }, live()],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'idle-timeout' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'idle' } }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'avatar-left' }, { name: 'avatar-away', session }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
+  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [live(), { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
   [live(), { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
   [live(), { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
@@ -91,6 +102,16 @@ describe('call machine', () => {
     [{ name: 'avatar-away', session }, { type: 'avatar-left' }],
     [{ name: 'avatar-away', session }, { type: 'reconnecting' }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-gone' }],
+    // Stale idle timers and answers: no question asked, or it is already being asked.
+    [live(), { type: 'still-here' }],
+    [live(), { type: 'idle-timeout' }],
+    [{ name: 'idle-check', session, endsAt: 1 }, { type: 'idle-warning', endsAt: 2 }],
+    [{ name: 'idle-check', session, endsAt: 1 }, { type: 'avatar-speaking', speaking: true }],
+    [{ name: 'avatar-away', session }, { type: 'idle-warning', endsAt: 1 }],
+    [{ name: 'avatar-away', session }, { type: 'still-here' }],
+    [{ name: 'waiting-for-avatar', session }, { type: 'idle-warning', endsAt: 1 }],
+    [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'idle-timeout' }],
+    [{ name: 'ended', reason: 'idle', durationS: 1 }, { type: 'still-here' }],
     [live({ avatarSpeaking: true }), { type: 'avatar-speaking', speaking: true }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'hangup' }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-left' }],
@@ -111,13 +132,19 @@ describe('call machine', () => {
     expect(traitsOf({ name: 'avatar-late', session, endsAt: 1 }).focus[0]).toBe('hangup-button');
     expect(traitsOf({ name: 'avatar-away', session })).toMatchObject({ canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: true, hangUpLabelled: false });
     expect(traitsOf(live()).hangUpLabelled).toBe(false);
+    // Still there?: going on comes first (focused), and typing still works (a typed line answers too).
+    expect(traitsOf({ name: 'idle-check', session, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: false, microphone: true, video: true, countdown: true, continueOffered: true, conversing: true, hangUpLabelled: false });
+    expect(traitsOf({ name: 'idle-check', session, endsAt: 1 }).focus[0]).toBe('continue-button');
+    expect(traitsOf(live())).toMatchObject({ continueOffered: false, conversing: true });
+    for (const name of ['waiting-for-avatar', 'avatar-late', 'avatar-away', 'ending'] as const) expect(STATE_TABLE[name].conversing, name).toBe(false);
+    expect(sessionOf({ name: 'idle-check', session, endsAt: 1 })).toBe(session);
     expect(sessionOf(live())).toBe(session);
     expect(sessionOf({ name: 'avatar-away', session })).toBe(session);
     expect(sessionOf({ name: 'error', cause: 'busy' })).toBeUndefined();
   });
 
   it('has a row for every state, each keeping focus somewhere it can go', () => {
-    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'live', 'avatar-away', 'ending', 'ended', 'error'];
+    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'live', 'avatar-away', 'idle-check', 'ending', 'ended', 'error'];
     expect(Object.keys(STATE_TABLE).sort()).toEqual([...states].sort());
     for (const name of states) {
       const row = STATE_TABLE[name];

@@ -7,11 +7,14 @@
  *
  *   idle → starting → connecting → waiting-for-avatar → live → ending → ended
  *                                  ↓   ↑ (joined)      ↓↑          ↘ error (with a cause) ↙
- *                               avatar-late        avatar-away
+ *                               avatar-late        avatar-away, idle-check
  *
  * `avatar-late`: the avatar is taking long to join; the call ends by itself at `endsAt`.
  * `avatar-away`: the avatar dropped out of a live call; it has a grace to come back
  * (issue 14) before the call ends with `avatar-left`.
+ * `idle-check`: nobody has spoken or typed for a while in a live call: "Still there?"; an
+ * answer (the button, a spoken or typed line) goes back to `live`, none ends the call at
+ * `endsAt` with `idle`.
  */
 import type { CreatedSession } from '../../../contract/token-server-api.js';
 
@@ -29,7 +32,9 @@ export type EndReason =
   /** The room was closed by the server (session stopped elsewhere). */
   | 'closed-by-server'
   /** The page is going away or the element was removed. */
-  | 'page-left';
+  | 'page-left'
+  /** Nobody spoke or typed for `idle-timeout`, and nobody answered "Still there?". */
+  | 'idle';
 
 /** Why the widget cannot go on. */
 export type ErrorCause =
@@ -59,6 +64,8 @@ export type CallState =
   | { name: 'live'; session: CallSession; reconnecting: boolean; avatarSpeaking: boolean }
   /** The avatar dropped out of a live call: waiting (a bounded grace) for it to come back. */
   | { name: 'avatar-away'; session: CallSession }
+  /** A live call nobody has spoken or typed in for a while: "Still there?"; unanswered, it ends at `endsAt` (local clock, ms). */
+  | { name: 'idle-check'; session: CallSession; endsAt: number }
   | { name: 'ending'; session: CallSession; outcome: Outcome }
   | { name: 'ended'; reason: EndReason; durationS: number }
   | { name: 'error'; cause: ErrorCause };
@@ -85,6 +92,12 @@ export type CallEvent =
   | { type: 'avatar-timeout' }
   /** The avatar that dropped out did not come back within its grace. */
   | { type: 'avatar-gone' }
+  /** Nobody has spoken or typed for `idle-timeout`: ask, and end at `endsAt` (local clock, ms) without an answer. */
+  | { type: 'idle-warning'; endsAt: number }
+  /** The visitor answered "Still there?" (the button, or a line spoken or typed). */
+  | { type: 'still-here' }
+  /** "Still there?" went unanswered. */
+  | { type: 'idle-timeout' }
   | { type: 'reconnecting' }
   | { type: 'reconnected' }
   /** The LiveKit connection ended without us asking (`cause`: why, when it is known not to be the network). */
@@ -138,6 +151,21 @@ export function transition(state: CallState, event: CallEvent): CallState {
           return state.reconnecting ? state : { ...state, reconnecting: true };
         case 'reconnected':
           return state.reconnecting ? { ...state, reconnecting: false } : state;
+        case 'avatar-left':
+          return { name: 'avatar-away', session: state.session };
+        case 'idle-warning':
+          return { name: 'idle-check', session: state.session, endsAt: event.endsAt };
+        case 'max-duration':
+          return ending(state.session, ended('max-duration'));
+        default:
+          return endOnCommonEvents(state, event);
+      }
+    case 'idle-check':
+      switch (event.type) {
+        case 'still-here':
+          return live(state.session);
+        case 'idle-timeout':
+          return ending(state.session, ended('idle'));
         case 'avatar-left':
           return { name: 'avatar-away', session: state.session };
         case 'max-duration':

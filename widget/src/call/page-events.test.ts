@@ -29,4 +29,17 @@ describe('page events', () => {
     expect(heard(live, { type: 'avatar-gone' })).toEqual([]);
     expect(heard({ name: 'avatar-away', session }, { type: 'avatar-left' })).toEqual([]);
   });
+
+  it('says "Still there?" is asked (idle-warning), and an unanswered one ends the call with idle', () => {
+    expect(heard(live, { type: 'idle-warning', endsAt: 9 })).toEqual(['equos-state-change {"from":"live","to":"idle-check","reason":"idle-warning"}']);
+    expect(heard({ name: 'idle-check', session, endsAt: 9 }, { type: 'still-here' })).toEqual(['equos-state-change {"from":"idle-check","to":"live"}']);
+    expect(heard({ name: 'idle-check', session, endsAt: 9 }, { type: 'idle-timeout' })).toEqual(['equos-state-change {"from":"idle-check","to":"ending"}']);
+    const ending = transition({ name: 'idle-check', session, endsAt: 9 }, { type: 'idle-timeout' });
+    expect(heard(ending, { type: 'stopped', at: 0 })).toEqual([
+      'equos-state-change {"from":"ending","to":"ended","reason":"idle"}',
+      'equos-session-end {"sessionId":"ses_x","durationS":0,"reason":"idle"}',
+    ]);
+    expect(heard(live, { type: 'still-here' })).toEqual([]);
+    expect(heard(live, { type: 'idle-timeout' })).toEqual([]);
+  });
 });

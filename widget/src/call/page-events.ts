@@ -26,13 +26,15 @@ export function pageEventsFor(from: CallState, to: CallState, say: (cause: Error
 /**
  * Why the call moved, when the states alone do not say: how it ended or failed, and the
  * avatar dropping out (`avatar-left`, into `avatar-away`), coming back within its grace
- * (`avatar-returned`), or taking long to join (`avatar-late`).
+ * (`avatar-returned`), or taking long to join (`avatar-late`), and nobody having spoken or
+ * typed for a while (`idle-warning`, into `idle-check`; unanswered, the call ends with `idle`).
  */
 function reasonOf(from: CallState, to: CallState): { reason?: string } {
   if (to.name === 'error') return { reason: to.cause };
   if (to.name === 'ended') return { reason: to.reason };
   if (to.name === 'avatar-away') return { reason: 'avatar-left' };
   if (to.name === 'avatar-late') return { reason: 'avatar-late' };
+  if (to.name === 'idle-check') return { reason: 'idle-warning' };
   if (from.name === 'avatar-away' && to.name === 'live') return { reason: 'avatar-returned' };
   return {};
 }

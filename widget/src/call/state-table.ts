@@ -6,7 +6,7 @@
 import type { CallState, StateName } from './machine.js';
 
 /** The controls focus can be put on, by part name. */
-export type ControlPart = 'start-button' | 'mic-button' | 'hangup-button' | 'minimize-button';
+export type ControlPart = 'start-button' | 'continue-button' | 'mic-button' | 'hangup-button' | 'minimize-button';
 
 /** What one state allows and shows. */
 export interface StateTraits {
@@ -28,12 +28,16 @@ export interface StateTraits {
   intro: boolean;
   /** The hang-up button shows its words, not only its icon: ending now is the visitor's way out. */
   hangUpLabelled: boolean;
+  /** The "Still there?" answer, a continue button, is offered: going on is the visitor's way back. */
+  continueOffered: boolean;
+  /** The avatar is there and listening: the visitor can type to it, and it is told the page's context. */
+  conversing: boolean;
   /** Where focus goes when it has to move inside the panel, best first (those present and enabled). */
   focus: readonly ControlPart[];
 }
 
-const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, hangUpLabelled: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
-const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, hangUpLabelled: false, focus: ['start-button', 'minimize-button'] } as const;
+const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
+const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, focus: ['start-button', 'minimize-button'] } as const;
 
 /** Every state's row. */
 export const STATE_TABLE = {
@@ -43,7 +47,9 @@ export const STATE_TABLE = {
   'waiting-for-avatar': { ...IN_CALL, video: true },
   // The call is about to end by itself: ending it now is offered first (labelled, focused).
   'avatar-late': { ...IN_CALL, video: true, hangUpLabelled: true, focus: ['hangup-button', 'mic-button', 'minimize-button'] },
-  live: { ...IN_CALL, busy: false, video: true, countdown: true },
+  live: { ...IN_CALL, busy: false, video: true, countdown: true, conversing: true },
+  // Nobody has spoken or typed for a while: going on is offered first (focused); speaking or typing answers too.
+  'idle-check': { ...IN_CALL, busy: false, video: true, countdown: true, conversing: true, continueOffered: true, focus: ['continue-button', 'mic-button', 'hangup-button', 'minimize-button'] },
   // The avatar's video is gone (its picture waits in its place); the session's clock still runs.
   'avatar-away': { ...IN_CALL, countdown: true },
   ending: { ...IN_CALL, canHangUp: false, inCall: false, microphone: false, focus: ['minimize-button'] },

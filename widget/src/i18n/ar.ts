@@ -21,6 +21,8 @@ const ar: Strings = {
   tapForSound: (name) => `اضغط لسماع صوت ${isolate(name)}`,
   avatarLate: (name) => `تأخّر انضمام ${isolate(name)}. يمكنك إنهاء المحادثة الآن أو الانتظار قليلًا.`,
   avatarAway: (name) => `انقطع الاتصال مع ${isolate(name)}. ننتظر بضع ثوانٍ لعودة الاتصال…`,
+  stillThere: (name) => `هل ما زلت هنا؟ لم يسمع ${isolate(name)} منك منذ فترة.`,
+  continue: 'متابعة',
   endingIn: (seconds) =>
     plural('ar', seconds, {
       zero: 'تنتهي المحادثة تلقائيًا الآن.',
@@ -37,6 +39,7 @@ const ar: Strings = {
     waiting: (name) => `${isolate(name)} في الطريق…`,
     late: (name) => `تأخّر انضمام ${isolate(name)}`,
     away: (name) => `انقطع الاتصال مع ${isolate(name)}`,
+    stillThere: 'هل ما زلت هنا؟',
     listening: 'جارٍ الاستماع',
     speaking: (name) => `المتحدث الآن: ${isolate(name)}`,
     muted: 'الميكروفون مغلق',
@@ -51,6 +54,7 @@ const ar: Strings = {
     'avatar-left': (name) => `انتهت مشاركة ${isolate(name)} في المحادثة.`,
     'closed-by-server': () => 'أُغلقت المحادثة.',
     'page-left': () => 'انتهت المحادثة عند مغادرتك الصفحة.',
+    idle: () => 'لم يتحدث أحد منذ فترة، لذا انتهت المحادثة.',
   },
   errors: {
     misconfigured: () => 'أداة المحادثة هذه غير مُعدّة بشكل صحيح.',

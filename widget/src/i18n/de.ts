@@ -16,6 +16,8 @@ const de: Strings = {
   tapForSound: (name) => `Tippen, um ${name} zu hören`,
   avatarLate: (name) => `${name} hat Probleme beim Beitreten. Sie können das Gespräch jetzt beenden oder noch etwas warten.`,
   avatarAway: (name) => `Die Verbindung zu ${name} ist abgerissen. Wir warten ein paar Sekunden, ob sie zurückkommt…`,
+  stillThere: (name) => `Noch da? ${name} hat eine Weile nichts von Ihnen gehört.`,
+  continue: 'Weiter',
   endingIn: (seconds) => plural('de', seconds, { one: 'Das Gespräch endet in # Sekunde von selbst.', other: 'Das Gespräch endet in # Sekunden von selbst.' }),
   status: {
     idle: 'Bereit, wenn Sie es sind',
@@ -24,6 +26,7 @@ const de: Strings = {
     waiting: (name) => `${name} kommt gleich…`,
     late: (name) => `${name} hat Probleme beim Beitreten`,
     away: (name) => `Verbindung zu ${name} unterbrochen`,
+    stillThere: 'Noch da?',
     listening: 'Hört zu',
     speaking: (name) => `${name} spricht`,
     muted: 'Ihr Mikrofon ist aus',
@@ -38,6 +41,7 @@ const de: Strings = {
     'avatar-left': (name) => `${name} hat das Gespräch verlassen.`,
     'closed-by-server': () => 'Das Gespräch wurde geschlossen.',
     'page-left': () => 'Das Gespräch wurde beendet, als Sie die Seite verlassen haben.',
+    idle: () => 'Eine Weile hat niemand gesprochen, daher wurde das Gespräch beendet.',
   },
   errors: {
     misconfigured: () => 'Dieses Gesprächs-Widget ist nicht richtig eingerichtet.',

@@ -18,6 +18,8 @@ export const en: Strings = {
   tapForSound: (name) => `Tap to hear ${name}`,
   avatarLate: (name) => `${name} is having trouble joining. You can end the conversation now, or wait a little.`,
   avatarAway: (name) => `${name} dropped out. Waiting a few seconds for them to come back…`,
+  stillThere: (name) => `Still there? ${name} has not heard from you for a while.`,
+  continue: 'Continue',
   // English's plural rule (1 is `one`, every other count `other`) written out, not through
   // ./format.ts: the strings file carries English's full set for its keys, within its budget.
   endingIn: (seconds) => `It ends by itself in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
@@ -28,6 +30,7 @@ export const en: Strings = {
     waiting: (name) => `${name} is joining…`,
     late: (name) => `${name} is having trouble joining`,
     away: (name) => `${name} dropped out`,
+    stillThere: 'Still there?',
     listening: 'Listening',
     speaking: (name) => `${name} is speaking`,
     muted: 'Your microphone is off',
@@ -42,6 +45,7 @@ export const en: Strings = {
     'avatar-left': (name) => `${name} left the conversation.`,
     'closed-by-server': () => 'The conversation was closed.',
     'page-left': () => 'The conversation ended when you left the page.',
+    idle: () => 'No one spoke for a while, so the conversation ended.',
   },
   errors: {
     misconfigured: () => 'This conversation widget is not set up correctly.',

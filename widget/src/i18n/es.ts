@@ -16,6 +16,8 @@ const es: Strings = {
   tapForSound: (name) => `Toca para escuchar a ${name}`,
   avatarLate: (name) => `${name} tiene problemas para conectarse. Puedes terminar la conversación ahora o esperar un poco más.`,
   avatarAway: (name) => `${name} se desconectó. Esperamos unos segundos a que vuelva…`,
+  stillThere: (name) => `¿Sigues ahí? ${name} no te oye desde hace un rato.`,
+  continue: 'Continuar',
   endingIn: (seconds) => plural('es', seconds, { one: 'La conversación terminará sola en # segundo.', other: 'La conversación terminará sola en # segundos.' }),
   status: {
     idle: 'Cuando quieras, empezamos',
@@ -24,6 +26,7 @@ const es: Strings = {
     waiting: (name) => `${name} está entrando…`,
     late: (name) => `${name} tiene problemas para conectarse`,
     away: (name) => `${name} se desconectó`,
+    stillThere: '¿Sigues ahí?',
     listening: 'Escuchando',
     speaking: (name) => `${name} está hablando`,
     muted: 'Tu micrófono está silenciado',
@@ -38,6 +41,7 @@ const es: Strings = {
     'avatar-left': (name) => `${name} salió de la conversación.`,
     'closed-by-server': () => 'Se cerró la conversación.',
     'page-left': () => 'La conversación terminó cuando saliste de la página.',
+    idle: () => 'Nadie habló durante un rato, así que la conversación terminó.',
   },
   errors: {
     misconfigured: () => 'Este widget de conversación no está bien configurado.',

@@ -16,6 +16,8 @@ const fr: Strings = {
   tapForSound: (name) => `Touchez pour entendre ${name}`,
   avatarLate: (name) => `${name} a du mal à se connecter. Vous pouvez terminer la conversation maintenant, ou patienter encore un peu.`,
   avatarAway: (name) => `${name} n’est plus là. Nous attendons son retour quelques secondes…`,
+  stillThere: (name) => `Toujours là ? ${name} ne vous a pas entendu depuis un moment.`,
+  continue: 'Continuer',
   endingIn: (seconds) => plural('fr', seconds, { one: 'La conversation se terminera d’elle-même dans # seconde.', other: 'La conversation se terminera d’elle-même dans # secondes.' }),
   status: {
     idle: 'Prêt quand vous l’êtes',
@@ -24,6 +26,7 @@ const fr: Strings = {
     waiting: (name) => `${name} arrive…`,
     late: (name) => `${name} a du mal à se connecter`,
     away: (name) => `${name} n’est plus là`,
+    stillThere: 'Toujours là ?',
     listening: 'À l’écoute',
     speaking: (name) => `${name} parle`,
     muted: 'Votre micro est coupé',
@@ -38,6 +41,7 @@ const fr: Strings = {
     'avatar-left': (name) => `${name} a quitté la conversation.`,
     'closed-by-server': () => 'La conversation a été fermée.',
     'page-left': () => 'La conversation s’est terminée quand vous avez quitté la page.',
+    idle: () => 'Personne n’a parlé depuis un moment, la conversation a donc pris fin.',
   },
   errors: {
     misconfigured: () => 'Ce widget de conversation est mal configuré.',

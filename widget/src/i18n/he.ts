@@ -21,6 +21,8 @@ const he: Strings = {
   tapForSound: (name) => `יש להקיש כדי לשמוע את ${isolate(name)}`,
   avatarLate: (name) => `יש קושי לחבר את ${isolate(name)}. אפשר לסיים את השיחה עכשיו או לחכות עוד קצת.`,
   avatarAway: (name) => `החיבור עם ${isolate(name)} נותק. מחכים כמה שניות שהחיבור יחזור…`,
+  stillThere: (name) => `עדיין כאן? ${isolate(name)} לא שמע/ה ממך כבר זמן מה.`,
+  continue: 'להמשיך',
   endingIn: (seconds) =>
     plural('he', seconds, {
       one: 'השיחה תסתיים מעצמה בעוד שנייה.',
@@ -34,6 +36,7 @@ const he: Strings = {
     waiting: (name) => `${isolate(name)} בדרך…`,
     late: (name) => `יש קושי לחבר את ${isolate(name)}`,
     away: (name) => `החיבור עם ${isolate(name)} נותק`,
+    stillThere: 'עדיין כאן?',
     listening: 'אפשר לדבר',
     speaking: (name) => `${isolate(name)} מדבר/ת`,
     muted: 'המיקרופון שלך כבוי',
@@ -48,6 +51,7 @@ const he: Strings = {
     'avatar-left': (name) => `${isolate(name)} כבר לא בשיחה.`,
     'closed-by-server': () => 'השיחה נסגרה.',
     'page-left': () => 'השיחה הסתיימה כשיצאת מהדף.',
+    idle: () => 'לא דיברו כבר זמן מה, ולכן השיחה הסתיימה.',
   },
   errors: {
     misconfigured: () => 'וידג׳ט השיחה הזה לא הוגדר כראוי.',

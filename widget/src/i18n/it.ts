@@ -16,6 +16,8 @@ const it: Strings = {
   tapForSound: (name) => `Tocca per sentire ${name}`,
   avatarLate: (name) => `${name} ha difficoltà a collegarsi. Puoi terminare la conversazione ora o aspettare ancora un po’.`,
   avatarAway: (name) => `La connessione con ${name} si è interrotta. Aspettiamo qualche secondo che torni…`,
+  stillThere: (name) => `Ci sei ancora? ${name} non ti sente da un po’.`,
+  continue: 'Continua',
   endingIn: (seconds) => plural('it', seconds, { one: 'La conversazione terminerà da sola tra # secondo.', other: 'La conversazione terminerà da sola tra # secondi.' }),
   status: {
     idle: 'Quando vuoi, iniziamo',
@@ -24,6 +26,7 @@ const it: Strings = {
     waiting: (name) => `${name} sta arrivando…`,
     late: (name) => `${name} ha difficoltà a collegarsi`,
     away: (name) => `Connessione con ${name} interrotta`,
+    stillThere: 'Ci sei ancora?',
     listening: 'In ascolto',
     speaking: (name) => `${name} sta parlando`,
     muted: 'Il tuo microfono è disattivato',
@@ -38,6 +41,7 @@ const it: Strings = {
     'avatar-left': (name) => `${name} ha lasciato la conversazione.`,
     'closed-by-server': () => 'La conversazione è stata chiusa.',
     'page-left': () => 'La conversazione si è conclusa quando hai lasciato la pagina.',
+    idle: () => 'Nessuno ha parlato per un po’, quindi la conversazione è terminata.',
   },
   errors: {
     misconfigured: () => 'Questo widget di conversazione non è configurato correttamente.',

@@ -16,6 +16,8 @@ const ja: Strings = {
   tapForSound: (name) => `タップして${name}の声を聞く`,
   avatarLate: (name) => `${name}の参加に時間がかかっています。今すぐ会話を終了するか、もう少しお待ちください。`,
   avatarAway: (name) => `${name}との接続が切れました。再接続を数秒間お待ちしています…`,
+  stillThere: (name) => `まだいらっしゃいますか？しばらく${name}との会話がありません。`,
+  continue: '続ける',
   endingIn: (seconds) => plural('ja', seconds, { other: '会話はあと#秒で自動的に終了します。' }),
   status: {
     idle: '準備ができたらどうぞ',
@@ -24,6 +26,7 @@ const ja: Strings = {
     waiting: (name) => `${name}を呼んでいます…`,
     late: (name) => `${name}の参加に時間がかかっています`,
     away: (name) => `${name}との接続が切れました`,
+    stillThere: 'まだいらっしゃいますか？',
     listening: '聞いています',
     speaking: (name) => `${name}が話しています`,
     muted: 'マイクはオフです',
@@ -38,6 +41,7 @@ const ja: Strings = {
     'avatar-left': (name) => `${name}が会話から退出しました。`,
     'closed-by-server': () => '会話が閉じられました。',
     'page-left': () => 'ページを離れたため、会話は終了しました。',
+    idle: () => 'しばらく発言がなかったため、会話を終了しました。',
   },
   errors: {
     misconfigured: () => 'この会話ウィジェットは正しく設定されていません。',

@@ -19,6 +19,8 @@ const ko: Strings = {
   tapForSound: (name) => `탭하여 ${name}의 목소리 듣기`,
   avatarLate: (name) => `${name} 님이 들어오는 데 문제가 있어요. 지금 대화를 종료하거나 조금 더 기다려 주세요.`,
   avatarAway: (name) => `${name} 님의 연결이 끊겼어요. 다시 연결되는지 몇 초 동안 기다리는 중…`,
+  stillThere: (name) => `아직 계신가요? ${name} 님이 한동안 말씀을 듣지 못했어요.`,
+  continue: '계속하기',
   endingIn: (seconds) => plural('ko', seconds, { other: '#초 후에 대화가 자동으로 끝나요.' }),
   status: {
     idle: '준비되면 시작하세요',
@@ -27,6 +29,7 @@ const ko: Strings = {
     waiting: (name) => `${name} 입장 중…`,
     late: (name) => `${name} 님이 들어오는 데 문제가 있어요`,
     away: (name) => `${name} 님의 연결이 끊겼어요`,
+    stillThere: '아직 계신가요?',
     listening: '듣고 있어요',
     speaking: (name) => `${name} 말하는 중`,
     muted: '마이크가 꺼져 있어요',
@@ -41,6 +44,7 @@ const ko: Strings = {
     'avatar-left': (name) => `${name} 님이 대화를 나갔어요.`,
     'closed-by-server': () => '대화가 닫혔어요.',
     'page-left': () => '페이지를 떠나서 대화가 끝났어요.',
+    idle: () => '한동안 아무 말씀이 없어 대화가 종료됐어요.',
   },
   errors: {
     misconfigured: () => '이 대화 위젯이 올바르게 설정되지 않았어요.',

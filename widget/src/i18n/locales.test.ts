@@ -169,6 +169,19 @@ suite('numbers in sentences', () => {
     }
   });
 
+  it.each(SUPPORTED_LOCALES)('%s asks "Still there?" with the name (isolated right to left), counting down by its plural rules, and words its end', (language) => {
+    const strings = all.get(language)!.strings;
+    const name = RIGHT_TO_LEFT.includes(language) ? `\u2068${NAME}\u2069` : NAME;
+    const asking = describe({ name: 'idle-check', session: EXAMPLE_SESSION, endsAt: 2_000 }, strings, NAME, true, 0);
+    expect(asking.message).toContain(name);
+    expect(asking.status).toBe(strings.status.stillThere);
+    expect(asking.countdown).toBe(strings.endingIn(2));
+    expect(strings.continue).toMatch(/\S/);
+    expect(strings.continue).not.toBe(strings.start);
+    const end = describe({ name: 'ended', reason: 'idle', durationS: 200 }, strings, NAME).message!;
+    expect(new Set([end, strings.ended['max-duration'](NAME, '3:20'), strings.ended.hangup(NAME, '3:20')]).size).toBe(3);
+  });
+
   it.each(SUPPORTED_LOCALES)('%s words the avatar being late and away, with its name (isolated right to left)', (language) => {
     const strings = all.get(language)!.strings;
     const name = RIGHT_TO_LEFT.includes(language) ? `\u2068${NAME}\u2069` : NAME;

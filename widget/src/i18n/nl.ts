@@ -16,6 +16,8 @@ const nl: Strings = {
   tapForSound: (name) => `Tik om ${name} te horen`,
   avatarLate: (name) => `${name} heeft moeite met deelnemen. Je kunt het gesprek nu beëindigen of nog even wachten.`,
   avatarAway: (name) => `De verbinding met ${name} is verbroken. We wachten een paar seconden of die terugkomt…`,
+  stillThere: (name) => `Ben je er nog? ${name} heeft al een tijdje niets van je gehoord.`,
+  continue: 'Doorgaan',
   endingIn: (seconds) => plural('nl', seconds, { one: 'Het gesprek eindigt vanzelf over # seconde.', other: 'Het gesprek eindigt vanzelf over # seconden.' }),
   status: {
     idle: 'Klaar om te beginnen',
@@ -24,6 +26,7 @@ const nl: Strings = {
     waiting: (name) => `${name} komt eraan…`,
     late: (name) => `${name} heeft moeite met deelnemen`,
     away: (name) => `Verbinding met ${name} verbroken`,
+    stillThere: 'Ben je er nog?',
     listening: 'Luistert',
     speaking: (name) => `${name} praat`,
     muted: 'Je microfoon staat uit',
@@ -38,6 +41,7 @@ const nl: Strings = {
     'avatar-left': (name) => `${name} heeft het gesprek verlaten.`,
     'closed-by-server': () => 'Het gesprek is gesloten.',
     'page-left': () => 'Het gesprek is beëindigd toen je de pagina verliet.',
+    idle: () => 'Er werd een tijdje niets gezegd, dus het gesprek is beëindigd.',
   },
   errors: {
     misconfigured: () => 'Deze gesprekswidget is niet goed ingesteld.',

@@ -43,13 +43,15 @@ describe('a page’s own words', () => {
   it('fill {name}, {duration}, {seconds} and {clock} into sentences given as text', () => {
     const { strings, conversation, warnings } = apply({
       talkTo: 'Ask {name} anything',
-      ended: { hangup: '{duration} with {name}. Thanks!' },
+      ended: { hangup: '{duration} with {name}. Thanks!', idle: 'Quiet for a while with {name}: {duration}.' },
       errors: { busy: '{name} is busy, sorry.' },
       endsSoon: 'Only {seconds} s to go',
       timeLeft: '{clock} to go',
       typeTo: 'Write to {name}',
       endingIn: 'Ends in {seconds} s',
-      status: { away: '{name} will be right back' },
+      status: { away: '{name} will be right back', stillThere: 'Hello?' },
+      stillThere: 'Still with {name}?',
+      continue: 'Keep going',
     });
     expect(strings.talkTo('Ava')).toBe('Ask Ava anything');
     expect(strings.ended.hangup('Ava', '2:05')).toBe('2:05 with Ava. Thanks!');
@@ -59,6 +61,10 @@ describe('a page’s own words', () => {
     expect(conversation!.typeTo!('Ava')).toBe('Write to Ava');
     expect(strings.endingIn(12)).toBe('Ends in 12 s');
     expect(strings.status.away('Ava')).toBe('Ava will be right back');
+    expect(strings.status.stillThere).toBe('Hello?');
+    expect(strings.stillThere('Ava')).toBe('Still with Ava?');
+    expect(strings.continue).toBe('Keep going');
+    expect(strings.ended.idle('Ava', '3:00')).toBe('Quiet for a while with Ava: 3:00.');
     expect(warnings).toEqual([]);
   });
 

@@ -16,6 +16,8 @@ const pt: Strings = {
   tapForSound: (name) => `Toque para ouvir ${name}`,
   avatarLate: (name) => `${name} está com dificuldade para entrar. Você pode encerrar a conversa agora ou esperar mais um pouco.`,
   avatarAway: (name) => `A conexão com ${name} caiu. Vamos esperar alguns segundos pelo retorno…`,
+  stillThere: (name) => `Você ainda está aí? ${name} não ouve você há algum tempo.`,
+  continue: 'Continuar',
   endingIn: (seconds) => plural('pt', seconds, { one: 'A conversa será encerrada automaticamente em # segundo.', other: 'A conversa será encerrada automaticamente em # segundos.' }),
   status: {
     idle: 'Quando quiser, é só começar',
@@ -24,6 +26,7 @@ const pt: Strings = {
     waiting: (name) => `${name} está entrando…`,
     late: (name) => `${name} está com dificuldade para entrar`,
     away: (name) => `A conexão com ${name} caiu`,
+    stillThere: 'Ainda está aí?',
     listening: 'Ouvindo',
     speaking: (name) => `${name} está falando`,
     muted: 'Seu microfone está desativado',
@@ -38,6 +41,7 @@ const pt: Strings = {
     'avatar-left': (name) => `${name} saiu da conversa.`,
     'closed-by-server': () => 'A conversa foi fechada.',
     'page-left': () => 'A conversa terminou quando você saiu da página.',
+    idle: () => 'Ninguém falou por um tempo, então a conversa foi encerrada.',
   },
   errors: {
     misconfigured: () => 'Este widget de conversa não está configurado corretamente.',

@@ -21,7 +21,11 @@ export interface Strings {
   avatarLate(name: string): string;
   /** Over the stage while the avatar that dropped out has its grace to come back (`avatar-away`). */
   avatarAway(name: string): string;
-  /** Under `avatarLate`, counting down each second: when the call ends by itself. */
+  /** Over the stage when nobody has spoken or typed for a while (`idle-check`): "Still there?". */
+  stillThere(name: string): string;
+  /** The button that answers `stillThere`: the call goes on. */
+  continue: string;
+  /** Under `avatarLate` and `stillThere`, counting down each second: when the call ends by itself. */
   endingIn(seconds: number): string;
   status: {
     idle: string;
@@ -32,6 +36,8 @@ export interface Strings {
     late(name: string): string;
     /** The avatar dropped out of a live call. */
     away(name: string): string;
+    /** Nobody has spoken or typed for a while: the call asks whether the visitor is still there. */
+    stillThere: string;
     listening: string;
     speaking(name: string): string;
     /** Live, with the visitor's microphone off. */

@@ -16,6 +16,8 @@ const zh: Strings = {
   tapForSound: (name) => `点按即可听到${name}的声音`,
   avatarLate: (name) => `${name}加入时遇到问题。您可以现在结束对话，也可以再等一会儿。`,
   avatarAway: (name) => `与${name}的连接已中断。正在等待几秒钟，看能否恢复…`,
+  stillThere: (name) => `您还在吗？${name}已经有一阵子没听到您说话了。`,
+  continue: '继续',
   endingIn: (seconds) => plural('zh', seconds, { other: '对话将在#秒后自动结束。' }),
   status: {
     idle: '随时可以开始',
@@ -24,6 +26,7 @@ const zh: Strings = {
     waiting: (name) => `${name}正在加入…`,
     late: (name) => `${name}加入时遇到问题`,
     away: (name) => `与${name}的连接已中断`,
+    stillThere: '您还在吗？',
     listening: '正在聆听',
     speaking: (name) => `${name}正在说话`,
     muted: '您的麦克风已关闭',
@@ -38,6 +41,7 @@ const zh: Strings = {
     'avatar-left': (name) => `${name}已离开对话。`,
     'closed-by-server': () => '对话已关闭。',
     'page-left': () => '您离开了页面，对话已结束。',
+    idle: () => '有一段时间没有人说话，对话已结束。',
   },
   errors: {
     misconfigured: () => '此对话组件的设置有误。',

@@ -40,6 +40,12 @@ const LATE_SHARE = 0.4;
 const DEFAULT_GRACE_S = 8;
 /** The longest grace (the session's own maximum bounds it anyway; a timer cannot wait past 2³¹ ms). */
 const MAX_GRACE_S = 600;
+/** Seconds of nobody speaking or typing in a live call before "Still there?" (`idle-timeout`) [180]; 0 never asks. */
+const DEFAULT_IDLE_S = 180;
+/** The longest `idle-timeout` (a timer cannot wait past 2³¹ ms; the token server stops an idle session at 600 s anyway). */
+const MAX_IDLE_S = 86_400;
+/** How long "Still there?" waits for an answer: this, or `idle-timeout` itself when shorter. */
+const IDLE_ANSWER_MS = 30_000;
 
 /** The side effects of one `<equos-avatar>`'s call. */
 export class CallRunner implements ReactiveController, CallRunnerPort {
@@ -64,8 +70,13 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   /** Ends the call when an avatar that dropped out has not come back (`avatar-away`). */
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** In `live`, when to look whether nobody has spoken or typed; in `idle-check`, the end without an answer. */
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the call last became `live` (joined, the avatar back, "Still there?" answered): idle counts from here at the earliest. */
+  #liveSince = 0;
   #warnedPageVars = false;
-  #warnedGrace = false;
+  /** Attributes already warned about (once each). */
+  readonly #warnedAttributes = new Set<string>();
   /** Seconds before the deadline from which the countdown shows (longer once the avatar warned). */
   #countdownFromS: number | undefined;
   readonly #countdown: CountdownController;
@@ -85,10 +96,11 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       () => (traitsOf(call.state).countdown ? this.deadline : undefined),
       () => this.#countdownFromS,
     );
-    // A late avatar's call says each second when it ends by itself (../panel/describe.ts reads the clock).
+    // A late avatar's call, and one asking "Still there?", say each second when it ends by
+    // itself (../panel/describe.ts reads the clock).
     new CountdownController(
       host,
-      () => (call.state.name === 'avatar-late' ? call.state.endsAt : undefined),
+      () => (call.state.name === 'avatar-late' || call.state.name === 'idle-check' ? call.state.endsAt : undefined),
       () => Infinity,
     );
     this.#conversation = new ConversationController(host, {
@@ -99,6 +111,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       secondsLeft: () => this.secondsLeft,
       send: (message) => this.#adapter?.send(message) ?? Promise.reject(new Error('not in a room')),
       onExpireSoon: (seconds) => this.#expireSoon(seconds),
+      // A line spoken or typed answers "Still there?".
+      onActivity: () => this.#call.dispatch({ type: 'still-here' }),
     });
     new LevelMeterController(host, {
       active: () => traitsOf(call.state).inCall && options.onScreen(),
@@ -140,7 +154,14 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   entered(from: CallState, to: CallState): void {
     if (from.name === 'avatar-away') this.#graceTimer = this.#cancel(this.#graceTimer);
-    if (to.name === 'waiting-for-avatar') {
+    if (from.name !== to.name && (from.name === 'live' || from.name === 'idle-check')) this.#idleTimer = this.#cancel(this.#idleTimer);
+    if (to.name === 'live' && from.name !== 'live') {
+      if (from.name === 'idle-check') this.#conversation.present();
+      this.#liveSince = Date.now();
+      this.#watchIdle();
+    } else if (to.name === 'idle-check' && from.name !== 'idle-check') {
+      this.#idleTimer = this.#later(() => this.#call.dispatch({ type: 'idle-timeout' }), to.endsAt - Date.now());
+    } else if (to.name === 'waiting-for-avatar') {
       // Late first (the visitor is told, with when it ends), then given up on; both are
       // ignored by the machine once the avatar has joined.
       const timeoutMs = this.#options.avatarJoinTimeoutMs();
@@ -148,7 +169,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       this.#later(() => this.#call.dispatch({ type: 'avatar-late', endsAt }), Math.min(LATE_AFTER_MS, timeoutMs * LATE_SHARE));
       this.#later(() => this.#call.dispatch({ type: 'avatar-timeout' }), timeoutMs);
     } else if (to.name === 'avatar-away') {
-      this.#graceTimer = this.#later(() => this.#call.dispatch({ type: 'avatar-gone' }), this.#graceS() * 1000);
+      this.#graceTimer = this.#later(() => this.#call.dispatch({ type: 'avatar-gone' }), this.#seconds('avatar-grace', DEFAULT_GRACE_S, MAX_GRACE_S) * 1000);
     } else if (to.name === 'ending') {
       void this.#finish(to.session, to.outcome.type === 'ended' && to.outcome.reason === 'page-left');
     } else if ((to.name === 'idle' || to.name === 'error') && from.name === 'starting') {
@@ -299,7 +320,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.microphoneMissing = false;
     this.deadline = undefined;
     this.#countdownFromS = undefined;
-    this.#deadlineTimer = this.#graceTimer = undefined;
+    this.#deadlineTimer = this.#graceTimer = this.#idleTimer = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -334,16 +355,37 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     return undefined;
   }
 
-  /** The `avatar-grace` attribute, in seconds; an unusable value is the default, with one warning to the site owner. */
-  #graceS(): number {
-    const given = this.#host.getAttribute('avatar-grace');
-    const seconds = given === null || given.trim() === '' ? DEFAULT_GRACE_S : Number(given);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, MAX_GRACE_S);
-    if (!this.#warnedGrace) {
-      this.#warnedGrace = true;
-      console.warn(`<equos-avatar>: avatar-grace must be a number of seconds (0 or more), not "${given}"; it is ${DEFAULT_GRACE_S}.`);
+  /**
+   * A seconds attribute of the element the launcher does not read (`avatar-grace`,
+   * `idle-timeout`): `fallback` when absent or unusable (with one warning to the site owner),
+   * at most `max`.
+   */
+  #seconds(name: string, fallback: number, max: number): number {
+    const given = this.#host.getAttribute(name);
+    const seconds = given === null || given.trim() === '' ? fallback : Number(given);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, max);
+    if (!this.#warnedAttributes.has(name)) {
+      this.#warnedAttributes.add(name);
+      console.warn(`<equos-avatar>: ${name} must be a number of seconds (0 or more), not "${given}"; it is ${fallback}.`);
     }
-    return DEFAULT_GRACE_S;
+    return fallback;
+  }
+
+  /**
+   * While `live`: once nobody has spoken or typed for `idle-timeout` (since the last line, or
+   * since the call became live), asks "Still there?", answered within min(30 s, idle-timeout).
+   */
+  #watchIdle(): void {
+    const idleMs = this.#seconds('idle-timeout', DEFAULT_IDLE_S, MAX_IDLE_S) * 1000;
+    if (idleMs === 0 || this.#call.state.name !== 'live') return;
+    const dueAt = Math.max(this.#conversation.lastActivityAt, this.#liveSince) + idleMs;
+    const now = Date.now();
+    if (dueAt > now) {
+      this.#idleTimer = this.#later(() => this.#watchIdle(), dueAt - now);
+      return;
+    }
+    this.#idleTimer = undefined;
+    this.#call.dispatch({ type: 'idle-warning', endsAt: now + Math.min(IDLE_ANSWER_MS, idleMs) });
   }
 
   /** Ends the call at `deadline` (local clock, ms), replacing any earlier plan. */

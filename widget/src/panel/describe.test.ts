@@ -44,8 +44,8 @@ suite('describe', () => {
     expect(describe(live, en, 'Ava', true).status).toBe('Ava is speaking');
   });
 
-  it('puts a message over the video for ends, errors, reconnection, a late avatar and an avatar away only', () => {
-    const messaged = ['ended', 'error', 'avatar-late', 'avatar-away'];
+  it('puts a message over the video for ends, errors, reconnection, a late avatar, an avatar away and "Still there?" only', () => {
+    const messaged = ['ended', 'error', 'avatar-late', 'avatar-away', 'idle-check'];
     for (const state of states) {
       const hasMessage = describe(state, en, 'Ava').message !== undefined;
       expect(hasMessage).toBe(messaged.includes(state.name) || (state.name === 'live' && state.reconnecting));
@@ -63,7 +63,21 @@ suite('describe', () => {
     expect(describe(late, en, 'Ava', true, 19_200).countdown).toBe('It ends by itself in 1 second.');
     expect(describe(late, en, 'Ava', true, 21_000).countdown).toBe('It ends by itself in 0 seconds.');
     expect(describe(late, fr, 'Ava', true, 5_000).countdown).toBe('La conversation se terminera d’elle-même dans 15 secondes.');
-    for (const state of states) if (state.name !== 'avatar-late') expect(describe(state, en, 'Ava').countdown, state.name).toBeUndefined();
+    for (const state of states) if (state.name !== 'avatar-late' && state.name !== 'idle-check') expect(describe(state, en, 'Ava').countdown, state.name).toBeUndefined();
+  });
+
+  it('asks "Still there?" with a countdown to the end, not announced each second, and words an unanswered one’s end', () => {
+    const asking = { name: 'idle-check', session, endsAt: 30_000 } as const;
+    expect(describe(asking, en, 'Ava', true, 0)).toMatchObject({
+      status: 'Still there?',
+      tone: 'warn',
+      message: 'Still there? Ava has not heard from you for a while.',
+      countdown: 'It ends by itself in 30 seconds.',
+      announcement: 'Still there? Ava has not heard from you for a while.',
+    });
+    expect(describe(asking, en, 'Ava', true, 29_100).countdown).toBe('It ends by itself in 1 second.');
+    expect(describe(asking, fr, 'Ava', true, 28_000).countdown).toBe('La conversation se terminera d’elle-même dans 2 secondes.');
+    expect(describe({ name: 'ended', reason: 'idle', durationS: 200 }, en, 'Ava').message).toBe('No one spoke for a while, so the conversation ended.');
   });
 
   it('says an avatar that dropped out is awaited, not gone', () => {

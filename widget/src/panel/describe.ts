@@ -14,7 +14,7 @@ export interface Description {
   /** A longer message shown over the stage, if the state needs one. */
   message?: string;
   /**
-   * Under the message, re-read every second: when the call ends by itself (`avatar-late`).
+   * Under the message, re-read every second: when the call ends by itself (`avatar-late`, `idle-check`).
    * Not announced (a number changing each second would drown the screen reader).
    */
   countdown?: string;
@@ -26,7 +26,7 @@ export interface Description {
  * Describes `state` for the avatar called `name`.
  *
  * @param microphoneOn whether the visitor's microphone is on [true]: a live call with it off says so
- * @param now the local clock, ms [Date.now()]: how long until a late avatar's call ends by itself
+ * @param now the local clock, ms [Date.now()]: how long until a late avatar's call, or an unanswered "Still there?", ends by itself
  */
 export function describe(state: CallState, strings: Strings, name: string, microphoneOn = true, now = Date.now()): Description {
   const described = describeState(state, strings, name, microphoneOn, now);
@@ -43,10 +43,10 @@ function describeState(state: CallState, strings: Strings, name: string, microph
       return { status: strings.status.connecting, tone: 'busy' };
     case 'waiting-for-avatar':
       return { status: strings.status.waiting(name), tone: 'busy' };
-    case 'avatar-late': {
-      const seconds = Math.max(0, Math.ceil((state.endsAt - now) / 1000));
-      return { status: strings.status.late(name), tone: 'warn', message: strings.avatarLate(name), countdown: strings.endingIn(seconds) };
-    }
+    case 'avatar-late':
+      return { status: strings.status.late(name), tone: 'warn', message: strings.avatarLate(name), countdown: strings.endingIn(secondsUntil(state.endsAt, now)) };
+    case 'idle-check':
+      return { status: strings.status.stillThere, tone: 'warn', message: strings.stillThere(name), countdown: strings.endingIn(secondsUntil(state.endsAt, now)) };
     case 'avatar-away':
       return { status: strings.status.away(name), tone: 'warn', message: strings.avatarAway(name) };
     case 'live':
@@ -64,3 +64,6 @@ function describeState(state: CallState, strings: Strings, name: string, microph
     }
   }
 }
+
+/** Whole seconds from `now` to `endsAt` (ms), never below 0. */
+const secondsUntil = (endsAt: number, now: number) => Math.max(0, Math.ceil((endsAt - now) / 1000));

@@ -64,6 +64,7 @@ export function createPanel(host: ReactiveControllerHost & HTMLElement, options:
         problem: options.problem(),
         onStart: options.start,
         onHangUp: () => call.hangUp(),
+        onContinue: () => call.dispatch({ type: 'still-here' }),
         onMinimize: options.minimize,
         onToggleMicrophone: () => void call.runner?.setMicrophoneEnabled(!call.runner.microphoneEnabled),
         onResumeAudio: () => runner?.resumeAudio(),

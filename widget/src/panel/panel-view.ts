@@ -30,6 +30,8 @@ export interface PanelView {
   problem: string | undefined;
   onStart: () => void;
   onHangUp: () => void;
+  /** Answers "Still there?" (`idle-check`). */
+  onContinue: () => void;
   onMinimize: () => void;
   onToggleMicrophone: () => void;
   onResumeAudio: () => void;
@@ -98,10 +100,11 @@ function renderStage(view: PanelView) {
 
 function renderControls(view: PanelView) {
   const { strings } = view;
-  const { start, canHangUp, microphone, hangUpLabelled } = traitsOf(view.state);
+  const { start, canHangUp, microphone, hangUpLabelled, continueOffered } = traitsOf(view.state);
   if (view.problem) return nothing;
   if (start) return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${strings[start]}</button>`;
   return html`
+    ${continueOffered ? html`<button class="primary" part="continue-button" type="button" @click=${view.onContinue}>${strings.continue}</button>` : nothing}
     ${view.audioBlocked
       ? html`<button class="round" part="sound-button" type="button" aria-label=${strings.tapForSound(view.name)} @click=${view.onResumeAudio}>${soundIcon}</button>`
       : nothing}

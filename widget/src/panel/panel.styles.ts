@@ -196,6 +196,11 @@ const PANEL_CSS = css`
   .primary:hover {
     filter: brightness(1.08);
   }
+  /* "Still there?" answered beside the call's round buttons. */
+  .primary[part~='continue-button'] {
+    flex: 1;
+    width: auto;
+  }
   .round {
     position: relative;
     display: grid;

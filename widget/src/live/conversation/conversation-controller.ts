@@ -31,6 +31,8 @@ export interface ConversationDeps {
   send(message: PageMessage): Promise<void>;
   /** The avatar says the session ends in `seconds`. */
   onExpireSoon(seconds: number): void;
+  /** The visitor spoke (the avatar heard a line of theirs) or typed: `lastActivityAt` moved. */
+  onActivity(): void;
 }
 
 /**
@@ -78,6 +80,11 @@ export class ConversationController implements ReactiveController {
     return this.#lastActivityAt;
   }
 
+  /** The visitor answered "Still there?": they are here, so the idle time the heartbeats report starts again. */
+  present(): void {
+    this.#lastActivityAt = Date.now();
+  }
+
   /** A new call starts: the last one's lines go. */
   reset(): void {
     this.#lastActivityAt = Date.now();
@@ -93,7 +100,7 @@ export class ConversationController implements ReactiveController {
     switch (message.type) {
       case 'utterance': {
         const { author, content, finished } = message.utterance;
-        if (author === 'user') this.#lastActivityAt = Date.now();
+        if (author === 'user') this.#active();
         this.#transcript.applyUtterance(message.utterance, Date.now());
         if (author === 'agent') this.#scheduleCaptionExpiry();
         this.#host.dispatchEvent(new EquosUtteranceEvent({ author, content, finished }));
@@ -122,11 +129,11 @@ export class ConversationController implements ReactiveController {
 
   hostUpdated(): void {
     const state = this.#deps.call.state;
-    const { inCall } = traitsOf(state);
+    const { inCall, conversing } = traitsOf(state);
     const live = state.name === 'live';
     const root = this.#host.shadowRoot;
     if (!root || !this.#view.mountIn(root) || !this.#stage.mountIn(root)) return;
-    if (live) this.#tellContext();
+    if (conversing) this.#tellContext();
     // An avatar that joins (or comes back after dropping out: a new participant) is told afresh.
     else if (!inCall || state.name === 'waiting-for-avatar' || state.name === 'avatar-away') this.#contextSent = undefined;
     const lines = this.#transcript.lines;
@@ -148,7 +155,7 @@ export class ConversationController implements ReactiveController {
       strings,
       avatarName: this.#deps.avatarName(),
       visible: inCall || (state.name === 'ended' && lines.length > 0),
-      typing: inCall ? (live ? 'enabled' : 'disabled') : 'hidden',
+      typing: inCall ? (conversing ? 'enabled' : 'disabled') : 'hidden',
       captionsOn: this.#captionsOn(),
       transcriptOpen: this.#transcriptOpen,
       lines,
@@ -187,14 +194,20 @@ export class ConversationController implements ReactiveController {
   }
 
   #sendTyped(raw: string): void {
-    if (this.#deps.call.state.name !== 'live') return;
+    if (!traitsOf(this.#deps.call.state).conversing) return;
     const text = raw.slice(0, MAX_TYPED_CHARS);
-    this.#lastActivityAt = Date.now();
     this.#transcript.addTyped(text);
     this.#host.dispatchEvent(new EquosUtteranceEvent({ author: 'user', content: text, finished: true }));
     void this.#deps.send({ type: 'usr.txt', text }).catch(() => {});
     this.#host.requestUpdate();
     this.#view.focusInput();
+    this.#active();
+  }
+
+  /** The visitor spoke or typed. */
+  #active(): void {
+    this.#lastActivityAt = Date.now();
+    this.#deps.onActivity();
   }
 
   async #copy(): Promise<void> {
