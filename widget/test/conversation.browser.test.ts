@@ -38,6 +38,15 @@ async function emit(element: EquosAvatarElement, adapter: FakeAdapter, ...events
   await element.updateComplete;
 }
 
+
+/** Minimises the panel and opens it again from the keyboard (the launcher focused, Enter). */
+async function reopenFromKeyboard(element: EquosAvatarElement): Promise<void> {
+  element.close();
+  await element.updateComplete;
+  part(element, 'launcher')!.focus();
+  await sendKeys({ press: 'Enter' });
+  await element.updateComplete;
+}
 describe('<equos-avatar>: a conversation', () => {
   afterEach(unmountAll);
 
@@ -223,11 +232,7 @@ describe('<equos-avatar>: a conversation', () => {
     expect(messageOf(element)).to.equal('');
     // The visitor reopens the panel from the keyboard: the widget puts focus on the microphone;
     // it moves to ending now once the avatar is late.
-    element.close();
-    await element.updateComplete;
-    part(element, 'launcher')!.focus();
-    await sendKeys({ press: 'Enter' });
-    await element.updateComplete;
+    await reopenFromKeyboard(element);
     expect(focusedPart(element)).to.equal('mic-button');
 
     await until(() => element.state.name === 'avatar-late', 'the late notice', 2500);
@@ -269,11 +274,7 @@ describe('<equos-avatar>: a conversation', () => {
     const { element, adapter, events, sessionId } = await started({ 'idle-timeout': '1.5' });
     await emit(element, adapter, { type: 'connected', avatarPresent: true });
     // The visitor opened the panel from the keyboard: focus is on the microphone, then moves to Continue.
-    element.close();
-    await element.updateComplete;
-    part(element, 'launcher')!.focus();
-    await sendKeys({ press: 'Enter' });
-    await element.updateComplete;
+    await reopenFromKeyboard(element);
     expect(focusedPart(element)).to.equal('mic-button');
     expect(part(element, 'continue-button')).to.equal(null);
 
