@@ -37,6 +37,8 @@ export interface LocalSandboxOptions {
   livekitPort?: number;
   /** What happens in sessions when no scenario is queued. */
   defaultScenario?: SessionScenario;
+  /** How often rooms report connection quality, in ms [5000, LiveKit's; tests shorten it]. */
+  qualityIntervalMs?: number;
 }
 
 /** A running local sandbox. */
@@ -85,6 +87,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions = {}): Prom
   const livekit = await startLiveKitServer({
     credentials,
     port: options.livekitPort ?? 0,
+    ...(options.qualityIntervalMs !== undefined ? { qualityIntervalMs: options.qualityIntervalMs } : {}),
     createTransport: createWeriftTransportFactory(),
   });
   const api = await startEquosApiDouble({

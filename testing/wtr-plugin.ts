@@ -14,7 +14,7 @@ export function sandboxPlugin(): TestRunnerPlugin {
   return {
     name: 'equos-local-sandbox',
     async serverStart() {
-      stack = await startTestStack();
+      stack = await startTestStack({ qualityIntervalMs: 1000 });
     },
     async serverStop() {
       await stack?.close();

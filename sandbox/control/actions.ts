@@ -1,9 +1,10 @@
 /**
  * Faults and events injected into a live session's room, for tests and demos: the
  * signalling socket dropping, media stopping, the avatar leaving, the server ending the room,
- * removing the visitor, or asking it to reconnect from scratch.
+ * removing the visitor, asking it to reconnect from scratch, or the visitor's link turning
+ * weak (the connection quality LiveKit reports).
  */
-import { DisconnectReason, ParticipantInfo_Kind } from '@livekit/protocol';
+import { ConnectionQuality, DisconnectReason, ParticipantInfo_Kind } from '@livekit/protocol';
 import type { DemoAvatar } from '../avatar/demo-avatar.js';
 import type { RunningLiveKitServer } from '../livekit/server.js';
 
@@ -14,7 +15,19 @@ export type RoomAction =
   | { type: 'end-room' }
   | { type: 'avatar-leave' }
   | { type: 'remove-visitor' }
-  | { type: 'request-reconnect' };
+  | { type: 'request-reconnect' }
+  /** The visitors' links score `quality` (for `ms`, else until the next `network` action). */
+  | { type: 'network'; quality: NetworkQuality; ms?: number };
+
+/** The qualities a `network` action can set, as LiveKit names them. */
+export type NetworkQuality = 'excellent' | 'good' | 'poor' | 'lost';
+
+const QUALITIES: Record<NetworkQuality, ConnectionQuality> = {
+  excellent: ConnectionQuality.EXCELLENT,
+  good: ConnectionQuality.GOOD,
+  poor: ConnectionQuality.POOR,
+  lost: ConnectionQuality.LOST,
+};
 
 /** What actions need to reach. */
 export interface ActionTargets {
@@ -36,8 +49,13 @@ export function parseAction(value: unknown): RoomAction | string {
       return typeof action.ms === 'number' && action.ms > 0 && action.ms <= 120_000
         ? { type: 'interrupt-media', ms: action.ms }
         : 'interrupt-media needs ms from 1 to 120000';
+    case 'network': {
+      if (typeof action.quality !== 'string' || !(action.quality in QUALITIES)) return 'network needs quality: excellent, good, poor or lost';
+      if (action.ms !== undefined && !(typeof action.ms === 'number' && action.ms > 0 && action.ms <= 600_000)) return 'network ms must be from 1 to 600000';
+      return { type: 'network', quality: action.quality as NetworkQuality, ...(action.ms !== undefined ? { ms: action.ms } : {}) };
+    }
     default:
-      return 'type must be one of drop-signal, interrupt-media, end-room, avatar-leave, remove-visitor, request-reconnect';
+      return 'type must be one of drop-signal, interrupt-media, end-room, avatar-leave, remove-visitor, request-reconnect, network';
   }
 }
 
@@ -75,6 +93,17 @@ export function applyAction(targets: ActionTargets, roomName: string, action: Ro
     case 'request-reconnect':
       for (const session of visitors) session.requestFullReconnect();
       break;
+    case 'network': {
+      // `excellent` is a link with nothing wrong: back to what the media says.
+      const quality = action.quality === 'excellent' ? undefined : QUALITIES[action.quality];
+      const sids = visitors.map((session) => session.participant.sid);
+      for (const sid of sids) room.quality.setFault(sid, quality);
+      if (action.ms !== undefined && quality !== undefined) {
+        const timer = setTimeout(() => sids.forEach((sid) => room.quality.setFault(sid, undefined)), action.ms);
+        timer.unref?.();
+      }
+      break;
+    }
   }
   return true;
 }

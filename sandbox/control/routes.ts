@@ -8,7 +8,9 @@
  * - `GET /rooms`, `GET /rooms/:name` describe rooms (participants, tracks, packets, speakers,
  *   and the data packets relayed: `data`, with `equos_event` messages as `text`)
  * - `POST /rooms/:name/actions` `{ type: 'drop-signal' | 'interrupt-media' (ms) | 'end-room' |
- *   'avatar-leave' | 'remove-visitor' | 'request-reconnect' }`
+ *   'avatar-leave' | 'remove-visitor' | 'request-reconnect' }`, or `{ type: 'network', quality:
+ *   'excellent' | 'good' | 'poor' | 'lost', ms? }` (the visitors' link, as the connection quality
+ *   LiveKit reports every 5 s)
  */
 import { Hono } from 'hono';
 import { applyAction, parseAction, type ActionTargets } from './actions.js';

@@ -8,6 +8,7 @@ import {
   AddTrackRequest,
   ClientConfigSetting,
   ClientConfiguration,
+  ConnectionQualityUpdate,
   DisconnectReason,
   JoinResponse,
   LeaveRequest,
@@ -29,8 +30,10 @@ import {
   UpdateSubscription,
   UpdateTrackSettings,
   Codec,
+  ConnectionQualityInfo,
   type SimulcastCodec,
 } from '@livekit/protocol';
+import { qualityFor, receivesQuality } from './connection-quality.js';
 import { ParticipantDataRelay } from './data-relay.js';
 import { newSid } from './ids.js';
 import type { JoinParams } from './join-params.js';
@@ -342,6 +345,9 @@ export class ParticipantConnection {
       case 'data':
         this.#data.deliver(event);
         return;
+      case 'connection-quality':
+        this.#sendQuality(event.infos);
+        return;
       case 'ended':
         void this.end(event.reason);
         return;
@@ -366,6 +372,18 @@ export class ParticipantConnection {
   #unsubscribe(trackSid: string): void {
     if (!this.#subscribed.delete(trackSid)) return;
     this.subscriber.removeDownTrack(trackSid);
+    this.room.markUnsubscribed(this.participant, trackSid);
+  }
+
+  /** Tells the client its own quality and that of the participants it receives, as LiveKit does. */
+  #sendQuality(infos: readonly ConnectionQualityInfo[]): void {
+    const protocol = this.params.protocol;
+    if (!receivesQuality(protocol) || this.participant.state !== ParticipantInfo_State.ACTIVE) return;
+    const sources = this.room.quality.sources(this.participant.sid, this.room.active());
+    const updates = infos
+      .filter((info) => info.participantSid === this.participant.sid || sources.has(info.participantSid))
+      .map((info) => new ConnectionQualityInfo({ ...info, quality: qualityFor(protocol, info.quality) }));
+    if (updates.length) this.#send({ case: 'connectionQuality', value: new ConnectionQualityUpdate({ updates }) });
   }
 
   /** Gets the new down tracks onto the wire: by the client's next offer, or by ours. */

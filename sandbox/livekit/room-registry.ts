@@ -5,6 +5,12 @@ import { SandboxRoom } from './room.js';
 /** All open rooms. */
 export class RoomRegistry {
   readonly #rooms = new Map<string, SandboxRoom>();
+  readonly #qualityIntervalMs: number | undefined;
+
+  /** @param qualityIntervalMs how often each room scores connection quality [LiveKit's 5 s] */
+  constructor(qualityIntervalMs?: number) {
+    this.#qualityIntervalMs = qualityIntervalMs;
+  }
 
   /** The open room named `name`, if any. */
   get(name: string): SandboxRoom | undefined {
@@ -15,7 +21,7 @@ export class RoomRegistry {
   getOrCreate(name: string): SandboxRoom {
     const existing = this.#rooms.get(name);
     if (existing) return existing;
-    const room = new SandboxRoom(name);
+    const room = new SandboxRoom(name, this.#qualityIntervalMs);
     this.#rooms.set(name, room);
     return room;
   }

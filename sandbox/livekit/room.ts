@@ -3,7 +3,8 @@
  * in-process participants (the demo avatar) subscribe to its events; the room itself knows
  * nothing about WebSockets or WebRTC.
  */
-import { DataPacket, DataPacket_Kind, DisconnectReason, ParticipantInfo_State, Room as RoomInfo, SpeakerInfo, UserPacket } from '@livekit/protocol';
+import { ConnectionQualityInfo, DataPacket, DataPacket_Kind, DisconnectReason, ParticipantInfo_State, Room as RoomInfo, SpeakerInfo, UserPacket } from '@livekit/protocol';
+import { ConnectionQualityTracker } from './connection-quality.js';
 import { newSid } from './ids.js';
 import type { PublishedTrack, RoomParticipant } from './participant.js';
 import { SpeakerTracker } from './speaker-tracker.js';
@@ -17,6 +18,8 @@ export type RoomEvent =
   /** `subscriber` now receives `trackSid` (its publisher is told: LiveKit's TrackSubscribed). */
   | { type: 'track-subscribed'; subscriber: RoomParticipant; trackSid: string }
   | { type: 'speakers'; speakers: SpeakerInfo[] }
+  /** Every active participant's connection quality, sent when one changed (each connection forwards its own and its sources'). */
+  | { type: 'connection-quality'; infos: ConnectionQualityInfo[] }
   /**
    * `from` sent a data packet, already stamped with its identity and sid as the LiveKit server
    * stamps them. Delivered to every other participant, or only to `destinations` when given.
@@ -26,6 +29,8 @@ export type RoomEvent =
 
 /** How often speaker changes are computed, in ms. */
 const SPEAKER_INTERVAL_MS = 100;
+/** How often connection quality is scored, in ms: LiveKit's `connectionquality.UpdateInterval`. */
+export const QUALITY_INTERVAL_MS = 5000;
 /** Seconds an empty room stays open (reported to clients). */
 const EMPTY_TIMEOUT_S = 300;
 
@@ -61,17 +66,22 @@ export class SandboxRoom {
   readonly createdAtMs = Date.now();
   readonly participants = new Map<string, RoomParticipant>();
   readonly speakers = new SpeakerTracker();
+  readonly quality = new ConnectionQualityTracker();
   ended = false;
   /** Recent user data packets, oldest first (at most DATA_RECORDS_KEPT). */
   readonly data: DataRecord[] = [];
   readonly #listeners = new Set<(event: RoomEvent) => void>();
   #dataSequence = 0;
   readonly #speakerTimer: ReturnType<typeof setInterval>;
+  readonly #qualityTimer: ReturnType<typeof setInterval>;
 
-  constructor(name: string) {
+  /** @param qualityIntervalMs how often connection quality is scored [QUALITY_INTERVAL_MS] */
+  constructor(name: string, qualityIntervalMs = QUALITY_INTERVAL_MS) {
     this.name = name;
     this.#speakerTimer = setInterval(() => this.#publishSpeakerChanges(), SPEAKER_INTERVAL_MS);
     this.#speakerTimer.unref?.();
+    this.#qualityTimer = setInterval(() => this.#publishQuality(), qualityIntervalMs);
+    this.#qualityTimer.unref?.();
   }
 
   /** Receives every room event; returns the unsubscribe. */
@@ -110,6 +120,7 @@ export class SandboxRoom {
   /** Adds a track to `participant` and announces it. */
   publish(participant: RoomParticipant, track: PublishedTrack): void {
     participant.tracks.set(track.info.sid, track);
+    this.quality.watch(track);
     participant.touch();
     this.#emit({ type: 'track-published', participant, track });
     this.#emit({ type: 'participant', participant });
@@ -120,6 +131,7 @@ export class SandboxRoom {
     const track = participant.tracks.get(trackSid);
     if (!track) return;
     participant.tracks.delete(trackSid);
+    this.quality.unwatch(trackSid);
     participant.touch();
     this.#emit({ type: 'track-unpublished', participant, track });
     this.#emit({ type: 'participant', participant });
@@ -127,7 +139,13 @@ export class SandboxRoom {
 
   /** Records that `subscriber` receives `trackSid`. */
   markSubscribed(subscriber: RoomParticipant, trackSid: string): void {
+    this.quality.receiving(subscriber.sid, trackSid, true);
     this.#emit({ type: 'track-subscribed', subscriber, trackSid });
+  }
+
+  /** Records that `subscriber` no longer receives `trackSid`. */
+  markUnsubscribed(subscriber: RoomParticipant, trackSid: string): void {
+    this.quality.receiving(subscriber.sid, trackSid, false);
   }
 
   /**
@@ -189,6 +207,7 @@ export class SandboxRoom {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.#speakerTimer);
+    clearInterval(this.#qualityTimer);
     this.#emit({ type: 'ended', reason });
     for (const participant of this.active()) {
       participant.state = ParticipantInfo_State.DISCONNECTED;
@@ -234,6 +253,11 @@ export class SandboxRoom {
   #publishSpeakerChanges(): void {
     const changes = this.speakers.update();
     if (changes.length) this.#emit({ type: 'speakers', speakers: changes.map((speaker) => new SpeakerInfo(speaker)) });
+  }
+
+  #publishQuality(): void {
+    const infos = this.quality.update([...this.participants.values()]);
+    if (infos) this.#emit({ type: 'connection-quality', infos });
   }
 
   #emit(event: RoomEvent): void {

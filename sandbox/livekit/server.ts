@@ -24,6 +24,8 @@ export interface LiveKitServerOptions {
   /** [0: a free port] */
   port?: number;
   settings?: Partial<ConnectionSettings>;
+  /** How often each room scores and reports connection quality, in ms [5000, LiveKit's]. */
+  qualityIntervalMs?: number;
   /** Builds a peer connection for a participant connection. */
   createTransport: (role: 'publisher' | 'subscriber') => PeerTransport;
 }
@@ -57,7 +59,7 @@ const DEFAULT_SETTINGS: ConnectionSettings = {
  */
 export async function startLiveKitServer(options: LiveKitServerOptions): Promise<RunningLiveKitServer> {
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const rooms = new RoomRegistry();
+  const rooms = new RoomRegistry(options.qualityIntervalMs);
   const connections = new Map<string, ParticipantConnection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 

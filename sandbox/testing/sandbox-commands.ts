@@ -27,7 +27,7 @@ export const sendAvatarData = (options: Omit<Extract<SandboxCommand, { action: '
   run<{ sent: boolean }>({ action: 'avatar-data', ...options });
 
 /** Injects a fault or event into a session's room. */
-export const act = (sessionId: string, act: { type: string; ms?: number }) => run<{ ok: true }>({ action: 'act', sessionId, act });
+export const act = (sessionId: string, act: { type: string; ms?: number; quality?: string }) => run<{ ok: true }>({ action: 'act', sessionId, act });
 
 /** Mints a LiveKit token, possibly one the server must refuse. */
 export const mintToken = (options: Omit<Extract<SandboxCommand, { action: 'mint-token' }>, 'action'>) =>
