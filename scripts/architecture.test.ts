@@ -88,7 +88,9 @@ describe('architecture', () => {
 
   it('keeps the element a thin shell, and what each call state allows in its table, not in the views', () => {
     const element = readFileSync(join(ROOT, 'widget/src/equos-avatar.element.ts'), 'utf8');
-    expect(element.split('\n').length).toBeLessThanOrEqual(300);
+    // Its code, that is: the API's documentation at its head (events, parts) grows with the API.
+    const code = element.replace(/\/\*[\s\S]*?\*\//g, '').split('\n').filter((line) => line.trim() && !line.trim().startsWith('//'));
+    expect(code.length).toBeLessThanOrEqual(210);
     const shells = ['widget/src/equos-avatar.element.ts', ...sourcesIn('widget/src/view'), ...sourcesIn('widget/src/controllers')].filter((file) => !file.endsWith('.test.ts'));
     const comparisons = shells.flatMap((file) =>
       readFileSync(join(ROOT, file), 'utf8')

@@ -9,8 +9,9 @@
  * - equos-avatar-live.<hash>.js: the real-time part (livekit-client), an ES module fetched on
  *   intent (modulepreload) and run once the panel is open;
  * - the later files are content-hashed so they can be cached forever;
- * - equos-avatar-<lang>.<hash>.js: each language but English (widget/src/i18n/<lang>.ts), and
- *   equos-avatar-strings.<hash>.js, which applies a page's own words (i18n/overrides.ts): ES
+ * - equos-avatar-<lang>.<hash>.js: each language but English (widget/src/i18n/<lang>.ts), its
+ *   call's words in equos-avatar-<lang>-call.<hash>.js (i18n/call/<lang>.ts, fetched on intent),
+ *   and equos-avatar-strings.<hash>.js, which applies a page's own words (i18n/overrides.ts): ES
  *   modules imported only by the pages that need them. One hash of the whole set names them all,
  *   so the script every page loads carries one hash and the list of languages, not a name each;
  * - beside each script, its Brotli (`.br`) and gzip (`.gz`) copies, compressed once here at
@@ -105,12 +106,14 @@ const panelName = `equos-avatar-panel.${createHash('sha256').update(panelCode).d
 // Every language but English is a file of its own, loaded only by the pages that speak it, and
 // so is the code that applies a page's own words.
 const i18nDir = join(root, 'widget/src/i18n');
+const otherLanguages = readdirSync(i18nDir)
+  .map((file) => /^([a-z]{2})\.ts$/.exec(file)?.[1])
+  .filter((language) => language && language !== 'en')
+  .sort();
 const wordFiles = [
-  ...readdirSync(i18nDir)
-    .map((file) => /^([a-z]{2})\.ts$/.exec(file)?.[1])
-    .filter((language) => language && language !== 'en')
-    .sort()
-    .map((language) => ({ name: language, entry: join(i18nDir, `${language}.ts`) })),
+  ...otherLanguages.map((language) => ({ name: language, entry: join(i18nDir, `${language}.ts`) })),
+  // A call's words, fetched at the first sign of intent rather than before the launcher shows.
+  ...otherLanguages.map((language) => ({ name: `${language}-call`, entry: join(i18nDir, 'call', `${language}.ts`) })),
   { name: 'strings', entry: join(i18nDir, 'overrides.ts') },
 ];
 for (const file of wordFiles) {
@@ -122,13 +125,15 @@ for (const file of wordFiles) {
 const i18nHash = createHash('sha256');
 for (const { name, code } of wordFiles) i18nHash.update(`${name}\0`).update(code);
 const i18nTag = i18nHash.digest('hex').slice(0, 10);
-const languages = wordFiles.filter(({ name }) => name !== 'strings').map(({ name }) => name);
+const languages = otherLanguages;
 const localeFiles = {};
+const callWordFiles = {};
 const wordSizes = {};
 for (const file of wordFiles) {
   const fileName = `equos-avatar-${file.name}.${i18nTag}.js`;
   writeScript(fileName, file.code);
-  if (file.name !== 'strings') localeFiles[file.name] = fileName;
+  if (languages.includes(file.name)) localeFiles[file.name] = fileName;
+  else if (file.name.endsWith('-call')) callWordFiles[file.name.replace('-call', '')] = fileName;
   wordSizes[file.name] = { raw: file.code.length, gzip: gzipSync(file.code, { level: 9 }).length };
 }
 const stringsName = `equos-avatar-strings.${i18nTag}.js`;
@@ -168,13 +173,17 @@ function emit(outputFiles, from, to) {
   return sizes;
 }
 
-const largestLanguage = languages.reduce((largest, language) => (wordSizes[language].gzip > wordSizes[largest].gzip ? language : largest));
+const largest = (names) => names.reduce((big, name) => (wordSizes[name].gzip > wordSizes[big].gzip ? name : big));
+const largestLanguage = largest(languages);
+const largestCallWords = largest(languages.map((language) => `${language}-call`));
 const sizes = {
   'equos-avatar.js': emit(loader.outputFiles, 'equos-avatar.js', 'equos-avatar.js'),
   'equos-avatar-panel.js': emit(panel.outputFiles, 'panel.js', panelName),
   'equos-avatar-live.js': emit(live.outputFiles, 'live.js', liveName),
   // The largest language's file: what a page in another language than English adds.
   'equos-avatar-<lang>.js': { ...wordSizes[largestLanguage], language: largestLanguage },
+  // The largest language's call words: what it adds at the first sign of intent.
+  'equos-avatar-<lang>-call.js': { ...wordSizes[largestCallWords], language: largestCallWords.replace('-call', '') },
   'equos-avatar-strings.js': wordSizes.strings,
 };
 // The licences of everything bundled (Lit: BSD-3-Clause; livekit-client, @livekit/protocol:
@@ -194,11 +203,11 @@ const licences = [...bundled].sort().map(([name, dir]) => {
 });
 writeFileSync(join(dist, 'equos-avatar.LICENSES.txt'), `Third-party software bundled in the Equos avatar widget\n\n${licences.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 
-const files = ['equos-avatar.js', panelName, liveName, ...Object.values(localeFiles), stringsName];
+const files = ['equos-avatar.js', panelName, liveName, ...Object.values(localeFiles), ...Object.values(callWordFiles), stringsName];
 const languageSizes = Object.fromEntries(languages.map((language) => [language, wordSizes[language]]));
 writeFileSync(
   join(dist, 'manifest.json'),
-  JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
+  JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, callWords: callWordFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
 );
 
 let over = false;

@@ -90,6 +90,7 @@ export class ParticipantConnection {
   #unsubscribeRoom: () => void;
   readonly #pending = new PendingTracks();
   readonly #subscribed = new Set<string>();
+  readonly #paused = new Set<string>();
   #offerId = 0;
   #subscriberOfferInFlight = false;
   #subscriberNeedsOffer = false;
@@ -309,10 +310,19 @@ export class ParticipantConnection {
   }
 
   #onTrackSetting(settings: UpdateTrackSettings): void {
-    // Adaptive stream: a hidden video element asks for its track to be paused.
+    // Adaptive stream (a hidden video element) or a client's own choice (audio only): the
+    // track stays subscribed, its forwarding paused.
     for (const trackSid of settings.trackSids) {
-      if (this.#subscribed.has(trackSid)) this.subscriber.setDownTrackPaused(trackSid, settings.disabled);
+      if (!this.#subscribed.has(trackSid)) continue;
+      this.subscriber.setDownTrackPaused(trackSid, settings.disabled);
+      if (settings.disabled) this.#paused.add(trackSid);
+      else this.#paused.delete(trackSid);
     }
+  }
+
+  /** The subscribed tracks the client asked not to be forwarded (`UpdateTrackSettings.disabled`). */
+  get pausedTracks(): ReadonlySet<string> {
+    return this.#paused;
   }
 
   // — room events —
@@ -371,6 +381,7 @@ export class ParticipantConnection {
 
   #unsubscribe(trackSid: string): void {
     if (!this.#subscribed.delete(trackSid)) return;
+    this.#paused.delete(trackSid);
     this.subscriber.removeDownTrack(trackSid);
     this.room.markUnsubscribed(this.participant, trackSid);
   }

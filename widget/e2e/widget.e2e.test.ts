@@ -357,6 +357,117 @@ describe('widget end to end', () => {
   }, 30_000);
 });
 
+/** Applies a fault to the session's room through the sandbox's control API (over HTTP, as a tester would). */
+async function fault(sessionId: string, action: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${stack.sandbox.equos.endpoint}/__sandbox/rooms/${sessionId}/actions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(action),
+  });
+  expect(response.status).toBe(204);
+}
+
+/** The link as the visitor sees it: the quality's label, the note under the stage and its offer, whether a video shows. */
+const linkOf = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('equos-avatar')!.shadowRoot!;
+    const note = root.querySelector<HTMLElement>('[part~="link-note"]');
+    const offer = note?.querySelector<HTMLElement>('[part~="link-button"]');
+    return {
+      quality: root.querySelector('[part~="quality"]')?.getAttribute('aria-label') ?? null,
+      offer: note && !note.hidden && offer && !offer.hidden ? offer.textContent : null,
+      note: note && !note.hidden ? note.querySelector('p')!.textContent : null,
+      video: root.querySelector('video') !== null,
+    };
+  });
+
+/** Records in the page every status line shown and every `equos-quality-change`. */
+const recordLink = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.querySelector('equos-avatar')!;
+    const seen = { statuses: [] as string[], quality: [] as string[] };
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    element.addEventListener('equos-quality-change', (event) => seen.quality.push(JSON.stringify((event as CustomEvent).detail)));
+    const status = () => element.shadowRoot!.querySelector('[part~="status"]')?.textContent?.trim() ?? '';
+    new MutationObserver(() => {
+      if (seen.statuses.at(-1) !== status()) seen.statuses.push(status());
+    }).observe(element.shadowRoot!, { subtree: true, childList: true, characterData: true });
+  });
+
+const seenIn = (page: Page) => page.evaluate(() => (window as unknown as { seen: { statuses: string[]; quality: string[] } }).seen);
+
+/** The sandbox's connection of the visitor in `sessionId`'s room. */
+const visitorConnection = (sessionId: string) =>
+  [...stack.sandbox.livekit.connections.values()].find((connection) => connection.room.name === sessionId);
+
+/** The one-line page in a live call with an avatar already there. */
+async function liveOnBubblePage(): Promise<{ page: Page; sessionId: string }> {
+  stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 0 } });
+  const page = await open('/examples/one-line-bubble.html');
+  await startConversation(page);
+  const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+  return { page, sessionId: sessionId! };
+}
+
+/** Nothing was stopped while the call went on; hanging up stops the session exactly once. */
+async function hangUpOnce(page: Page, sessionId: string): Promise<void> {
+  expect(stopsOf(sessionId)).toBe(0);
+  await (await part(page, 'hangup-button'))!.click();
+  await until(() => stopsOf(sessionId), (stops) => stops === 1, 5000);
+  await page.close();
+}
+
+describe("widget end to end on a real network (the sandbox's faults, livekit-client, LiveKit's 5 s quality reports)", () => {
+  it('a dropped signalling socket: "reconnecting", then live again with the video flowing, nothing stopped', async () => {
+    const { page, sessionId } = await liveOnBubblePage();
+    await recordLink(page);
+    await fault(sessionId, { type: 'drop-signal' });
+    await until(() => seenIn(page), (seen) => seen.statuses.includes('Connection unstable, reconnecting…'), 10_000);
+    await until(() => widget(page), (value) => value.state === 'live' && value.status !== 'Connection unstable, reconnecting…', 20_000);
+    await until(() => videoProgress(page, 500), (progress) => progress.frames > 3, 10_000);
+    await hangUpOnce(page, sessionId);
+  }, 60_000);
+
+  it('a weak link: the quality shows, audio only is offered, then taken by itself (the server stops forwarding the video); a good link brings the video back', async () => {
+    const { page, sessionId } = await liveOnBubblePage();
+    await until(() => linkOf(page), (link) => link.quality === 'Connection: excellent', 12_000);
+    await recordLink(page);
+    await fault(sessionId, { type: 'network', quality: 'poor' });
+    await until(() => linkOf(page), (link) => link.quality === 'Connection: poor' && link.offer === 'Audio only' && link.video, 12_000);
+    // Six seconds on, still weak: audio only by itself, and the server no longer forwards the avatar's camera.
+    const fallen = await until(() => linkOf(page), (link) => !link.video, 12_000);
+    expect(fallen).toMatchObject({ offer: 'Turn video on', note: 'Weak connection: you hear Ava without video until it gets better.' });
+    const camera = stack.sandbox.avatars.get(sessionId)!.participant.tracks;
+    const cameraSid = [...camera.values()].find((track) => track.source.kind === 'video')!.info.sid;
+    expect(visitorConnection(sessionId)!.pausedTracks.has(cameraSid)).toBe(true);
+    // The voice goes on.
+    expect((await audioLoudness(page, 300)).tracks).toBe(1);
+    // Good again: the video comes back by itself (how fast: npm run bench:network).
+    await fault(sessionId, { type: 'network', quality: 'excellent' });
+    await until(() => videoProgress(page, 300), (progress) => progress.frames > 1, 15_000);
+    expect(visitorConnection(sessionId)!.pausedTracks.has(cameraSid)).toBe(false);
+    expect(await linkOf(page)).toMatchObject({ quality: 'Connection: excellent', offer: null, note: 'Your connection is better, so the video is back.' });
+    expect((await seenIn(page)).quality).toEqual([
+      '{"quality":"poor","audioOnly":false}',
+      '{"quality":"poor","audioOnly":true,"reason":"network"}',
+      '{"quality":"excellent","audioOnly":false,"reason":"recovered"}',
+    ]);
+    await hangUpOnce(page, sessionId);
+  }, 90_000);
+
+  it("interrupted media: the visitor's link is scored poor while the avatar's media stops, the call goes on, and it is excellent again once media flows", async () => {
+    const { page, sessionId } = await liveOnBubblePage();
+    await until(() => linkOf(page), (link) => link.quality === 'Connection: excellent', 12_000);
+    // Longer than a report's 5 s, so one falls inside the stop (a track counts as stopped after 2 s without packets).
+    await fault(sessionId, { type: 'interrupt-media', ms: 9000 });
+    await until(() => linkOf(page), (link) => link.quality === 'Connection: poor' && link.offer === 'Audio only', 12_000);
+    expect((await widget(page)).state).toBe('live');
+    await until(() => linkOf(page), (link) => link.quality === 'Connection: excellent' && link.offer === null, 15_000);
+    await until(() => videoProgress(page, 500), (progress) => progress.frames > 3, 10_000);
+    await hangUpOnce(page, sessionId);
+  }, 60_000);
+});
+
 /** What the conversation shows: captions, transcript lines, the notice, the countdown. */
 const conversation = (page: Page) =>
   page.evaluate(() => {

@@ -13,6 +13,10 @@
  * @event equos-utterance - `{ author, content, finished }` for each line said or typed (partials, then finished)
  * @event equos-trigger - `{ name, params }` when the avatar asks the page to act
  * @event equos-expire-soon - `{ secondsRemaining }` when the avatar warns that the session ends soon
+ * @event equos-idle-warning - `{ secondsRemaining }` when "Still there?" is asked
+ * @event equos-quality-change - `{ quality, audioOnly, reason }` when the link's quality, or whether the avatar's video comes down it, changes
+ * @event equos-device-change - `{ kind, label, reason }` when the call's microphone or speaker changes (chosen, or unplugged)
+ * @event equos-picture-in-picture - `{ open, kind }` when the floating window opens or closes (`document` or `video`)
  *
  * @csspart launcher - the floating button; `launcher-label` - its text
  * @csspart panel - the conversation panel; `stage` - its video area; `video` - the avatar's video
@@ -20,6 +24,9 @@
  * @csspart start-button - start / try again; `mic-button`; `hangup-button`; `minimize-button`; `sound-button`
  * @csspart conversation - the text side of a call; `captions`; `transcript` (with `line`, `line-agent`, `line-user`);
  *   `compose`, `text-input`, `send-button`; `captions-button`, `transcript-button`, `copy-button`; `notice`
+ * @csspart quality - the connection's bars; `link-note` - the note on a weak link or in audio only; `link-button` - its offer
+ * @csspart devices-button - the sound settings; `devices-menu` (with `microphone-select`, `volume`, `speaker-button`, `speaker-select`); `devices-notice`
+ * @csspart picture-in-picture-button - the floating window's toggle; `picture-in-picture-note` - the stage's note while it is open
  *
  * @cssproperty [--equos-avatar-accent=#4f46e5] - buttons and the launcher
  * @cssproperty [--equos-avatar-accent-contrast=#fff] - text on the accent
@@ -146,7 +153,7 @@ export class EquosAvatarElement extends LitElement {
       }
     }
     // An inline or open panel is on screen now: its file comes at once.
-    if (this.#isOpen()) void this.#panel.load();
+    if (this.#isOpen()) this.#wantPanel();
   }
 
   /** Also waits for the panel's file when it is on its way: after `open()`, the panel is there. */
@@ -232,7 +239,7 @@ export class EquosAvatarElement extends LitElement {
   #setOpen(open: boolean, fromUser: boolean): void {
     if (open === this.opened) return;
     this.opened = open;
-    if (open) void this.#panel.load();
+    if (open) this.#wantPanel();
     if (fromUser) this.#panel.focus(open ? 'panel' : 'launcher');
     this.dispatchEvent(new EquosToggleEvent(open));
   }
@@ -242,8 +249,14 @@ export class EquosAvatarElement extends LitElement {
    * task of its own after the pointer's, so that none of them is long.
    */
   #intent(): void {
-    setTimeout(() => void this.#panel.load());
+    setTimeout(() => this.#wantPanel());
     setTimeout(() => preloadLiveModule(this.#config.server));
+  }
+
+  /** The panel's file, and the call's words in the widget's language: a call may follow. */
+  #wantPanel(): void {
+    void this.#panel.load();
+    this.#locale.wantCallWords();
   }
 
   #createPanel(module: PanelModule): Panel {
@@ -253,7 +266,7 @@ export class EquosAvatarElement extends LitElement {
       preset: () => this.preset ?? undefined,
       participantName: () => this.visitorName ?? undefined,
       avatarJoinTimeoutMs: () => this.#config.avatarTimeoutMs,
-      onScreen: () => this.opened,
+      onScreen: () => this.#isOpen(),
       microphoneButton: () => this.#part('mic-button'),
       avatarName: () => this.#avatarName(),
       context: () => this.context ?? undefined,

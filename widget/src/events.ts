@@ -5,6 +5,7 @@
  * The conversation's events (utterances, triggers, expiry) are fired by the second file only;
  * the launcher's bundle leaves their classes out (they are unused there).
  */
+import type { Quality } from './call/link.js';
 import type { EndReason, ErrorCause, StateName } from './call/machine.js';
 
 /** Base of every widget event: typed `detail`, bubbling, composed. */
@@ -20,6 +21,25 @@ class EquosEvent<T> extends Event {
 export class EquosStateChangeEvent extends EquosEvent<{ from: StateName; to: StateName; reason?: string }> {
   constructor(detail: { from: StateName; to: StateName; reason?: string }) {
     super('equos-state-change', detail);
+  }
+}
+
+/**
+ * The connection's quality as LiveKit reports it changed, or the avatar's video stopped or
+ * came back: `audioOnly` says whether it is received, `reason` why that changed (`network`:
+ * a weak link fell back to audio; `recovered`: the link is good again and so is the video;
+ * `visitor`: the visitor's choice).
+ */
+export class EquosQualityChangeEvent extends EquosEvent<{ quality: Quality; audioOnly: boolean; reason?: 'network' | 'recovered' | 'visitor' }> {
+  constructor(detail: { quality: Quality; audioOnly: boolean; reason?: 'network' | 'recovered' | 'visitor' }) {
+    super('equos-quality-change', detail);
+  }
+}
+
+/** Nobody has spoken or typed for `idle-timeout`: the panel asks "Still there?"; unanswered, the call ends in `secondsRemaining`. */
+export class EquosIdleWarningEvent extends EquosEvent<{ secondsRemaining: number }> {
+  constructor(detail: { secondsRemaining: number }) {
+    super('equos-idle-warning', detail);
   }
 }
 
@@ -79,9 +99,32 @@ export class EquosExpireSoonEvent extends EquosEvent<{ secondsRemaining: number 
   }
 }
 
+/**
+ * The avatar's video went into a floating window (Picture-in-Picture) or came back
+ * (`open: false`); `kind`: a small window with the call's controls (`document`), or the video
+ * alone (`video`, where the browser has no Document Picture-in-Picture).
+ */
+export class EquosPictureInPictureEvent extends EquosEvent<{ open: boolean; kind: 'document' | 'video' }> {
+  constructor(detail: { open: boolean; kind: 'document' | 'video' }) {
+    super('equos-picture-in-picture', detail);
+  }
+}
+
+/**
+ * The call's microphone or speaker changed: the visitor chose one in the devices menu
+ * (`chosen`), or the one in use was unplugged and the default took its place (`unplugged`).
+ */
+export class EquosDeviceChangeEvent extends EquosEvent<{ kind: 'audioinput' | 'audiooutput'; label: string; reason: 'chosen' | 'unplugged' }> {
+  constructor(detail: { kind: 'audioinput' | 'audiooutput'; label: string; reason: 'chosen' | 'unplugged' }) {
+    super('equos-device-change', detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'equos-state-change': EquosStateChangeEvent;
+    'equos-quality-change': EquosQualityChangeEvent;
+    'equos-idle-warning': EquosIdleWarningEvent;
     'equos-session-start': EquosSessionStartEvent;
     'equos-session-end': EquosSessionEndEvent;
     'equos-error': EquosErrorEvent;
@@ -91,5 +134,7 @@ declare global {
     'equos-utterance': EquosUtteranceEvent;
     'equos-trigger': EquosTriggerEvent;
     'equos-expire-soon': EquosExpireSoonEvent;
+    'equos-picture-in-picture': EquosPictureInPictureEvent;
+    'equos-device-change': EquosDeviceChangeEvent;
   }
 }

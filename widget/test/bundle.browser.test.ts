@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { tokenServerUrl } from '../../testing/stack-commands.js';
 import { loadWords, SUPPORTED_LOCALES } from '../src/i18n/localize.js';
 import { panelStrings } from '../src/panel/panel-strings.js';
+import type { EquosAvatarElement } from '../src/equos-avatar.element.js';
 
 const BUNDLE = '/dist/equos-avatar.js';
 
@@ -160,7 +161,7 @@ describe('the widget served by the token server, on a page of another origin', (
   });
 
   it('speaks every language the build lists, each from its own file, as the sources say', async () => {
-    const manifest = (await (await fetch('/dist/manifest.json')).json()) as { locales: Record<string, string> };
+    const manifest = (await (await fetch('/dist/manifest.json')).json()) as { locales: Record<string, string>; callWords: Record<string, string> };
     expect(['en', ...Object.keys(manifest.locales)].sort()).to.deep.equal([...SUPPORTED_LOCALES].sort());
     const server = await tokenServerUrl();
     const widgets = SUPPORTED_LOCALES.map((language) => `<equos-avatar server="${server}" mode="inline" locale="${language}"></equos-avatar>`).join('');
@@ -171,5 +172,10 @@ describe('the widget served by the token server, on a page of another origin', (
     expect(new Set(expected).size).to.equal(SUPPORTED_LOCALES.length);
     const files = fetched(target).filter((url) => /\/equos-avatar-[a-z]{2}\.[0-9a-f]{10}\.js$/.test(url));
     expect(files).to.have.length(SUPPORTED_LOCALES.length - 1);
+    // Inline panels are on screen, so a call may follow: each language's call words came too, from a file of their own.
+    expect(Object.keys(manifest.callWords).sort()).to.deep.equal(SUPPORTED_LOCALES.filter((language) => language !== 'en').sort());
+    await until(() => fetched(target).filter((url) => /\/equos-avatar-[a-z]{2}-call\.[0-9a-f]{10}\.js$/.test(url)).length === SUPPORTED_LOCALES.length - 1, 'every language’s call words');
+    const french = target.document.querySelector<EquosAvatarElement>('equos-avatar[locale="fr"]')!;
+    await until(() => french.conversationStrings?.captions === 'Sous-titres', 'the French call words');
   });
 });

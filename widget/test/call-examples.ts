@@ -1,5 +1,9 @@
 /** An example of every state a call can be in (every end reason, every error cause), for the suites that go through them all. */
 import type { CallSession, CallState, EndReason, ErrorCause } from '../src/call/machine.js';
+import { INITIAL_LINK } from '../src/call/link.js';
+
+/** The link of a joined call, as it starts. */
+const link = INITIAL_LINK;
 
 export const EXAMPLE_SESSION = { session_id: 'ses_x', avatar_name: 'Ava', started_at: new Date(0).toISOString() } as CallSession;
 export const END_REASONS: EndReason[] = ['hangup', 'max-duration', 'avatar-left', 'closed-by-server', 'page-left', 'idle'];
@@ -16,13 +20,13 @@ export const EXAMPLE_STATES: CallState[] = [
   { name: 'idle' },
   { name: 'starting' },
   { name: 'connecting', session },
-  { name: 'waiting-for-avatar', session },
-  { name: 'avatar-late', session, endsAt: 15_000 },
-  { name: 'live', session, reconnecting: false, avatarSpeaking: false },
-  { name: 'live', session, reconnecting: false, avatarSpeaking: true },
-  { name: 'live', session, reconnecting: true, avatarSpeaking: false },
-  { name: 'avatar-away', session },
-  { name: 'idle-check', session, endsAt: 15_000 },
+  { name: 'waiting-for-avatar', session, link },
+  { name: 'avatar-late', session, link, endsAt: 15_000 },
+  { name: 'live', session, link, reconnecting: false, avatarSpeaking: false },
+  { name: 'live', session, link, reconnecting: false, avatarSpeaking: true },
+  { name: 'live', session, link, reconnecting: true, avatarSpeaking: false },
+  { name: 'avatar-away', session, link },
+  { name: 'idle-check', session, link, endsAt: 15_000 },
   { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } },
   { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } },
   ...END_REASONS.map((reason): CallState => ({ name: 'ended', reason, durationS: 125 })),

@@ -26,9 +26,8 @@ async function started(attributes: Record<string, string> = {}) {
   return { element, adapter, events, sessionId: element.state.name === 'connecting' ? element.state.session.session_id : '' };
 }
 
-/** The panel's polite live region (the conversation has its own, inside `.conversation`). */
-const panelAnnouncer = (element: EquosAvatarElement) =>
-  [...element.shadowRoot!.querySelectorAll('[role="status"]')].find((region) => !region.closest('.conversation'))!;
+/** The panel's polite live region, beside it (the conversation and the link have their own). */
+const panelAnnouncer = (element: EquosAvatarElement) => element.shadowRoot!.querySelector('.panel + [role="status"]')!;
 
 /** The part name of the control that has focus in the widget. */
 const focusedPart = (element: EquosAvatarElement) => element.shadowRoot!.activeElement?.getAttribute('part') ?? null;

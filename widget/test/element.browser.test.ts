@@ -164,7 +164,7 @@ describe('<equos-avatar>: launcher and panel', () => {
     const element = await mount();
     element.open();
     await element.updateComplete;
-    const region = element.shadowRoot!.querySelector('[role="status"][aria-live="polite"]')!;
+    const region = element.shadowRoot!.querySelector('.panel + [role="status"][aria-live="polite"]')!;
     expect(region.textContent!.trim()).to.equal('Ready when you are');
   });
 });

@@ -37,8 +37,18 @@ export class FakeAdapter implements RtcAdapter {
   async publishMicrophone(track: MediaStreamTrack): Promise<void> {
     this.published.push(track);
   }
+  /** Microphones put in the published one's place (a device chosen, or the default after an unplug). */
+  replaced: MediaStreamTrack[] = [];
+  async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+    this.replaced.push(track);
+  }
   async send(message: PageMessage): Promise<void> {
     this.sent.push(message);
+  }
+  /** Each `setVideoReceived` call, in order. */
+  videoReceived: boolean[] = [];
+  setVideoReceived(received: boolean): void {
+    this.videoReceived.push(received);
   }
   async resumeAudio(): Promise<void> {}
   async disconnect(): Promise<void> {

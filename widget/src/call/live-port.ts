@@ -22,7 +22,7 @@ export interface CallOptions {
   participantName(): string | undefined;
   /** How long to wait for the avatar after joining, in ms. */
   avatarJoinTimeoutMs(): number;
-  /** Whether the panel is open (the microphone's meter runs only then). */
+  /** Whether the panel is shown (open, or inline): the microphone's meter runs only then, and an unseen call that is silent asks "Still there?" sooner. */
   onScreen(): boolean;
   /** The button the microphone's level is shown on. */
   microphoneButton(): HTMLElement | null;

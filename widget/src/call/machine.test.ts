@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_STATE, sessionOf, transition, type CallEvent, type CallSession, type CallState, type StateName } from './machine.js';
 import { STATE_TABLE, traitsOf } from './state-table.js';
+import { INITIAL_LINK } from './link.js';
+
+/** The link of a joined call, as it starts. */
+const link = INITIAL_LINK;
 
 const session: CallSession = {
   session_id: 'ses_1',
@@ -17,6 +21,7 @@ const session: CallSession = {
 const live = (patch: Partial<Extract<CallState, { name: 'live' }>> = {}): CallState => ({
   name: 'live',
   session,
+  link,
   reconnecting: false,
   avatarSpeaking: false,
   ...patch,
@@ -31,43 +36,43 @@ const table: Array<[CallState, CallEvent, CallState]> = [
   [{ name: 'starting' }, { type: 'start-failed', cause: 'microphone-denied' }, { name: 'error', cause: 'microphone-denied' }],
   [{ name: 'starting' }, { type: 'hangup' }, INITIAL_STATE],
   // Joining.
-  [{ name: 'connecting', session }, { type: 'connected', avatarPresent: false }, { name: 'waiting-for-avatar', session }],
+  [{ name: 'connecting', session }, { type: 'connected', avatarPresent: false }, { name: 'waiting-for-avatar', session, link }],
   [{ name: 'connecting', session }, { type: 'connected', avatarPresent: true }, live()],
-  [{ name: 'waiting-for-avatar', session }, { type: 'avatar-joined' }, live()],
-  [{ name: 'waiting-for-avatar', session }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
+  [{ name: 'waiting-for-avatar', session, link }, { type: 'avatar-joined' }, live()],
+  [{ name: 'waiting-for-avatar', session, link }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
   // Late: said after the first bound, with when the call ends by itself.
-  [{ name: 'waiting-for-avatar', session }, { type: 'avatar-late', endsAt: 25_000 }, { name: 'avatar-late', session, endsAt: 25_000 }],
-  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'avatar-joined' }, live()],
-  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
-  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
-  [{ name: 'avatar-late', session, endsAt: 25_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
+  [{ name: 'waiting-for-avatar', session, link }, { type: 'avatar-late', endsAt: 25_000 }, { name: 'avatar-late', session, link, endsAt: 25_000 }],
+  [{ name: 'avatar-late', session, link, endsAt: 25_000 }, { type: 'avatar-joined' }, live()],
+  [{ name: 'avatar-late', session, link, endsAt: 25_000 }, { type: 'avatar-timeout' }, { name: 'ending', session, outcome: { type: 'error', cause: 'avatar-timeout' } }],
+  [{ name: 'avatar-late', session, link, endsAt: 25_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'avatar-late', session, link, endsAt: 25_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [{ name: 'connecting', session }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   // Live.
   [live(), { type: 'avatar-speaking', speaking: true }, live({ avatarSpeaking: true })],
   [live(), { type: 'reconnecting' }, live({ reconnecting: true })],
   [live({ reconnecting: true }), { type: 'reconnected' }, live()],
   // The avatar drops out: a grace to come back (issue 14), then the end.
-  [live(), { type: 'avatar-left' }, { name: 'avatar-away', session }],
-  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'avatar-left' }, { name: 'avatar-away', session }],
-  [{ name: 'avatar-away', session }, { type: 'avatar-joined' }, live()],
-  [{ name: 'avatar-away', session }, { type: 'avatar-gone' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'avatar-left' } }],
-  [{ name: 'avatar-away', session }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
-  [{ name: 'avatar-away', session }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
-  [{ name: 'avatar-away', session }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
-  [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
-  [{ name: 'avatar-away', session }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
+  [live(), { type: 'avatar-left' }, { name: 'avatar-away', session, link }],
+  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'avatar-left' }, { name: 'avatar-away', session, link }],
+  [{ name: 'avatar-away', session, link }, { type: 'avatar-joined' }, live()],
+  [{ name: 'avatar-away', session, link }, { type: 'avatar-gone' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'avatar-left' } }],
+  [{ name: 'avatar-away', session, link }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'avatar-away', session, link }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
+  [{ name: 'avatar-away', session, link }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
+  [{ name: 'avatar-away', session, link }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
+  [{ name: 'avatar-away', session, link }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [live(), { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
   // Nobody spoke or typed for a while (issue 14): "Still there?"; answered, live again; not, the end.
-  [live(), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, endsAt: 30_000 }],
-  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, endsAt: 30_000 }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'still-here' }, live()],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'idle-timeout' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'idle' } }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'avatar-left' }, { name: 'avatar-away', session }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
-  [{ name: 'idle-check', session, endsAt: 30_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
+  [live(), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, link, endsAt: 30_000 }],
+  [live({ avatarSpeaking: true, reconnecting: true }), { type: 'idle-warning', endsAt: 30_000 }, { name: 'idle-check', session, link, endsAt: 30_000 }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'still-here' }, live()],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'idle-timeout' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'idle' } }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'max-duration' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'max-duration' } }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'avatar-left' }, { name: 'avatar-away', session, link }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
+  [{ name: 'idle-check', session, link, endsAt: 30_000 }, { type: 'disconnected', byServer: false }, { name: 'ending', session, outcome: { type: 'error', cause: 'connection-lost' } }],
   [live(), { type: 'hangup' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }],
   [live(), { type: 'page-left' }, { name: 'ending', session, outcome: { type: 'ended', reason: 'page-left' } }],
   [live(), { type: 'disconnected', byServer: true }, { name: 'ending', session, outcome: { type: 'ended', reason: 'closed-by-server' } }],
@@ -96,20 +101,20 @@ describe('call machine', () => {
     [live(), { type: 'avatar-gone' }],
     [{ name: 'connecting', session }, { type: 'avatar-late', endsAt: 1 }],
     [{ name: 'connecting', session }, { type: 'avatar-joined' }],
-    [{ name: 'avatar-late', session, endsAt: 1 }, { type: 'avatar-late', endsAt: 2 }],
-    [{ name: 'avatar-away', session }, { type: 'avatar-timeout' }],
-    [{ name: 'avatar-away', session }, { type: 'avatar-late', endsAt: 1 }],
-    [{ name: 'avatar-away', session }, { type: 'avatar-left' }],
-    [{ name: 'avatar-away', session }, { type: 'reconnecting' }],
+    [{ name: 'avatar-late', session, link, endsAt: 1 }, { type: 'avatar-late', endsAt: 2 }],
+    [{ name: 'avatar-away', session, link }, { type: 'avatar-timeout' }],
+    [{ name: 'avatar-away', session, link }, { type: 'avatar-late', endsAt: 1 }],
+    [{ name: 'avatar-away', session, link }, { type: 'avatar-left' }],
+    [{ name: 'avatar-away', session, link }, { type: 'reconnecting' }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'avatar-gone' }],
     // Stale idle timers and answers: no question asked, or it is already being asked.
     [live(), { type: 'still-here' }],
     [live(), { type: 'idle-timeout' }],
-    [{ name: 'idle-check', session, endsAt: 1 }, { type: 'idle-warning', endsAt: 2 }],
-    [{ name: 'idle-check', session, endsAt: 1 }, { type: 'avatar-speaking', speaking: true }],
-    [{ name: 'avatar-away', session }, { type: 'idle-warning', endsAt: 1 }],
-    [{ name: 'avatar-away', session }, { type: 'still-here' }],
-    [{ name: 'waiting-for-avatar', session }, { type: 'idle-warning', endsAt: 1 }],
+    [{ name: 'idle-check', session, link, endsAt: 1 }, { type: 'idle-warning', endsAt: 2 }],
+    [{ name: 'idle-check', session, link, endsAt: 1 }, { type: 'avatar-speaking', speaking: true }],
+    [{ name: 'avatar-away', session, link }, { type: 'idle-warning', endsAt: 1 }],
+    [{ name: 'avatar-away', session, link }, { type: 'still-here' }],
+    [{ name: 'waiting-for-avatar', session, link }, { type: 'idle-warning', endsAt: 1 }],
     [{ name: 'ending', session, outcome: { type: 'ended', reason: 'hangup' } }, { type: 'idle-timeout' }],
     [{ name: 'ended', reason: 'idle', durationS: 1 }, { type: 'still-here' }],
     [live({ avatarSpeaking: true }), { type: 'avatar-speaking', speaking: true }],
@@ -128,18 +133,18 @@ describe('call machine', () => {
     expect(traitsOf({ name: 'error', cause: 'busy' }).start).toBe('tryAgain');
     expect(traitsOf({ name: 'ended', reason: 'hangup', durationS: 1 }).start).toBe('startAgain');
     // Late: ending now comes first, labelled; away: the picture waits, the session's clock runs on.
-    expect(traitsOf({ name: 'avatar-late', session, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: true, hangUpLabelled: true });
-    expect(traitsOf({ name: 'avatar-late', session, endsAt: 1 }).focus[0]).toBe('hangup-button');
-    expect(traitsOf({ name: 'avatar-away', session })).toMatchObject({ canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: true, hangUpLabelled: false });
+    expect(traitsOf({ name: 'avatar-late', session, link, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: true, hangUpLabelled: true });
+    expect(traitsOf({ name: 'avatar-late', session, link, endsAt: 1 }).focus[0]).toBe('hangup-button');
+    expect(traitsOf({ name: 'avatar-away', session, link })).toMatchObject({ canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: true, hangUpLabelled: false });
     expect(traitsOf(live()).hangUpLabelled).toBe(false);
     // Still there?: going on comes first (focused), and typing still works (a typed line answers too).
-    expect(traitsOf({ name: 'idle-check', session, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: false, microphone: true, video: true, countdown: true, continueOffered: true, conversing: true, hangUpLabelled: false });
-    expect(traitsOf({ name: 'idle-check', session, endsAt: 1 }).focus[0]).toBe('continue-button');
+    expect(traitsOf({ name: 'idle-check', session, link, endsAt: 1 })).toMatchObject({ canHangUp: true, inCall: true, busy: false, microphone: true, video: true, countdown: true, continueOffered: true, conversing: true, hangUpLabelled: false });
+    expect(traitsOf({ name: 'idle-check', session, link, endsAt: 1 }).focus[0]).toBe('continue-button');
     expect(traitsOf(live())).toMatchObject({ continueOffered: false, conversing: true });
     for (const name of ['waiting-for-avatar', 'avatar-late', 'avatar-away', 'ending'] as const) expect(STATE_TABLE[name].conversing, name).toBe(false);
-    expect(sessionOf({ name: 'idle-check', session, endsAt: 1 })).toBe(session);
+    expect(sessionOf({ name: 'idle-check', session, link, endsAt: 1 })).toBe(session);
     expect(sessionOf(live())).toBe(session);
-    expect(sessionOf({ name: 'avatar-away', session })).toBe(session);
+    expect(sessionOf({ name: 'avatar-away', session, link })).toBe(session);
     expect(sessionOf({ name: 'error', cause: 'busy' })).toBeUndefined();
   });
 

@@ -15,8 +15,12 @@
  * `idle-check`: nobody has spoken or typed for a while in a live call: "Still there?"; an
  * answer (the button, a spoken or typed line) goes back to `live`, none ends the call at
  * `endsAt` with `idle`.
+ *
+ * Every state joined to the room holds its `link` (./link.ts): the connection's quality and
+ * whether the avatar's video comes down it; it goes along from one joined state to the next.
  */
 import type { CreatedSession } from '../../../contract/token-server-api.js';
+import { INITIAL_LINK, nextLink, type Link, type LinkEvent } from './link.js';
 
 /** The paid session a call holds: the token server's answer, as the contract reads it. */
 export type CallSession = CreatedSession;
@@ -58,14 +62,14 @@ export type CallState =
   | { name: 'idle' }
   | { name: 'starting' }
   | { name: 'connecting'; session: CallSession }
-  | { name: 'waiting-for-avatar'; session: CallSession }
+  | { name: 'waiting-for-avatar'; session: CallSession; link: Link }
   /** Still waiting for the avatar, past the first bound: the call ends by itself at `endsAt` (local clock, ms). */
-  | { name: 'avatar-late'; session: CallSession; endsAt: number }
-  | { name: 'live'; session: CallSession; reconnecting: boolean; avatarSpeaking: boolean }
+  | { name: 'avatar-late'; session: CallSession; link: Link; endsAt: number }
+  | { name: 'live'; session: CallSession; link: Link; reconnecting: boolean; avatarSpeaking: boolean }
   /** The avatar dropped out of a live call: waiting (a bounded grace) for it to come back. */
-  | { name: 'avatar-away'; session: CallSession }
+  | { name: 'avatar-away'; session: CallSession; link: Link }
   /** A live call nobody has spoken or typed in for a while: "Still there?"; unanswered, it ends at `endsAt` (local clock, ms). */
-  | { name: 'idle-check'; session: CallSession; endsAt: number }
+  | { name: 'idle-check'; session: CallSession; link: Link; endsAt: number }
   | { name: 'ending'; session: CallSession; outcome: Outcome }
   | { name: 'ended'; reason: EndReason; durationS: number }
   | { name: 'error'; cause: ErrorCause };
@@ -75,6 +79,9 @@ export type Outcome = { type: 'ended'; reason: EndReason } | { type: 'error'; ca
 
 /** The name of a state. */
 export type StateName = CallState['name'];
+
+/** A state joined to the room: it has a link. */
+export type JoinedState = Extract<CallState, { link: Link }>;
 
 /** Everything that can happen. */
 export type CallEvent =
@@ -107,7 +114,9 @@ export type CallEvent =
   | { type: 'page-left' }
   /** The session has been stopped at the token server (or given up on). */
   | { type: 'stopped'; at: number }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** The link's quality changed, the visitor chose audio only or video, or a weak link stayed weak (./link.ts). */
+  | LinkEvent;
 
 /** The state before anything happened. */
 export const INITIAL_STATE: CallState = { name: 'idle' };
@@ -120,6 +129,11 @@ export const INITIAL_STATE: CallState = { name: 'idle' };
  * transition({ name: 'idle' }, { type: 'start' }) // { name: 'starting' }
  */
 export function transition(state: CallState, event: CallEvent): CallState {
+  if (event.type === 'quality' || event.type === 'audio-only' || event.type === 'audio-fallback') {
+    if (!('link' in state)) return state;
+    const link = nextLink(state.link, event);
+    return link === state.link ? state : { ...state, link };
+  }
   switch (state.name) {
     case 'idle':
     case 'ended':
@@ -136,11 +150,11 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'waiting-for-avatar':
     case 'avatar-late':
       if (event.type === 'connected' && state.name === 'connecting') {
-        return event.avatarPresent ? live(state.session) : { name: 'waiting-for-avatar', session: state.session };
+        return event.avatarPresent ? live(state.session, INITIAL_LINK) : { name: 'waiting-for-avatar', session: state.session, link: INITIAL_LINK };
       }
-      if (event.type === 'avatar-late' && state.name === 'waiting-for-avatar') return { name: 'avatar-late', session: state.session, endsAt: event.endsAt };
       if (state.name === 'connecting') return endOnCommonEvents(state, event);
-      if (event.type === 'avatar-joined') return live(state.session);
+      if (event.type === 'avatar-late' && state.name === 'waiting-for-avatar') return { name: 'avatar-late', session: state.session, link: state.link, endsAt: event.endsAt };
+      if (event.type === 'avatar-joined') return live(state.session, state.link);
       if (event.type === 'avatar-timeout') return ending(state.session, failure('avatar-timeout'));
       return endOnCommonEvents(state, event);
     case 'live':
@@ -152,9 +166,9 @@ export function transition(state: CallState, event: CallEvent): CallState {
         case 'reconnected':
           return state.reconnecting ? { ...state, reconnecting: false } : state;
         case 'avatar-left':
-          return { name: 'avatar-away', session: state.session };
+          return { name: 'avatar-away', session: state.session, link: state.link };
         case 'idle-warning':
-          return { name: 'idle-check', session: state.session, endsAt: event.endsAt };
+          return { name: 'idle-check', session: state.session, link: state.link, endsAt: event.endsAt };
         case 'max-duration':
           return ending(state.session, ended('max-duration'));
         default:
@@ -163,11 +177,11 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'idle-check':
       switch (event.type) {
         case 'still-here':
-          return live(state.session);
+          return live(state.session, state.link);
         case 'idle-timeout':
           return ending(state.session, ended('idle'));
         case 'avatar-left':
-          return { name: 'avatar-away', session: state.session };
+          return { name: 'avatar-away', session: state.session, link: state.link };
         case 'max-duration':
           return ending(state.session, ended('max-duration'));
         default:
@@ -176,7 +190,7 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'avatar-away':
       switch (event.type) {
         case 'avatar-joined':
-          return live(state.session);
+          return live(state.session, state.link);
         case 'avatar-gone':
           return ending(state.session, ended('avatar-left'));
         case 'max-duration':
@@ -210,7 +224,7 @@ function endOnCommonEvents(state: Extract<CallState, { session: CallSession }>, 
   }
 }
 
-const live = (session: CallSession): CallState => ({ name: 'live', session, reconnecting: false, avatarSpeaking: false });
+const live = (session: CallSession, link: Link): CallState => ({ name: 'live', session, link, reconnecting: false, avatarSpeaking: false });
 const ending = (session: CallSession, outcome: Outcome): CallState => ({ name: 'ending', session, outcome });
 const ended = (reason: EndReason): Outcome => ({ type: 'ended', reason });
 const failure = (cause: ErrorCause): Outcome => ({ type: 'error', cause });

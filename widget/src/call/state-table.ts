@@ -3,6 +3,7 @@
  * the controllers and the call controller read it instead of comparing state names. A state
  * added to the machine without its row here does not compile.
  */
+import { LINK_TABLE, type LinkTraits } from './link.js';
 import type { CallState, StateName } from './machine.js';
 
 /** The controls focus can be put on, by part name. */
@@ -57,7 +58,15 @@ export const STATE_TABLE = {
   error: { ...AT_REST, start: 'tryAgain' },
 } as const satisfies Record<StateName, StateTraits>;
 
-/** The row of `state`. */
+/** Each row as it is while the avatar's video is not received (audio only): no video on the stage. */
+const WITHOUT_VIDEO = new Map<StateName, StateTraits>((Object.keys(STATE_TABLE) as StateName[]).map((name) => [name, { ...STATE_TABLE[name], video: false }]));
+
+/** The row of `state`: its state's, without the video while its link does not receive it (./link.ts). */
 export function traitsOf(state: CallState): StateTraits {
-  return STATE_TABLE[state.name];
+  return 'link' in state && !LINK_TABLE[state.link.name].receivesVideo ? WITHOUT_VIDEO.get(state.name)! : STATE_TABLE[state.name];
+}
+
+/** What the link of `state` allows, for a state joined to the room; `undefined` otherwise. */
+export function linkTraitsOf(state: CallState): LinkTraits | undefined {
+  return 'link' in state ? LINK_TABLE[state.link.name] : undefined;
 }

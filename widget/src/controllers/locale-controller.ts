@@ -2,9 +2,10 @@
  * The widget's language: the `locale` attribute, else the page's `<html lang>`, else the
  * browser's languages in the visitor's order; the first the widget speaks wins. Its words,
  * with the page's own (`strings`) over them; English until another language's file is in.
+ * A call's words come once asked for (`wantCallWords`, at the first sign of intent).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { languageOf, loadWords, withPageWords, wordsIfLoaded } from '../i18n/localize.js';
+import { languageOf, loadWords, withCallWords, withPageWords, wordsIfLoaded } from '../i18n/localize.js';
 import type { ConversationStrings, Words } from '../i18n/strings.js';
 
 /** What the controller reads from its element. */
@@ -20,6 +21,9 @@ export interface LocaleOptions {
 export class LocaleController implements ReactiveController {
   #language = '';
   #custom: unknown;
+  /** The call's words are wanted (a sign of intent was seen), and whether the words shown were resolved with them. */
+  #callWanted = false;
+  #withCall = false;
   /** The words shown; until the first are in, English stands in. */
   #words: Words | undefined;
   readonly #host: ReactiveControllerHost;
@@ -46,6 +50,13 @@ export class LocaleController implements ReactiveController {
     return this.#words?.conversation;
   }
 
+  /** Loads the call's words too, from now on (the visitor showed intent: a call may follow). */
+  wantCallWords(): void {
+    if (this.#callWanted) return;
+    this.#callWanted = true;
+    this.#host.requestUpdate();
+  }
+
   /** The widget's own words are in (not English standing in). */
   get ready(): boolean {
     return this.#words !== undefined;
@@ -54,19 +65,22 @@ export class LocaleController implements ReactiveController {
   hostUpdate(): void {
     const language = languageOf(this.#options.locale(), document.documentElement.lang, ...(navigator.languages || [navigator.language]));
     const custom = this.#options.custom() || undefined;
-    if (language === this.#language && custom === this.#custom) return;
+    const withCall = this.#callWanted;
+    if (language === this.#language && custom === this.#custom && withCall === this.#withCall) return;
     this.#language = language;
     this.#custom = custom;
+    this.#withCall = withCall;
     const words = wordsIfLoaded(language);
     // Already here: shown in this very render, with no English in between.
-    if (words && !custom) this.#words = words;
+    if (words && !custom && (!withCall || language === 'en' || words.conversation)) this.#words = words;
     else {
       const { locate } = this.#options;
       void loadWords(language, locate)
+        .then((loaded) => (withCall ? withCallWords(loaded, locate) : loaded))
         .then((loaded) => (custom ? withPageWords(loaded, custom, locate) : loaded))
         .then((next) => {
           // A later choice (another locale, other words) wins over this one.
-          if (language !== this.#language || custom !== this.#custom) return;
+          if (language !== this.#language || custom !== this.#custom || withCall !== this.#withCall) return;
           this.#words = next;
           this.#host.requestUpdate();
         });

@@ -5,7 +5,7 @@
  * Phrases about the avatar avoid verbs that would depend on its gender.
  */
 import { isolate, plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const ar: Strings = {
   talkTo: (name) => `تحدّث مع ${isolate(name)}`,
@@ -74,25 +74,3 @@ const ar: Strings = {
 };
 
 export default ar;
-
-export const conversation: ConversationStrings = {
-  captions: 'الترجمة المصاحبة',
-  transcript: 'نص المحادثة',
-  copy: 'نسخ نص المحادثة',
-  copied: 'تم نسخ نص المحادثة',
-  you: 'أنت',
-  typeMessage: 'اكتب رسالة',
-  typeTo: (name) => `اكتب رسالة إلى ${isolate(name)}…`,
-  send: 'إرسال',
-  noMicrophone: (name) => `لا يوجد ميكروفون: يمكنك الاستماع إلى ${isolate(name)} والرد كتابةً.`,
-  endsSoon: (seconds) =>
-    plural('ar', seconds, {
-      zero: 'تنتهي المحادثة الآن.',
-      one: 'تنتهي المحادثة خلال ثانية واحدة.',
-      two: 'تنتهي المحادثة خلال ثانيتين.',
-      few: 'تنتهي المحادثة خلال # ثوانٍ.',
-      many: 'تنتهي المحادثة خلال # ثانية.',
-      other: 'تنتهي المحادثة خلال # ثانية.',
-    }),
-  timeLeft: (time) => `المتبقي ${time}`,
-};

@@ -1,6 +1,6 @@
 /** Deutsch (Sie). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const de: Strings = {
   talkTo: (name) => `Mit ${name} sprechen`,
@@ -61,17 +61,3 @@ const de: Strings = {
 };
 
 export default de;
-
-export const conversation: ConversationStrings = {
-  captions: 'Untertitel',
-  transcript: 'Transkript',
-  copy: 'Transkript kopieren',
-  copied: 'Transkript kopiert',
-  you: 'Sie',
-  typeMessage: 'Nachricht eingeben',
-  typeTo: (name) => `Nachricht an ${name}…`,
-  send: 'Senden',
-  noMicrophone: (name) => `Kein Mikrofon: Sie können ${name} zuhören und schriftlich antworten.`,
-  endsSoon: (seconds) => plural('de', seconds, { one: 'Das Gespräch endet in # Sekunde.', other: 'Das Gespräch endet in # Sekunden.' }),
-  timeLeft: (time) => `Noch ${time}`,
-};

@@ -1,6 +1,6 @@
 /** Español (neutro, de tú). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const es: Strings = {
   talkTo: (name) => `Habla con ${name}`,
@@ -61,17 +61,3 @@ const es: Strings = {
 };
 
 export default es;
-
-export const conversation: ConversationStrings = {
-  captions: 'Subtítulos',
-  transcript: 'Transcripción',
-  copy: 'Copiar transcripción',
-  copied: 'Transcripción copiada',
-  you: 'Tú',
-  typeMessage: 'Escribe un mensaje',
-  typeTo: (name) => `Escribe a ${name}…`,
-  send: 'Enviar',
-  noMicrophone: (name) => `Sin micrófono: puedes escuchar a ${name} y responder por escrito.`,
-  endsSoon: (seconds) => plural('es', seconds, { one: 'La conversación termina en # segundo.', other: 'La conversación termina en # segundos.' }),
-  timeLeft: (time) => `Quedan ${time}`,
-};

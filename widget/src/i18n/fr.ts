@@ -1,6 +1,6 @@
 /** Français (vouvoiement ; une espace insécable avant les deux-points). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const fr: Strings = {
   talkTo: (name) => `Parler à ${name}`,
@@ -61,17 +61,3 @@ const fr: Strings = {
 };
 
 export default fr;
-
-export const conversation: ConversationStrings = {
-  captions: 'Sous-titres',
-  transcript: 'Transcription',
-  copy: 'Copier la transcription',
-  copied: 'Transcription copiée',
-  you: 'Vous',
-  typeMessage: 'Écrire un message',
-  typeTo: (name) => `Écrire à ${name}…`,
-  send: 'Envoyer',
-  noMicrophone: (name) => `Pas de micro\u00a0: vous pouvez écouter ${name} et répondre par écrit.`,
-  endsSoon: (seconds) => plural('fr', seconds, { one: 'La conversation se termine dans # seconde.', other: 'La conversation se termine dans # secondes.' }),
-  timeLeft: (time) => `Encore ${time}`,
-};

@@ -5,7 +5,7 @@
  * the visitor's gender; phrases about the avatar avoid gendered verbs where Hebrew allows.
  */
 import { isolate, plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const he: Strings = {
   talkTo: (name) => `לשיחה עם ${isolate(name)}`,
@@ -71,22 +71,3 @@ const he: Strings = {
 };
 
 export default he;
-
-export const conversation: ConversationStrings = {
-  captions: 'כתוביות',
-  transcript: 'תמלול',
-  copy: 'העתקת התמלול',
-  copied: 'התמלול הועתק',
-  you: 'אני',
-  typeMessage: 'כתיבת הודעה',
-  typeTo: (name) => `הודעה אל ${isolate(name)}…`,
-  send: 'שליחה',
-  noMicrophone: (name) => `אין מיקרופון: אפשר לשמוע את ${isolate(name)} ולענות בכתב.`,
-  endsSoon: (seconds) =>
-    plural('he', seconds, {
-      one: 'השיחה תסתיים בעוד שנייה.',
-      two: 'השיחה תסתיים בעוד שתי שניות.',
-      other: 'השיחה תסתיים בעוד # שניות.',
-    }),
-  timeLeft: (time) => `נותרו ${time}`,
-};

@@ -3,7 +3,7 @@
  * नहीं हैं»), ताकि हर नाम के साथ वाक्य सही रहे।
  */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const hi: Strings = {
   talkTo: (name) => `${name} से बात करें`,
@@ -64,17 +64,3 @@ const hi: Strings = {
 };
 
 export default hi;
-
-export const conversation: ConversationStrings = {
-  captions: 'कैप्शन',
-  transcript: 'ट्रांसक्रिप्ट',
-  copy: 'ट्रांसक्रिप्ट कॉपी करें',
-  copied: 'ट्रांसक्रिप्ट कॉपी हो गया',
-  you: 'आप',
-  typeMessage: 'मैसेज लिखें',
-  typeTo: (name) => `${name} को लिखें…`,
-  send: 'भेजें',
-  noMicrophone: (name) => `माइक्रोफ़ोन नहीं है: आप ${name} को सुन सकते हैं और लिखकर जवाब दे सकते हैं।`,
-  endsSoon: (seconds) => plural('hi', seconds, { other: 'बातचीत # सेकंड में खत्म हो जाएगी।' }),
-  timeLeft: (time) => `${time} बाकी`,
-};

@@ -1,6 +1,6 @@
 /** Italiano (del tu). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const it: Strings = {
   talkTo: (name) => `Parla con ${name}`,
@@ -61,17 +61,3 @@ const it: Strings = {
 };
 
 export default it;
-
-export const conversation: ConversationStrings = {
-  captions: 'Sottotitoli',
-  transcript: 'Trascrizione',
-  copy: 'Copia la trascrizione',
-  copied: 'Trascrizione copiata',
-  you: 'Tu',
-  typeMessage: 'Scrivi un messaggio',
-  typeTo: (name) => `Scrivi a ${name}…`,
-  send: 'Invia',
-  noMicrophone: (name) => `Nessun microfono: puoi ascoltare ${name} e rispondere per iscritto.`,
-  endsSoon: (seconds) => plural('it', seconds, { one: 'La conversazione termina tra # secondo.', other: 'La conversazione termina tra # secondi.' }),
-  timeLeft: (time) => `Mancano ${time}`,
-};

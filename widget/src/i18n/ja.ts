@@ -1,6 +1,6 @@
 /** 日本語（です・ます調）。 */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const ja: Strings = {
   talkTo: (name) => `${name}と話す`,
@@ -61,17 +61,3 @@ const ja: Strings = {
 };
 
 export default ja;
-
-export const conversation: ConversationStrings = {
-  captions: '字幕',
-  transcript: '文字起こし',
-  copy: '文字起こしをコピー',
-  copied: '文字起こしをコピーしました',
-  you: 'あなた',
-  typeMessage: 'メッセージを入力',
-  typeTo: (name) => `${name}にメッセージ…`,
-  send: '送信',
-  noMicrophone: (name) => `マイクがありません。${name}の話を聞いて、文字で返信できます。`,
-  endsSoon: (seconds) => plural('ja', seconds, { other: '会話はあと#秒で終了します。' }),
-  timeLeft: (time) => `残り${time}`,
-};

@@ -3,7 +3,7 @@
  * '님이'처럼 형태가 고정된 조사만 씁니다.
  */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const ko: Strings = {
   talkTo: (name) => `${name}에게 말 걸기`,
@@ -64,17 +64,3 @@ const ko: Strings = {
 };
 
 export default ko;
-
-export const conversation: ConversationStrings = {
-  captions: '자막',
-  transcript: '대화 기록',
-  copy: '대화 기록 복사',
-  copied: '대화 기록을 복사했어요',
-  you: '나',
-  typeMessage: '메시지 입력',
-  typeTo: (name) => `${name}에게 메시지 보내기…`,
-  send: '보내기',
-  noMicrophone: (name) => `마이크가 없어요. ${name}의 말을 듣고 글로 답할 수 있어요.`,
-  endsSoon: (seconds) => plural('ko', seconds, { other: '#초 후에 대화가 끝나요.' }),
-  timeLeft: (time) => `${time} 남음`,
-};

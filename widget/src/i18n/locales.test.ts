@@ -12,8 +12,12 @@ import { describe } from '../panel/describe.js';
 import { en } from './en.js';
 import { panelStrings } from '../panel/panel-strings.js';
 import { enLauncher } from './en-launcher.js';
-import { languageOf, loadWords, SUPPORTED_LOCALES, wordsIfLoaded } from './localize.js';
+import { languageOf, loadWords, SUPPORTED_LOCALES, withCallWords, wordsIfLoaded } from './localize.js';
 import type { Strings, Words } from './strings.js';
+import { INITIAL_LINK } from '../call/link.js';
+
+/** The link of a joined call, as it starts. */
+const link = INITIAL_LINK;
 
 /** The languages issue 12 asks for, at least. */
 const REQUIRED = ['en', 'fr', 'es', 'de', 'it', 'pt', 'nl', 'ru', 'zh', 'ja', 'ko', 'ar', 'hi', 'he'];
@@ -53,8 +57,11 @@ const shape = (words: object, prefix = ''): string[] =>
 const languages = SUPPORTED_LOCALES.filter((language) => language !== 'en');
 const all = new Map<string, Words & { strings: Strings }>();
 // What the panel says in each language (English's words beyond the launcher's come with the panel's file).
+// Each language's call words come from a file of their own, with the call (./call/<lang>.ts).
+const beforeTheCall = new Map<string, Words>();
 for (const language of SUPPORTED_LOCALES) {
-  const words = await loadWords(language, () => undefined);
+  beforeTheCall.set(language, await loadWords(language, () => undefined));
+  const words = await withCallWords(beforeTheCall.get(language)!, () => undefined);
   all.set(language, { ...words, strings: panelStrings(words) });
 }
 
@@ -172,7 +179,7 @@ suite('numbers in sentences', () => {
   it.each(SUPPORTED_LOCALES)('%s asks "Still there?" with the name (isolated right to left), counting down by its plural rules, and words its end', (language) => {
     const strings = all.get(language)!.strings;
     const name = RIGHT_TO_LEFT.includes(language) ? `\u2068${NAME}\u2069` : NAME;
-    const asking = describe({ name: 'idle-check', session: EXAMPLE_SESSION, endsAt: 2_000 }, strings, NAME, true, 0);
+    const asking = describe({ name: 'idle-check', session: EXAMPLE_SESSION, link, endsAt: 2_000 }, strings, NAME, true, 0);
     expect(asking.message).toContain(name);
     expect(asking.status).toBe(strings.status.stillThere);
     expect(asking.countdown).toBe(strings.endingIn(2));
@@ -185,11 +192,11 @@ suite('numbers in sentences', () => {
   it.each(SUPPORTED_LOCALES)('%s words the avatar being late and away, with its name (isolated right to left)', (language) => {
     const strings = all.get(language)!.strings;
     const name = RIGHT_TO_LEFT.includes(language) ? `\u2068${NAME}\u2069` : NAME;
-    const late = describe({ name: 'avatar-late', session: EXAMPLE_SESSION, endsAt: 12_000 }, strings, NAME, true, 0);
-    const away = describe({ name: 'avatar-away', session: EXAMPLE_SESSION }, strings, NAME);
+    const late = describe({ name: 'avatar-late', session: EXAMPLE_SESSION, link, endsAt: 12_000 }, strings, NAME, true, 0);
+    const away = describe({ name: 'avatar-away', session: EXAMPLE_SESSION, link }, strings, NAME);
     for (const text of [late.status, late.message!, away.status, away.message!]) expect(text).toContain(name);
     expect(late.countdown).toBe(strings.endingIn(12));
-    expect(new Set([late.announcement, away.announcement, describe({ name: 'waiting-for-avatar', session: EXAMPLE_SESSION }, strings, NAME).announcement]).size).toBe(3);
+    expect(new Set([late.announcement, away.announcement, describe({ name: 'waiting-for-avatar', session: EXAMPLE_SESSION, link }, strings, NAME).announcement]).size).toBe(3);
   });
 });
 
@@ -216,6 +223,19 @@ suite('choosing the language', () => {
     expect(languageOf('HE-il')).toBe('he');
     expect(languageOf(null, '', 'sv-SE')).toBe('en');
     expect(languageOf()).toBe('en');
+  });
+
+  it('keeps a call’s words out of each language’s first file: they come with the call, once, and none for English (its are the call’s file’s)', async () => {
+    const callFiles = readdirSync(new URL('./call/', import.meta.url)).flatMap((file) => /^([a-z]{2})\.ts$/.exec(file)?.[1] ?? []);
+    expect(callFiles.sort()).toEqual(languages.sort());
+    for (const language of languages) {
+      expect(beforeTheCall.get(language)!.conversation, language).toBeUndefined();
+      expect(all.get(language)!.conversation, language).toBeDefined();
+      // Kept with the language's words: every widget of the page gets the same object.
+      expect(wordsIfLoaded(language)!.conversation).toBe(all.get(language)!.conversation);
+      expect(await withCallWords(wordsIfLoaded(language)!, () => undefined)).toBe(wordsIfLoaded(language));
+    }
+    expect(all.get('en')!.conversation).toBeUndefined();
   });
 
   it('has English’s launcher words at once, each other language loaded once, and English for one it cannot load', async () => {

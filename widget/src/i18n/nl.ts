@@ -1,6 +1,6 @@
 /** Nederlands (je). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const nl: Strings = {
   talkTo: (name) => `Praat met ${name}`,
@@ -61,17 +61,3 @@ const nl: Strings = {
 };
 
 export default nl;
-
-export const conversation: ConversationStrings = {
-  captions: 'Ondertiteling',
-  transcript: 'Transcriptie',
-  copy: 'Transcriptie kopiëren',
-  copied: 'Transcriptie gekopieerd',
-  you: 'Jij',
-  typeMessage: 'Typ een bericht',
-  typeTo: (name) => `Typ een bericht aan ${name}…`,
-  send: 'Versturen',
-  noMicrophone: (name) => `Geen microfoon: je kunt naar ${name} luisteren en typend antwoorden.`,
-  endsSoon: (seconds) => plural('nl', seconds, { one: 'Het gesprek eindigt over # seconde.', other: 'Het gesprek eindigt over # seconden.' }),
-  timeLeft: (time) => `Nog ${time}`,
-};

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { en as englishConversation } from '../live/conversation/strings.js';
 import { en } from './en.js';
 import { enLauncher } from './en-launcher.js';
-import { loadWords } from './localize.js';
+import { loadWords, withCallWords } from './localize.js';
 import { panelStrings } from '../panel/panel-strings.js';
 import { withOverrides } from './overrides.js';
 import type { Words } from './strings.js';
@@ -69,7 +69,7 @@ describe('a page’s own words', () => {
   });
 
   it('take functions as they are, and the conversation’s words over its language’s', async () => {
-    const german = await loadWords('de', () => undefined);
+    const german = await withCallWords(await loadWords('de', () => undefined), () => undefined);
     const { strings, conversation } = apply({ talkTo: (name: string) => `Hallo ${name}!`, typeMessage: 'Ihre Frage' }, german);
     expect(strings.talkTo('Ava')).toBe('Hallo Ava!');
     expect(strings.start).toBe('Gespräch starten');
@@ -80,8 +80,15 @@ describe('a page’s own words', () => {
   });
 
   it('isolate the name in right-to-left languages, as their own sentences do', async () => {
-    const hebrew = await loadWords('he', () => undefined);
+    const hebrew = await withCallWords(await loadWords('he', () => undefined), () => undefined);
     expect(apply({ talkTo: 'דברו עם {name}' }, hebrew).strings.talkTo('Ava')).toBe('דברו עם \u2068Ava\u2069');
+  });
+
+  it('put the device in the unplugged microphone’s sentence ({device}, isolated right to left), and refuse {name} there', async () => {
+    expect(apply({ microphoneSwitched: 'Mic gone, now {device}' }).conversation!.microphoneSwitched!('Built-in')).toBe('Mic gone, now Built-in');
+    const hebrew = await withCallWords(await loadWords('he', () => undefined), () => undefined);
+    expect(apply({ microphoneSwitched: 'כעת {device}' }, hebrew).conversation!.microphoneSwitched!('Built-in')).toBe('כעת \u2068Built-in\u2069');
+    expect(apply({ microphoneSwitched: 'Now {name}' }).warnings[0]).toMatch(/"microphoneSwitched" has no \{name\} \(it takes \{device\}\)/);
   });
 
   it('come as JSON from the attribute', () => {

@@ -11,7 +11,7 @@ import { isolate } from './format.js';
 import type { ConversationStrings, Words } from './strings.js';
 
 /** The values a sentence takes, by the placeholder each goes in, in argument order [name]. */
-const PLACEHOLDERS: Record<string, readonly string[]> = { endsSoon: ['seconds'], endingIn: ['seconds'], timeLeft: ['clock'] };
+const PLACEHOLDERS: Record<string, readonly string[]> = { endsSoon: ['seconds'], endingIn: ['seconds'], timeLeft: ['clock'], microphoneSwitched: ['device'] };
 const NAME = ['name'];
 /** What every `ended.*` sentence takes. */
 const NAME_AND_DURATION = ['name', 'duration'];
@@ -22,13 +22,31 @@ const CONVERSATION_KEYS: Record<keyof ConversationStrings, 0 | 1> = {
   transcript: 0,
   copy: 0,
   copied: 0,
+  pictureInPicture: 0,
+  inFloatingWindow: 1,
   you: 0,
   typeMessage: 0,
   typeTo: 1,
   send: 0,
+  devices: 0,
+  microphoneChoice: 0,
+  speakerChoice: 0,
+  volume: 0,
+  muteVoice: 0,
+  microphoneSwitched: 1,
   noMicrophone: 1,
   endsSoon: 1,
   timeLeft: 1,
+  qualityExcellent: 0,
+  qualityGood: 0,
+  qualityPoor: 0,
+  qualityLost: 0,
+  weakConnection: 0,
+  switchToAudio: 0,
+  switchToVideo: 0,
+  videoBack: 0,
+  audioOnlyChosen: 1,
+  audioFallback: 1,
 };
 
 /** Languages written right to left, whose names are isolated as their own files do. */
@@ -97,7 +115,7 @@ function overrides(shape: Tree, given: Tree, path: string, problems: string[], l
     } else if (typeof value === 'string') {
       if (typeof current === 'function') out[key] = sentence(value, path === 'ended.' ? NAME_AND_DURATION : (PLACEHOLDERS[key] ?? NAME), name, problems, language);
       else {
-        if (/\{(?:name|duration|seconds|clock)\}/.test(value)) problems.push(`"${name}" takes no placeholders`);
+        if (/\{(?:name|duration|seconds|clock|device)\}/.test(value)) problems.push(`"${name}" takes no placeholders`);
         out[key] = value;
       }
     } else {
@@ -115,7 +133,7 @@ function sentence(text: string, names: readonly string[], key: string, problems:
   const rightToLeft = RIGHT_TO_LEFT.includes(language);
   const format = (value: unknown, name: string) => {
     if (typeof value === 'number') return new Intl.NumberFormat(language).format(value);
-    return rightToLeft && name === 'name' ? isolate(String(value)) : String(value);
+    return rightToLeft && (name === 'name' || name === 'device') ? isolate(String(value)) : String(value);
   };
   return (...values) =>
     text.replace(/\{(\w+)\}/g, (placeholder, name: string) => {

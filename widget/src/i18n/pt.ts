@@ -1,6 +1,6 @@
 /** Português (do Brasil, com "você"; legível também em Portugal). */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const pt: Strings = {
   talkTo: (name) => `Fale com ${name}`,
@@ -61,17 +61,3 @@ const pt: Strings = {
 };
 
 export default pt;
-
-export const conversation: ConversationStrings = {
-  captions: 'Legendas',
-  transcript: 'Transcrição',
-  copy: 'Copiar transcrição',
-  copied: 'Transcrição copiada',
-  you: 'Você',
-  typeMessage: 'Digite uma mensagem',
-  typeTo: (name) => `Escreva para ${name}…`,
-  send: 'Enviar',
-  noMicrophone: (name) => `Sem microfone: você pode ouvir ${name} e responder por escrito.`,
-  endsSoon: (seconds) => plural('pt', seconds, { one: 'A conversa termina em # segundo.', other: 'A conversa termina em # segundos.' }),
-  timeLeft: (time) => `Restam ${time}`,
-};

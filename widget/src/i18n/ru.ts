@@ -3,7 +3,7 @@
  * стояло после предлога или в приложении («Аватар {name} …»), а глагол не зависел от рода.
  */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const ru: Strings = {
   talkTo: (name) => `Поговорить с ${name}`,
@@ -70,23 +70,3 @@ const ru: Strings = {
 };
 
 export default ru;
-
-export const conversation: ConversationStrings = {
-  captions: 'Субтитры',
-  transcript: 'Расшифровка',
-  copy: 'Копировать расшифровку',
-  copied: 'Расшифровка скопирована',
-  you: 'Вы',
-  typeMessage: 'Введите сообщение',
-  typeTo: (name) => `Сообщение для ${name}…`,
-  send: 'Отправить',
-  noMicrophone: (name) => `Микрофона нет: вы можете слушать ${name} и отвечать текстом.`,
-  endsSoon: (seconds) =>
-    plural('ru', seconds, {
-      one: 'Разговор закончится через # секунду.',
-      few: 'Разговор закончится через # секунды.',
-      many: 'Разговор закончится через # секунд.',
-      other: 'Разговор закончится через # секунды.',
-    }),
-  timeLeft: (time) => `Осталось ${time}`,
-};

@@ -52,34 +52,72 @@ export interface Strings {
 }
 
 /**
- * The words of a call's text side (captions, transcript, typing), which only a call shows:
- * English travels in the widget's second file (../live/conversation/strings.ts), every other
- * language in its language file, next to its `Strings`.
+ * The words only a call shows (captions, transcript, typing, devices, the connection, the
+ * floating window): English travels in the call's file (../live/conversation/strings.ts),
+ * every other language in a file of its own (./call/<lang>.ts), fetched at the first sign of
+ * intent, so a page in another language does not load them before its launcher shows.
  */
 export interface ConversationStrings {
   captions: string;
   transcript: string;
   copy: string;
   copied: string;
+  /** The toggle that floats the avatar's video in a window of its own (Picture-in-Picture; pressed: floating). */
+  pictureInPicture: string;
+  /** Over the panel's stage while the avatar's video is in that window. */
+  inFloatingWindow(name: string): string;
   you: string;
   typeMessage: string;
   typeTo(name: string): string;
   send: string;
+  /** The devices button and its menu (microphone, the avatar's volume, speaker). */
+  devices: string;
+  /** The devices menu's list of microphones, and the start of a nameless one's "Microphone 2". */
+  microphoneChoice: string;
+  /** The devices menu's list of speakers, and the start of a nameless one's "Speaker 2". */
+  speakerChoice: string;
+  /** The slider of the avatar's volume. */
+  volume: string;
+  /** The toggle that mutes the avatar's voice (pressed: muted). */
+  muteVoice: string;
+  /** The microphone in use was unplugged; the call goes on with `device` (the default input). */
+  microphoneSwitched(device: string): string;
   /** The call goes ahead without a microphone. */
   noMicrophone(name: string): string;
   /** The avatar says the session ends soon. */
   endsSoon(seconds: number): string;
   /** The countdown badge (`clock` is m:ss). */
   timeLeft(clock: string): string;
+  /** The connection indicator's label, by the quality LiveKit reports. */
+  qualityExcellent: string;
+  qualityGood: string;
+  qualityPoor: string;
+  qualityLost: string;
+  /** The link's note (said politely) while it is weak: audio only is offered. */
+  weakConnection: string;
+  /** The button that stops the avatar's video on a weak link. */
+  switchToAudio: string;
+  /** The button that asks for the avatar's video back. */
+  switchToVideo: string;
+  /** Said when the video came back by itself: the link is good again. */
+  videoBack: string;
+  /** The link's note while the visitor chose audio only (the avatar's video is not received). */
+  audioOnlyChosen(name: string): string;
+  /** The link's note while a weak link fell back to audio only; the video comes back by itself when it improves. */
+  audioFallback(name: string): string;
 }
 
 /** What the launcher says: the only words the widget's script carries in English. */
 export type LauncherStrings = Pick<Strings, 'talkTo' | 'backToConversation'>;
 
-/** A language's file (`equos-avatar-<lang>.<hash>.js`, from ./<lang>.ts). */
+/** A language's file (`equos-avatar-<lang>.<hash>.js`, from ./<lang>.ts): the launcher's and the panel's words. */
 export interface LocaleModule {
   default: Strings;
-  conversation: ConversationStrings;
+}
+
+/** A language's file of a call's words (`equos-avatar-<lang>-call.<hash>.js`, from ./call/<lang>.ts), loaded on intent. */
+export interface CallWordsModule {
+  default: ConversationStrings;
 }
 
 /** A page's own version of some words: a function-valued one may be a string with placeholders. */
@@ -104,7 +142,7 @@ export interface Words {
    * completes them (../panel/panel-strings.ts).
    */
   strings: LauncherStrings & Partial<Strings>;
-  /** The conversation's, for the second file; absent means English as it is. */
+  /** The call's, for the call's file (once its language's file is in, and the page's own); absent means English as it is. */
   conversation?: Partial<ConversationStrings>;
 }
 

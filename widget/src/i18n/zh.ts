@@ -1,6 +1,6 @@
 /** 简体中文（称“您”）。 */
 import { plural } from './format.js';
-import type { ConversationStrings, Strings } from './strings.js';
+import type { Strings } from './strings.js';
 
 const zh: Strings = {
   talkTo: (name) => `和${name}聊聊`,
@@ -61,17 +61,3 @@ const zh: Strings = {
 };
 
 export default zh;
-
-export const conversation: ConversationStrings = {
-  captions: '字幕',
-  transcript: '对话记录',
-  copy: '复制对话记录',
-  copied: '已复制对话记录',
-  you: '您',
-  typeMessage: '输入消息',
-  typeTo: (name) => `给${name}发消息…`,
-  send: '发送',
-  noMicrophone: (name) => `没有麦克风：您可以听${name}说话，并用文字回复。`,
-  endsSoon: (seconds) => plural('zh', seconds, { other: '对话将在#秒后结束。' }),
-  timeLeft: (time) => `剩余${time}`,
-};

@@ -10,17 +10,23 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallOptions, CallPort, CallRunner as CallRunnerPort } from '../call/live-port.js';
 import { sessionOf, type CallSession, type CallState } from '../call/machine.js';
+import { LINK_TABLE } from '../call/link.js';
 import { traitsOf } from '../call/state-table.js';
 import { releaseAudio, type UnlockedAudio } from '../internal/audio-unlock.js';
 import type { RtcAdapter, RtcEvent } from '../rtc/rtc-adapter.js';
 import { adoptCallStyles } from './call.styles.js';
 import { causeOf } from './call-error.js';
 import { ConversationController } from './conversation/conversation-controller.js';
+import { conversationStrings, type ConversationWordsHost } from './conversation/strings.js';
 import { CountdownController } from './countdown-controller.js';
+import { preferredMicrophone } from './devices/device-choices.js';
+import { DeviceController } from './devices/device-controller.js';
 import { createLevelMeter, type LevelMeter } from './level-meter.js';
 import { LevelMeterController } from './level-meter-controller.js';
+import { LinkController } from './link/link-controller.js';
 import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
 import { readPageVars } from './page-vars.js';
+import { PictureInPictureController } from './picture-in-picture/picture-in-picture-controller.js';
 import { onRefusal, roomOrigins, roomRefused } from './setup-diagnosis.js';
 import { TokenClient } from './token-client.js';
 
@@ -46,11 +52,30 @@ const DEFAULT_IDLE_S = 180;
 const MAX_IDLE_S = 86_400;
 /** How long "Still there?" waits for an answer: this, or `idle-timeout` itself when shorter. */
 const IDLE_ANSWER_MS = 30_000;
+/**
+ * A link that stays weak this long falls back to audio only. LiveKit reports a quality only
+ * when it changes (every 5 s at most), so this is about one report that did not get better.
+ */
+const WEAK_FALLBACK_MS = 6000;
+/**
+ * A call nobody sees (the panel minimised, or the tab hidden) and nobody speaks in, the
+ * avatar included, asks "Still there?" after a third of `idle-timeout`, at most this (60 s by
+ * default): a forgotten tab should not bill for minutes of silence.
+ */
+const UNSEEN_IDLE_MS = 60_000;
+const UNSEEN_IDLE_SHARE = 1 / 3;
 
 /** The side effects of one `<equos-avatar>`'s call. */
 export class CallRunner implements ReactiveController, CallRunnerPort {
-  /** The avatar's video, once subscribed. */
-  videoElement: HTMLVideoElement | null = null;
+  /**
+   * The avatar's video, once subscribed; none while it plays in a floating window (Document
+   * Picture-in-Picture): the panel then shows the avatar's picture in its place, and its Lit,
+   * which still holds the element as the stage's value, leaves it in the window until it closes.
+   */
+  get videoElement(): HTMLVideoElement | null {
+    return this.#pictureInPicture.holdsVideo ? null : this.#video;
+  }
+  #video: HTMLVideoElement | null = null;
   microphoneEnabled = true;
   /** The call goes on without a microphone (refused or absent): the visitor listens and types. */
   microphoneMissing = false;
@@ -72,6 +97,12 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** In `live`, when to look whether nobody has spoken or typed; in `idle-check`, the end without an answer. */
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when nobody can see the call (minimised, or the tab hidden); undefined while it is seen. */
+  #unseenSince: number | undefined;
+  /** When the avatar last stopped speaking (a call that is heard is not silent, even unseen). */
+  #avatarSpokeAt = 0;
+  /** Falls back to audio only when a weak link has not got better (`video-weak` with `fallback`). */
+  #fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the call last became `live` (joined, the avatar back, "Still there?" answered): idle counts from here at the earliest. */
   #liveSince = 0;
   #warnedPageVars = false;
@@ -81,6 +112,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #countdownFromS: number | undefined;
   readonly #countdown: CountdownController;
   readonly #conversation: ConversationController;
+  readonly #devices: DeviceController;
+  readonly #pictureInPicture: PictureInPictureController;
 
   constructor(host: ReactiveControllerHost & HTMLElement, call: CallPort, options: CallRunnerOptions) {
     this.#host = host;
@@ -119,6 +152,23 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       level: () => (this.microphoneEnabled ? (this.#meter?.level() ?? 0) : 0),
       target: () => options.microphoneButton(),
     });
+    // The connection's quality, and audio only on a weak link.
+    new LinkController(host, { call, strings: () => conversationStrings((host as ConversationWordsHost).conversationStrings), avatarName: options.avatarName });
+    // The devices menu: another microphone, the avatar's volume, the speaker; an unplugged microphone replaced.
+    this.#devices = new DeviceController(host, {
+      call,
+      microphone: () => this.#microphone,
+      audio: () => this.#audio?.element,
+      useMicrophone: (track) => this.#useMicrophone(track),
+    });
+    // The conversation goes on in a floating window while the visitor browses.
+    this.#pictureInPicture = new PictureInPictureController(host, {
+      call,
+      video: () => this.#video,
+      avatarName: options.avatarName,
+      microphoneEnabled: () => this.microphoneEnabled,
+      setMicrophoneEnabled: (enabled) => void this.setMicrophoneEnabled(enabled),
+    });
   }
 
   get secondsLeft(): number | undefined {
@@ -127,10 +177,20 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   hostConnected(): void {
     window.addEventListener('pagehide', this.#onPageHide);
+    document.addEventListener('visibilitychange', this.#onSeenMaybeChanged);
+  }
+
+  hostUpdated(): void {
+    // The panel was minimised or opened again.
+    this.#onSeenMaybeChanged();
+    // A video put back on the stage (audio only over) was paused when it left the document, as every media element is.
+    const video = this.videoElement;
+    if (video?.isConnected && video.paused) void video.play().catch(() => {});
   }
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.#onPageHide);
+    document.removeEventListener('visibilitychange', this.#onSeenMaybeChanged);
     // Removing the element ends its call (and its bill); moving it (removed and re-inserted
     // in the same task) does not.
     queueMicrotask(() => {
@@ -153,6 +213,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   }
 
   entered(from: CallState, to: CallState): void {
+    this.#followLink(from, to);
+    if (from.name === 'live' && from.avatarSpeaking && !(to.name === 'live' && to.avatarSpeaking)) this.#avatarSpokeAt = Date.now();
     if (from.name === 'avatar-away') this.#graceTimer = this.#cancel(this.#graceTimer);
     if (from.name !== to.name && (from.name === 'live' || from.name === 'idle-check')) this.#idleTimer = this.#cancel(this.#idleTimer);
     if (to.name === 'live' && from.name !== 'live') {
@@ -197,7 +259,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     let microphone: MediaStreamTrack | undefined;
     try {
       // A refused or absent microphone does not stop the call: the visitor can listen and type.
-      const microphonePromise = openMicrophone().then(
+      const microphonePromise = openMicrophone(preferredMicrophone()).then(
         (track) => (microphone = track),
         (error: unknown) => {
           if (!isMicrophoneRefusal(error)) throw error;
@@ -264,7 +326,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #onRtcEvent(event: RtcEvent): void {
     switch (event.type) {
       case 'avatar-video':
-        this.videoElement = event.element;
+        this.#video = event.element;
         this.#host.requestUpdate();
         return;
       case 'audio-blocked':
@@ -308,19 +370,21 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.#unsubscribe = undefined;
     void this.#adapter?.disconnect().catch(() => {});
     this.#adapter = undefined;
+    this.#devices.release();
     this.#meter?.dispose();
     this.#meter = undefined;
     this.#microphone?.stop();
     this.#microphone = undefined;
     if (this.#audio) releaseAudio(this.#audio);
     this.#audio = undefined;
-    this.videoElement = null;
+    this.#pictureInPicture.close();
+    this.#video = null;
     this.audioBlocked = false;
     this.microphoneEnabled = true;
     this.microphoneMissing = false;
     this.deadline = undefined;
     this.#countdownFromS = undefined;
-    this.#deadlineTimer = this.#graceTimer = this.#idleTimer = undefined;
+    this.#deadlineTimer = this.#graceTimer = this.#idleTimer = this.#fallbackTimer = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -377,9 +441,16 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
    */
   #watchIdle(): void {
     const idleMs = this.#seconds('idle-timeout', DEFAULT_IDLE_S, MAX_IDLE_S) * 1000;
-    if (idleMs === 0 || this.#call.state.name !== 'live') return;
-    const dueAt = Math.max(this.#conversation.lastActivityAt, this.#liveSince) + idleMs;
+    const state = this.#call.state;
+    if (idleMs === 0 || state.name !== 'live') return;
     const now = Date.now();
+    let dueAt = Math.max(this.#conversation.lastActivityAt, this.#liveSince) + idleMs;
+    // Unseen and silent: sooner; a speaking avatar is looked at again once it has finished.
+    if (this.#unseenSince !== undefined) {
+      const silentSince = Math.max(this.#conversation.lastActivityAt, this.#liveSince, this.#avatarSpokeAt, this.#unseenSince);
+      const unseenMs = Math.min(idleMs * UNSEEN_IDLE_SHARE, UNSEEN_IDLE_MS);
+      dueAt = Math.min(dueAt, state.avatarSpeaking ? now + unseenMs : silentSince + unseenMs);
+    }
     if (dueAt > now) {
       this.#idleTimer = this.#later(() => this.#watchIdle(), dueAt - now);
       return;
@@ -387,6 +458,37 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.#idleTimer = undefined;
     this.#call.dispatch({ type: 'idle-warning', endsAt: now + Math.min(IDLE_ANSWER_MS, idleMs) });
   }
+
+  /**
+   * What the link implies: the avatar's video received or not (audio only), and a weak link
+   * that does not get better falling back to audio only.
+   */
+  #followLink(from: CallState, to: CallState): void {
+    const before = 'link' in from ? from.link : undefined;
+    const after = 'link' in to ? to.link : undefined;
+    if (before === after) return;
+    // Leaving the room (no link after) changes nothing there any more.
+    if (after && (before ? LINK_TABLE[before.name].receivesVideo : true) !== LINK_TABLE[after.name].receivesVideo) {
+      this.#adapter?.setVideoReceived(LINK_TABLE[after.name].receivesVideo);
+    }
+    if (after?.name !== 'video-weak' || !after.fallback) this.#fallbackTimer = this.#cancel(this.#fallbackTimer);
+    else if (this.#fallbackTimer === undefined) {
+      this.#fallbackTimer = this.#later(() => {
+        this.#fallbackTimer = undefined;
+        this.#call.dispatch({ type: 'audio-fallback' });
+      }, WEAK_FALLBACK_MS);
+    }
+  }
+
+  /** The call became seen or unseen (the panel minimised or opened, the tab hidden or shown): the idle bound changes. */
+  readonly #onSeenMaybeChanged = (): void => {
+    const seen = this.#options.onScreen() && document.visibilityState !== 'hidden';
+    if (seen === (this.#unseenSince === undefined)) return;
+    this.#unseenSince = seen ? undefined : Date.now();
+    if (this.#call.state.name !== 'live') return;
+    this.#idleTimer = this.#cancel(this.#idleTimer);
+    this.#watchIdle();
+  };
 
   /** Ends the call at `deadline` (local clock, ms), replacing any earlier plan. */
   #endAt(deadline: number): void {
@@ -405,6 +507,43 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     if (this.deadline === undefined || theirs < this.deadline) this.#endAt(theirs);
     this.#countdownFromS = Math.max(seconds, (this.deadline! - Date.now()) / 1000) + 1;
     this.#countdown.replan();
+  }
+
+  /**
+   * Puts `track` in the microphone's place (one the visitor chose, or the default after theirs
+   * was unplugged): swapped into the room without republishing, metered, the old one stopped,
+   * the visitor's mute kept. None (no input left): the call goes on without, as with a refused
+   * one. False, with `track` stopped, when the call has moved on or the room refused it.
+   */
+  async #useMicrophone(track: MediaStreamTrack | undefined): Promise<boolean> {
+    const attempt = this.#attempt;
+    const adapter = this.#adapter;
+    if (track) {
+      track.enabled = this.microphoneEnabled;
+      try {
+        if (!adapter) throw new Error('not in a room');
+        await adapter.replaceMicrophone(track);
+      } catch {
+        track.stop();
+        return false;
+      }
+      if (attempt !== this.#attempt) {
+        track.stop();
+        return false;
+      }
+      // LiveKit resumes a replaced track's upstream, and mutes one whose device ended: the visitor's mute stands.
+      void adapter.setMicrophoneEnabled(this.microphoneEnabled).catch(() => {});
+    }
+    this.#microphone?.stop();
+    this.#microphone = track;
+    this.#meter?.dispose();
+    this.#meter = createLevelMeter(track, this.#audio?.context);
+    if (!track) {
+      this.microphoneMissing = true;
+      this.microphoneEnabled = false;
+    }
+    this.#host.requestUpdate();
+    return true;
   }
 
   /** The visitor asks for the microphone in a call that began without one. */

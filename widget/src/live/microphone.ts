@@ -22,13 +22,19 @@ export async function microphonePermission(): Promise<PermissionState | 'unknown
   }
 }
 
-/** Opens the microphone; throws `CallError` with the reason it cannot. */
-export async function openMicrophone(): Promise<MediaStreamTrack> {
+/**
+ * Opens the microphone; throws `CallError` with the reason it cannot.
+ *
+ * @param deviceId which input [the browser's default]: `{ exact }` for one the visitor chose
+ *   now (another would be a surprise), `{ ideal }` for one they chose in an earlier call (it
+ *   may be unplugged since: then the default)
+ */
+export async function openMicrophone(deviceId?: ConstrainDOMString): Promise<MediaStreamTrack> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new CallError(window.isSecureContext ? 'unsupported-browser' : 'microphone-unavailable', 'No microphone access on this page.');
   }
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: MICROPHONE_CONSTRAINTS, video: false });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { ...MICROPHONE_CONSTRAINTS, deviceId } : MICROPHONE_CONSTRAINTS, video: false });
     const [track] = stream.getAudioTracks();
     if (!track) throw new CallError('microphone-unavailable', 'No microphone track.');
     return track;

@@ -5,6 +5,10 @@ import fr from '../i18n/fr.js';
 import { describe } from './describe.js';
 import { EXAMPLE_SESSION as session, EXAMPLE_STATES } from '../../test/call-examples.js';
 import type { CallState } from '../call/machine.js';
+import { INITIAL_LINK } from '../call/link.js';
+
+/** The link of a joined call, as it starts. */
+const link = INITIAL_LINK;
 
 // One `ending` per outcome would say the same words: keep the states that read differently.
 // A CSP that blocks the token server reads to the visitor like a refused origin, on purpose
@@ -21,11 +25,11 @@ suite('describe', () => {
   });
 
   it.each([
-    [{ name: 'waiting-for-avatar', session }, 'Ava is joining…', 'busy'],
-    [{ name: 'live', session, reconnecting: false, avatarSpeaking: true }, 'Ava is speaking', 'live'],
-    [{ name: 'live', session, reconnecting: true, avatarSpeaking: true }, 'Connection unstable, reconnecting…', 'warn'],
-    [{ name: 'avatar-away', session }, 'Ava dropped out. Waiting a few seconds for them to come back…', 'warn'],
-    [{ name: 'avatar-late', session, endsAt: 15_000 }, 'Ava is having trouble joining. You can end the conversation now, or wait a little.', 'warn'],
+    [{ name: 'waiting-for-avatar', session, link }, 'Ava is joining…', 'busy'],
+    [{ name: 'live', session, link, reconnecting: false, avatarSpeaking: true }, 'Ava is speaking', 'live'],
+    [{ name: 'live', session, link, reconnecting: true, avatarSpeaking: true }, 'Connection unstable, reconnecting…', 'warn'],
+    [{ name: 'avatar-away', session, link }, 'Ava dropped out. Waiting a few seconds for them to come back…', 'warn'],
+    [{ name: 'avatar-late', session, link, endsAt: 15_000 }, 'Ava is having trouble joining. You can end the conversation now, or wait a little.', 'warn'],
     [{ name: 'ended', reason: 'hangup', durationS: 125 }, 'You talked with Ava for 2:05.', 'idle'],
     [{ name: 'error', cause: 'origin-not-allowed' }, 'Ava isn’t available on this site right now.', 'error'],
     [{ name: 'error', cause: 'blocked-by-page' }, 'Ava isn’t available on this site right now.', 'error'],
@@ -39,7 +43,7 @@ suite('describe', () => {
     expect(describe({ name: 'ended', reason: 'page-left', durationS: 3 }, en, 'Ava').status).toBe('Conversation ended');
     expect(describe({ name: 'error', cause: 'busy' }, en, 'Ava').status).toBe('Not connected');
     // Muted: the status says so, whoever is speaking (the badge shows the avatar's voice).
-    const live = { name: 'live', session, reconnecting: false, avatarSpeaking: true } as const;
+    const live = { name: 'live', session, link, reconnecting: false, avatarSpeaking: true } as const;
     expect(describe(live, en, 'Ava', false)).toMatchObject({ status: 'Your microphone is off', announcement: 'Your microphone is off' });
     expect(describe(live, en, 'Ava', true).status).toBe('Ava is speaking');
   });
@@ -53,7 +57,7 @@ suite('describe', () => {
   });
 
   it('counts down a late avatar’s call each second, under its message, without announcing the number', () => {
-    const late = { name: 'avatar-late', session, endsAt: 20_000 } as const;
+    const late = { name: 'avatar-late', session, link, endsAt: 20_000 } as const;
     expect(describe(late, en, 'Ava', true, 5_000)).toMatchObject({
       status: 'Ava is having trouble joining',
       countdown: 'It ends by itself in 15 seconds.',
@@ -67,7 +71,7 @@ suite('describe', () => {
   });
 
   it('asks "Still there?" with a countdown to the end, not announced each second, and words an unanswered one’s end', () => {
-    const asking = { name: 'idle-check', session, endsAt: 30_000 } as const;
+    const asking = { name: 'idle-check', session, link, endsAt: 30_000 } as const;
     expect(describe(asking, en, 'Ava', true, 0)).toMatchObject({
       status: 'Still there?',
       tone: 'warn',
@@ -81,8 +85,8 @@ suite('describe', () => {
   });
 
   it('says an avatar that dropped out is awaited, not gone', () => {
-    expect(describe({ name: 'avatar-away', session }, en, 'Ava')).toMatchObject({ status: 'Ava dropped out', tone: 'warn' });
-    expect(describe({ name: 'avatar-away', session }, fr, 'Ava').announcement).toBe('Ava n’est plus là. Nous attendons son retour quelques secondes…');
+    expect(describe({ name: 'avatar-away', session, link }, en, 'Ava')).toMatchObject({ status: 'Ava dropped out', tone: 'warn' });
+    expect(describe({ name: 'avatar-away', session, link }, fr, 'Ava').announcement).toBe('Ava n’est plus là. Nous attendons son retour quelques secondes…');
   });
 
   it('speaks French too, with the same set of distinct sentences', () => {

@@ -49,10 +49,11 @@ function describeState(state: CallState, strings: Strings, name: string, microph
       return { status: strings.status.stillThere, tone: 'warn', message: strings.stillThere(name), countdown: strings.endingIn(secondsUntil(state.endsAt, now)) };
     case 'avatar-away':
       return { status: strings.status.away(name), tone: 'warn', message: strings.avatarAway(name) };
-    case 'live':
+    case 'live': {
       if (state.reconnecting) return { status: strings.status.reconnecting, tone: 'warn', message: strings.status.reconnecting };
-      if (!microphoneOn) return { status: strings.status.muted, tone: 'live' };
-      return state.avatarSpeaking ? { status: strings.status.speaking(name), tone: 'live' } : { status: strings.status.listening, tone: 'live' };
+      // Audio only is said by the link's note under the stage (the call's file), leaving the captions clear.
+      return { status: !microphoneOn ? strings.status.muted : state.avatarSpeaking ? strings.status.speaking(name) : strings.status.listening, tone: 'live' };
+    }
     case 'ending':
       return { status: strings.status.ending, tone: 'busy' };
     case 'ended': {

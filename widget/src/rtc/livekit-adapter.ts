@@ -6,6 +6,7 @@
  * Part of the widget's second file (see ../live/live.ts).
  */
 import {
+  ConnectionQuality,
   DisconnectReason,
   LogLevel,
   Room,
@@ -15,7 +16,9 @@ import {
   type Participant,
   type RemoteParticipant,
   type RemoteTrack,
+  type RemoteTrackPublication,
 } from 'livekit-client';
+import type { Quality } from '../call/link.js';
 import { EQUOS_TOPIC, encodeMessage, parseAgentMessage, type PageMessage } from '../../../contract/equos/realtime.js';
 import type { RtcAdapter, RtcConnectOptions, RtcEvent } from './rtc-adapter.js';
 
@@ -29,6 +32,15 @@ const CLOSED_BY_SERVER = new Set<DisconnectReason | undefined>([
   DisconnectReason.PARTICIPANT_REMOVED,
   DisconnectReason.DUPLICATE_IDENTITY,
 ]);
+
+/** LiveKit's qualities in the widget's words. */
+const QUALITY: Record<ConnectionQuality, Quality> = {
+  [ConnectionQuality.Excellent]: 'excellent',
+  [ConnectionQuality.Good]: 'good',
+  [ConnectionQuality.Poor]: 'poor',
+  [ConnectionQuality.Lost]: 'lost',
+  [ConnectionQuality.Unknown]: 'unknown',
+};
 
 class LiveKitAdapter implements RtcAdapter {
   readonly #listeners = new Set<(event: RtcEvent) => void>();
@@ -44,6 +56,8 @@ class LiveKitAdapter implements RtcAdapter {
   #speaking = false;
   /** Joined: until then a failure is the rejection of `connect`, not a `disconnected` event. */
   #joined = false;
+  /** The avatar's video is wanted (not audio only). */
+  #videoReceived = true;
 
   subscribe(listener: (event: RtcEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -66,8 +80,9 @@ class LiveKitAdapter implements RtcAdapter {
       .on(RoomEvent.ParticipantDisconnected, (participant) => {
         if (isAvatar(participant)) this.#emit({ type: 'avatar-left' });
       })
-      .on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
+      .on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
         if (!isAvatar(participant)) return;
+        if (track.kind === Track.Kind.Video && !this.#videoReceived) publication.setEnabled(false);
         this.#play(track);
         // Its camera back (republished without leaving, issue 14): the avatar is there again.
         if (track.kind === Track.Kind.Video) this.#emit({ type: 'avatar-joined' });
@@ -88,6 +103,11 @@ class LiveKitAdapter implements RtcAdapter {
         if (topic !== EQUOS_TOPIC || !participant || !isAvatar(participant)) return;
         const message = parseAgentMessage(payload);
         if (message) this.#emit({ type: 'agent-message', message });
+      })
+      // The visitor's own quality is the one that matters: LiveKit scores it as the worst of
+      // what it sends and what it receives (the avatar's media included).
+      .on(RoomEvent.ConnectionQualityChanged, (quality, participant) => {
+        if (participant === this.#room.localParticipant) this.#emit({ type: 'quality', quality: QUALITY[quality] });
       })
       .on(RoomEvent.AudioPlaybackStatusChanged, () => this.#emit({ type: 'audio-blocked', blocked: !this.#room.canPlaybackAudio }));
 
@@ -116,7 +136,25 @@ class LiveKitAdapter implements RtcAdapter {
   }
 
   async publishMicrophone(track: MediaStreamTrack): Promise<void> {
+    // A microphone unplugged with no other left keeps its publication (muted by LiveKit when
+    // its track ended): the new one takes its place, so the avatar never has two.
+    if (this.#room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track) {
+      await this.replaceMicrophone(track);
+      return this.setMicrophoneEnabled(true);
+    }
     await this.#room.localParticipant.publishTrack(track, { source: Track.Source.Microphone, dtx: true });
+  }
+
+  async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+    const published = this.#room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track;
+    if (!published) {
+      if (!this.#joined) throw new Error('not in the room yet');
+      await this.#room.localParticipant.publishTrack(track, { source: Track.Source.Microphone, dtx: true });
+      return;
+    }
+    // The sender's track swapped in place (RTCRtpSender.replaceTrack). User-provided: LiveKit
+    // must neither stop the old track nor restart this one on its own.
+    await published.replaceTrack(track, { userProvidedTrack: true });
   }
 
   async send(message: PageMessage): Promise<void> {
@@ -126,6 +164,17 @@ class LiveKitAdapter implements RtcAdapter {
       topic: EQUOS_TOPIC,
       destinationIdentities: [this.#options.avatarIdentity],
     });
+  }
+
+  /**
+   * Audio only: the server stops forwarding the avatar's camera (LiveKit's track setting
+   * `disabled`, what an off-screen video asks for), so a weak link carries only the voice; the
+   * subscription stays, so the video is back with its next keyframe rather than a renegotiation.
+   */
+  setVideoReceived(received: boolean): void {
+    if (received === this.#videoReceived) return;
+    this.#videoReceived = received;
+    this.#avatarCamera()?.setEnabled(received);
   }
 
   async resumeAudio(): Promise<void> {
@@ -140,6 +189,10 @@ class LiveKitAdapter implements RtcAdapter {
     }
     await this.#room.disconnect();
     this.#listeners.clear();
+  }
+
+  #avatarCamera(): RemoteTrackPublication | undefined {
+    return this.#avatar()?.getTrackPublication(Track.Source.Camera);
   }
 
   #avatar(): RemoteParticipant | undefined {

@@ -6,7 +6,7 @@ import type { AgentMessage, PageMessage } from '../../../contract/equos/realtime
 import type { CallEvent } from '../call/machine.js';
 
 /** The room's events that move the call: the machine's own events, so the two cannot drift apart. */
-export type RoomCallEvent = Extract<CallEvent, { type: 'connected' | 'avatar-joined' | 'avatar-left' | 'avatar-speaking' | 'reconnecting' | 'reconnected' | 'disconnected' }>;
+export type RoomCallEvent = Extract<CallEvent, { type: 'connected' | 'avatar-joined' | 'avatar-left' | 'avatar-speaking' | 'reconnecting' | 'reconnected' | 'disconnected' | 'quality' }>;
 
 /** What happens in the room, in the widget's terms. */
 export type RtcEvent =
@@ -36,10 +36,19 @@ export interface RtcAdapter {
   /** Receives every event from now on; returns the unsubscribe. */
   subscribe(listener: (event: RtcEvent) => void): () => void;
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
-  /** Publishes a microphone opened after joining (a call that began without one). */
+  /** Publishes a microphone opened after joining (a call that began without one, or lost its own), enabled. */
   publishMicrophone(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Puts `track` in the published microphone's place without republishing (same track, no
+   * renegotiation: the avatar keeps hearing the visitor), or publishes it when none is;
+   * rejects before joining. The caller keeps owning both tracks (it stops the old one) and
+   * sets the mute state again after (`setMicrophoneEnabled`).
+   */
+  replaceMicrophone(track: MediaStreamTrack): Promise<void>;
   /** Sends a message to the avatar on Equos' real-time channel (reliably, to the avatar only). */
   send(message: PageMessage): Promise<void>;
+  /** Receives the avatar's video, or stops it coming down the link (audio only), now and for any camera it publishes later. */
+  setVideoReceived(received: boolean): void;
   /** Resumes audio playback after an autoplay refusal (call from a click). */
   resumeAudio(): Promise<void>;
   /** Leaves the room. Idempotent. */
