@@ -22,6 +22,7 @@ import { CountdownController } from './countdown-controller.js';
 import { preferredMicrophone } from './devices/device-choices.js';
 import { DeviceController } from './devices/device-controller.js';
 import { createLevelMeter, type LevelMeter } from './level-meter.js';
+import { IdleWatch } from './idle-watch.js';
 import { LevelMeterController } from './level-meter-controller.js';
 import { LinkController } from './link/link-controller.js';
 import { isMicrophoneRefusal, microphonePermission, openMicrophone } from './microphone.js';
@@ -50,20 +51,11 @@ const MAX_GRACE_S = 600;
 const DEFAULT_IDLE_S = 180;
 /** The longest `idle-timeout` (a timer cannot wait past 2³¹ ms; the token server stops an idle session at 600 s anyway). */
 const MAX_IDLE_S = 86_400;
-/** How long "Still there?" waits for an answer: this, or `idle-timeout` itself when shorter. */
-const IDLE_ANSWER_MS = 30_000;
 /**
  * A link that stays weak this long falls back to audio only. LiveKit reports a quality only
  * when it changes (every 5 s at most), so this is about one report that did not get better.
  */
 const WEAK_FALLBACK_MS = 6000;
-/**
- * A call nobody sees (the panel minimised, or the tab hidden) and nobody speaks in, the
- * avatar included, asks "Still there?" after a third of `idle-timeout`, at most this (60 s by
- * default): a forgotten tab should not bill for minutes of silence.
- */
-const UNSEEN_IDLE_MS = 60_000;
-const UNSEEN_IDLE_SHARE = 1 / 3;
 
 /** The side effects of one `<equos-avatar>`'s call. */
 export class CallRunner implements ReactiveController, CallRunnerPort {
@@ -95,16 +87,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   /** Ends the call when an avatar that dropped out has not come back (`avatar-away`). */
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** In `live`, when to look whether nobody has spoken or typed; in `idle-check`, the end without an answer. */
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Since when nobody can see the call (minimised, or the tab hidden); undefined while it is seen. */
-  #unseenSince: number | undefined;
-  /** When the avatar last stopped speaking (a call that is heard is not silent, even unseen). */
-  #avatarSpokeAt = 0;
   /** Falls back to audio only when a weak link has not got better (`video-weak` with `fallback`). */
   #fallbackTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the call last became `live` (joined, the avatar back, "Still there?" answered): idle counts from here at the earliest. */
-  #liveSince = 0;
   #warnedPageVars = false;
   /** Attributes already warned about (once each). */
   readonly #warnedAttributes = new Set<string>();
@@ -112,6 +96,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   #countdownFromS: number | undefined;
   readonly #countdown: CountdownController;
   readonly #conversation: ConversationController;
+  readonly #idle: IdleWatch;
   readonly #devices: DeviceController;
   readonly #pictureInPicture: PictureInPictureController;
 
@@ -152,6 +137,13 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       level: () => (this.microphoneEnabled ? (this.#meter?.level() ?? 0) : 0),
       target: () => options.microphoneButton(),
     });
+    // "Still there?": when a live call nobody speaks in asks it.
+    this.#idle = new IdleWatch(host, {
+      call,
+      idleMs: () => this.#seconds('idle-timeout', DEFAULT_IDLE_S, MAX_IDLE_S) * 1000,
+      lastActivityAt: () => this.#conversation.lastActivityAt,
+      onScreen: options.onScreen,
+    });
     // The connection's quality, and audio only on a weak link.
     new LinkController(host, { call, strings: () => conversationStrings((host as ConversationWordsHost).conversationStrings), avatarName: options.avatarName });
     // The devices menu: another microphone, the avatar's volume, the speaker; an unplugged microphone replaced.
@@ -177,12 +169,9 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   hostConnected(): void {
     window.addEventListener('pagehide', this.#onPageHide);
-    document.addEventListener('visibilitychange', this.#onSeenMaybeChanged);
   }
 
   hostUpdated(): void {
-    // The panel was minimised or opened again.
-    this.#onSeenMaybeChanged();
     // A video put back on the stage (audio only over) was paused when it left the document, as every media element is.
     const video = this.videoElement;
     if (video?.isConnected && video.paused) void video.play().catch(() => {});
@@ -190,7 +179,6 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.#onPageHide);
-    document.removeEventListener('visibilitychange', this.#onSeenMaybeChanged);
     // Removing the element ends its call (and its bill); moving it (removed and re-inserted
     // in the same task) does not.
     queueMicrotask(() => {
@@ -214,16 +202,11 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
 
   entered(from: CallState, to: CallState): void {
     this.#followLink(from, to);
-    if (from.name === 'live' && from.avatarSpeaking && !(to.name === 'live' && to.avatarSpeaking)) this.#avatarSpokeAt = Date.now();
     if (from.name === 'avatar-away') this.#graceTimer = this.#cancel(this.#graceTimer);
-    if (from.name !== to.name && (from.name === 'live' || from.name === 'idle-check')) this.#idleTimer = this.#cancel(this.#idleTimer);
-    if (to.name === 'live' && from.name !== 'live') {
-      if (from.name === 'idle-check') this.#conversation.present();
-      this.#liveSince = Date.now();
-      this.#watchIdle();
-    } else if (to.name === 'idle-check' && from.name !== 'idle-check') {
-      this.#idleTimer = this.#later(() => this.#call.dispatch({ type: 'idle-timeout' }), to.endsAt - Date.now());
-    } else if (to.name === 'waiting-for-avatar') {
+    this.#idle.entered(from, to);
+    // "Still there?" answered: the visitor is here (the idle time the heartbeats report starts again).
+    if (to.name === 'live' && from.name === 'idle-check') this.#conversation.present();
+    if (to.name === 'waiting-for-avatar') {
       // Late first (the visitor is told, with when it ends), then given up on; both are
       // ignored by the machine once the avatar has joined.
       const timeoutMs = this.#options.avatarJoinTimeoutMs();
@@ -384,7 +367,8 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
     this.microphoneMissing = false;
     this.deadline = undefined;
     this.#countdownFromS = undefined;
-    this.#deadlineTimer = this.#graceTimer = this.#idleTimer = this.#fallbackTimer = undefined;
+    this.#deadlineTimer = this.#graceTimer = this.#fallbackTimer = undefined;
+    this.#idle.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -436,30 +420,6 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
   }
 
   /**
-   * While `live`: once nobody has spoken or typed for `idle-timeout` (since the last line, or
-   * since the call became live), asks "Still there?", answered within min(30 s, idle-timeout).
-   */
-  #watchIdle(): void {
-    const idleMs = this.#seconds('idle-timeout', DEFAULT_IDLE_S, MAX_IDLE_S) * 1000;
-    const state = this.#call.state;
-    if (idleMs === 0 || state.name !== 'live') return;
-    const now = Date.now();
-    let dueAt = Math.max(this.#conversation.lastActivityAt, this.#liveSince) + idleMs;
-    // Unseen and silent: sooner; a speaking avatar is looked at again once it has finished.
-    if (this.#unseenSince !== undefined) {
-      const silentSince = Math.max(this.#conversation.lastActivityAt, this.#liveSince, this.#avatarSpokeAt, this.#unseenSince);
-      const unseenMs = Math.min(idleMs * UNSEEN_IDLE_SHARE, UNSEEN_IDLE_MS);
-      dueAt = Math.min(dueAt, state.avatarSpeaking ? now + unseenMs : silentSince + unseenMs);
-    }
-    if (dueAt > now) {
-      this.#idleTimer = this.#later(() => this.#watchIdle(), dueAt - now);
-      return;
-    }
-    this.#idleTimer = undefined;
-    this.#call.dispatch({ type: 'idle-warning', endsAt: now + Math.min(IDLE_ANSWER_MS, idleMs) });
-  }
-
-  /**
    * What the link implies: the avatar's video received or not (audio only), and a weak link
    * that does not get better falling back to audio only.
    */
@@ -479,16 +439,6 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       }, WEAK_FALLBACK_MS);
     }
   }
-
-  /** The call became seen or unseen (the panel minimised or opened, the tab hidden or shown): the idle bound changes. */
-  readonly #onSeenMaybeChanged = (): void => {
-    const seen = this.#options.onScreen() && document.visibilityState !== 'hidden';
-    if (seen === (this.#unseenSince === undefined)) return;
-    this.#unseenSince = seen ? undefined : Date.now();
-    if (this.#call.state.name !== 'live') return;
-    this.#idleTimer = this.#cancel(this.#idleTimer);
-    this.#watchIdle();
-  };
 
   /** Ends the call at `deadline` (local clock, ms), replacing any earlier plan. */
   #endAt(deadline: number): void {
