@@ -161,6 +161,10 @@ export async function axeViolations(element: Element): Promise<Array<{ id: strin
       document.head.append(script);
     });
   }
+  // Colours are measured as painted: let finite animations (the panel rising in, a fade) end
+  // first, or a contrast check catches a half-transparent frame.
+  const root = element.getRootNode() as Document | ShadowRoot;
+  await Promise.all(root.getAnimations().filter((animation) => animation.effect?.getTiming().iterations !== Infinity).map((animation) => animation.finished.catch(() => {})));
   const result = await global.axe!.run(element, { rules: { region: { enabled: false } } });
   return result.violations;
 }
