@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { actOnRoom } from '../../testing/room-faults.js';
 import { startTestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 import { summarize } from './bench-browser.js';
@@ -27,14 +28,7 @@ const weakToAudioOnly: number[] = [];
 const recoveredToFrame: number[] = [];
 const reportToFrame: number[] = [];
 
-async function network(sessionId: string, quality: string): Promise<void> {
-  const response = await fetch(`${stack.sandbox.equos.endpoint}/__sandbox/rooms/${sessionId}/actions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'network', quality }),
-  });
-  if (response.status !== 204) throw new Error(`network fault refused: ${response.status}`);
-}
+const network = (sessionId: string, quality: string) => actOnRoom(stack.sandbox, sessionId, { type: 'network', quality });
 
 try {
   stack.sandbox.scenarios.enqueue({ avatar: { joinDelayMs: 0 } });

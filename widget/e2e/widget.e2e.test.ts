@@ -18,6 +18,7 @@ import { reportRoom } from '../../sandbox/control/room-report.js';
 import { RoomParticipant } from '../../sandbox/livekit/participant.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
 import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile } from '../../sandbox/testing/firefox.js';
+import { actOnRoom } from '../../testing/room-faults.js';
 import { startTestStack, type TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 
@@ -357,15 +358,8 @@ describe('widget end to end', () => {
   }, 30_000);
 });
 
-/** Applies a fault to the session's room through the sandbox's control API (over HTTP, as a tester would). */
-async function fault(sessionId: string, action: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${stack.sandbox.equos.endpoint}/__sandbox/rooms/${sessionId}/actions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(action),
-  });
-  expect(response.status).toBe(204);
-}
+/** Applies a fault to the session's room through the sandbox's control API. */
+const fault = (sessionId: string, action: Record<string, unknown>) => actOnRoom(stack.sandbox, sessionId, action);
 
 /** The link as the visitor sees it: the quality's label, the note under the stage and its offer, whether a video shows. */
 const linkOf = (page: Page) =>

@@ -130,7 +130,9 @@ export class DeviceMenuView {
     this.#speakerField.hidden = model.speakers.length < 2;
     fill(this.#speaker, model.speakers, model.speaker);
     this.#mute.setAttribute('aria-pressed', String(model.muted));
-    this.#mute.replaceChildren(model.muted ? this.#voiceOffIcon : this.#voiceIcon);
+    // Swapped only when it changes: this runs on every render of a call.
+    const icon = model.muted ? this.#voiceOffIcon : this.#voiceIcon;
+    if (this.#mute.firstChild !== icon) this.#mute.replaceChildren(icon);
     const volume = String(Math.round(model.volume * 100));
     if (this.#volume.value !== volume) this.#volume.value = volume;
   }
