@@ -13,6 +13,7 @@ export const PROBLEM_STATUS = {
   'origin-not-allowed': 403,
   'origin-required': 403,
   'invalid-stop-token': 403,
+  'consent-required': 403,
   'not-found': 404,
   'session-not-found': 404,
   'method-not-allowed': 405,

@@ -60,7 +60,17 @@ export interface CreateSessionRequest {
    */
   page_vars?: Record<string, string>;
   room_config?: { agents?: Array<{ agent_name?: string }> };
+  /** The visitor's consent to the site's AI disclosure, when the site asks for it (the widget's `consent-version` attribute). */
+  consent?: { version: string; accepted_at: string };
 }
+
+/**
+ * What a consent's `version` (and the token server's `CONSENT_VERSION`) must match: 1–64 of
+ * `A-Z a-z 0-9 . _ : -`, starting with a letter or digit, e.g. `2026-11`, `v3`, `privacy-2.1`.
+ * Its `accepted_at` is an ISO 8601 UTC time with `Z` (`2026-12-01T10:00:00.000Z`), not before
+ * 2020 and not ahead of the server's clock by more than a day (a visitor's fast clock: recorded as the server's time).
+ */
+export const CONSENT_VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /**
  * The `201` answer of `POST api/sessions`: LiveKit's token-endpoint format (`server_url`,

@@ -32,6 +32,10 @@ export const PROBLEMS: Record<ProblemCode, { title: string; help: string }> = {
     title: 'The stop token does not match this session',
     help: 'Send the `stop_token` returned when this session was created.',
   },
+  'consent-required': {
+    title: "This site asks for the visitor's consent before a call",
+    help: "Send `consent` with the version of the site's disclosure the visitor accepted (the token server's CONSENT_VERSION) and when.",
+  },
   'not-found': {
     title: 'No such resource',
     help: 'See the README for the routes this server offers.',

@@ -169,6 +169,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       stopSession,
       stopTokens,
       limits: settings.limits,
+      consentVersion: settings.consentVersion,
       clientTag,
       heartbeatIntervalMs: settings.heartbeat.intervalMs,
       onPossibleOrphan: () => sweeper.requestSweep(),

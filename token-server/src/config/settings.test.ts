@@ -129,6 +129,20 @@ describe('readSettings', () => {
     expect([...documented].filter((name) => !(ENVIRONMENT_VARIABLES as readonly string[]).includes(name))).toEqual([]);
   });
 
+  it('asks for consent to CONSENT_VERSION only when it is set, and refuses a version the widget could not send', () => {
+    expect(settingsOf(production).config.consentVersion).toBeNull();
+    expect(settingsOf({ ...production, CONSENT_VERSION: '  ' }).config.consentVersion).toBeNull();
+    for (const version of ['2026-11', 'v3', 'privacy-2.1', 'a', 'A:b_c.d-e', 'x'.repeat(64)]) {
+      expect(settingsOf({ ...production, CONSENT_VERSION: version }).config.consentVersion).toBe(version);
+    }
+    expect(settingsOf({ ...production, CONSENT_VERSION: ' v3 ' }).config.consentVersion).toBe('v3');
+    for (const version of ['-v3', '.hidden', 'x'.repeat(65), 'v 3', 'v3/4', 'privacy–2', 'vé']) {
+      const error = configError({ ...production, CONSENT_VERSION: version });
+      expect(error.variable).toBe('CONSENT_VERSION');
+      expect(error.message).toMatch(/1–64 letters, digits/);
+    }
+  });
+
   it('logs at LOG_LEVEL (info by default)', () => {
     expect(settingsOf(production).listen.logLevel).toBe('info');
     expect(settingsOf({ ...production, LOG_LEVEL: 'DEBUG' }).listen.logLevel).toBe('debug');

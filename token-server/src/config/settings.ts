@@ -7,6 +7,7 @@
  * Every invalid value stops start-up with one `ConfigError` naming the variable. Messages
  * never repeat the API key's value, whatever is wrong with it.
  */
+import { CONSENT_VERSION_PATTERN } from '../../../contract/token-server-api.js';
 import { toBase64Url } from '../internal/base64url.js';
 import type { OriginPolicy } from '../http/middleware/origin-allowlist/index.js';
 import type { LogLevel } from '../logger.js';
@@ -117,6 +118,11 @@ export interface Settings {
    * stops the session [0: never].
    */
   heartbeat: { intervalMs: number; timeoutMs: number; idleStopMs: number };
+  /**
+   * The version of the site's AI disclosure a visitor must have accepted before a session starts
+   * (CONSENT_VERSION; the widget's `consent-version`); null: consent is optional, recorded when given.
+   */
+  consentVersion: string | null;
   limits: SessionLimits;
   deadlines: EquosDeadlines;
   equosRetry: EquosRetryPolicy;
@@ -216,6 +222,7 @@ export const ENVIRONMENT_VARIABLES = [
   'INSTANCE_ID',
   'TRUSTED_PROXY_HEADER',
   'LOG_LEVEL',
+  'CONSENT_VERSION',
   ...(Object.keys(NUMBERS) as Array<keyof typeof NUMBERS>),
 ] as const;
 
@@ -305,6 +312,10 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
   if (proxyHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(proxyHeader)) {
     throw new ConfigError('TRUSTED_PROXY_HEADER', 'must be a header name, e.g. x-forwarded-for or cf-connecting-ip.');
   }
+  const consentVersion = nonEmpty(env.CONSENT_VERSION) ?? null;
+  if (consentVersion !== null && !CONSENT_VERSION_PATTERN.test(consentVersion)) {
+    throw new ConfigError('CONSENT_VERSION', 'must be 1–64 letters, digits, or . _ : -, starting with a letter or digit (e.g. 2026-11, v3), the same as the widget\'s consent-version.');
+  }
   const redisUrl = nonEmpty(env.REDIS_URL);
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL.');
 
@@ -320,6 +331,7 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
     trustedProxy: proxyHeader ? { header: proxyHeader, hops: number('TRUSTED_PROXY_HOPS') } : null,
     sessionSecret,
     heartbeat,
+    consentVersion,
     limits: {
       ratePerMinute: number('RATE_LIMIT_PER_MINUTE'),
       siteRatePerMinute: number('RATE_LIMIT_SITE_PER_MINUTE'),

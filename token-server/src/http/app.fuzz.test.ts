@@ -89,12 +89,28 @@ const path = fc.oneof(
   { weight: 1, arbitrary: anyText(30).map((text) => `/problems/${encodeURIComponent(text)}`) },
 );
 
+// Valid consents (recorded) and near misses (400): versions around the contract's pattern,
+// times around 2020 and the server's clock.
+const consentVersion = fc.oneof(fc.constantFrom('2026-11', 'v3', 'privacy-2.1', '', '-v3', 'x'.repeat(65)), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,70}$/), printable(70), fc.jsonValue());
+const consentTime = fc.oneof(
+  fc.date({ min: new Date('2019-06-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('2026-02-30T10:00:00Z', '2026-12-01T10:00:00+01:00', '2026-12-01', '+002026-12-01T10:00:00Z', '2026-12-01T10:00:00.123456789Z'),
+  printable(40),
+  fc.jsonValue(),
+);
+const createConsent = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ version: consentVersion, accepted_at: consentTime }) },
+  { weight: 2, arbitrary: fc.record({ version: consentVersion, accepted_at: consentTime, text: fc.oneof(printable(40), fc.jsonValue()) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
+
 const createBody = fc
   .record(
     {
       preset: fc.oneof(fc.constantFrom('default', 'sales', 'DEFAULT', '', 'ghost'), fc.jsonValue()),
       participant_name: fc.oneof(anyText(300), fc.jsonValue()),
       room_config: fc.oneof(fc.record({ agents: fc.array(fc.record({ agent_name: fc.oneof(fc.constantFrom('default', 'sales'), fc.jsonValue()) }, { requiredKeys: [] }), { maxLength: 3 }) }), fc.jsonValue()),
+      consent: createConsent,
       avatar_id: fc.string(),
       agent_id: fc.string(),
       max_duration: fc.integer(),
@@ -107,6 +123,8 @@ const createBody = fc
 const body = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
   { weight: 5, arbitrary: createBody },
+  // A create the parser reads as far as its consent.
+  { weight: 2, arbitrary: fc.record({ preset: fc.constantFrom('default', 'sales'), consent: createConsent }, { requiredKeys: ['consent'] }).map((fields) => JSON.stringify(fields)) },
   { weight: 3, arbitrary: stopToken.map((token) => JSON.stringify({ stop_token: token })) },
   { weight: 3, arbitrary: stopToken },
   { weight: 2, arbitrary: fc.json({ maxDepth: 4 }) },

@@ -8,7 +8,9 @@ export function createMemoryStore(): LedgerStore {
   const windows = new Map<string, { start: number; count: number }>();
   const budget = new Map<string, number>();
   const kept = new Map<string, string>();
-  const copy = (entry: LedgerEntry | undefined) => (entry ? { ...entry } : null);
+  // Entries are kept and handed out as copies (their consent too): no caller can change one in place.
+  const clone = (entry: LedgerEntry): LedgerEntry => ({ ...entry, consent: entry.consent && { ...entry.consent } });
+  const copy = (entry: LedgerEntry | undefined) => (entry ? clone(entry) : null);
   const open = (now: number, visitorKey?: string) =>
     [...entries.values()].filter((entry) => (visitorKey === undefined ? entry.openUntil > now : entry.visitorKey === visitorKey && entry.visitorOpenUntil > now)).length;
 
@@ -17,12 +19,12 @@ export function createMemoryStore(): LedgerStore {
     async insertWithinCaps(entry, caps, now): Promise<Admission> {
       if (open(now, entry.visitorKey) >= caps.perVisitor) return { admitted: false, reason: 'visitor-cap' };
       if (open(now) >= caps.global) return { admitted: false, reason: 'global-cap' };
-      entries.set(entry.id, { ...entry });
+      entries.set(entry.id, clone(entry));
       return { admitted: true };
     },
     async replace(id, entry) {
       entries.delete(id);
-      entries.set(entry.id, { ...entry });
+      entries.set(entry.id, clone(entry));
     },
     async get(id) {
       return copy(entries.get(id));
@@ -30,7 +32,7 @@ export function createMemoryStore(): LedgerStore {
     async update(entry, states) {
       const current = entries.get(entry.id);
       if (!current || !states.includes(current.state)) return false;
-      entries.set(entry.id, { ...entry });
+      entries.set(entry.id, clone(entry));
       return true;
     },
     async remove(id, states) {
@@ -42,7 +44,7 @@ export function createMemoryStore(): LedgerStore {
         .filter((entry) => entry.dueAt !== null && entry.dueAt <= now && states.includes(entry.state))
         .sort((a, b) => a.dueAt! - b.dueAt!)
         .slice(0, limit)
-        .map((entry) => ({ ...entry }));
+        .map(clone);
     },
     async countOpen(now, visitorKey) {
       return open(now, visitorKey);

@@ -125,9 +125,10 @@ const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline',
 
 const text = (value: number | string | null) => (value === null ? '' : String(value));
 
-/** What `write` takes: the three indexes, then the hash. */
+/** What `write` takes: the three indexes, then the hash (the consent in two fields, empty for none). */
 function writeArgs(entry: LedgerEntry): string[] {
-  return [text(entry.dueAt), String(entry.openUntil), String(entry.visitorOpenUntil), text(entry.forgetAt), ...FIELDS.flatMap((field) => [field, text(entry[field])])];
+  const consent = ['consentVersion', entry.consent?.version ?? '', 'consentAt', text(entry.consent?.acceptedAt ?? null)];
+  return [text(entry.dueAt), String(entry.openUntil), String(entry.visitorOpenUntil), text(entry.forgetAt), ...FIELDS.flatMap((field) => [field, text(entry[field])]), ...consent];
 }
 
 function fromHash(hash: Record<string, string>): LedgerEntry | null {
@@ -152,6 +153,8 @@ function fromHash(hash: Record<string, string>): LedgerEntry | null {
     // Entries written before the visitor's index was kept: as strict as the global one.
     visitorOpenUntil: hash.visitorOpenUntil === undefined ? number('openUntil') : number('visitorOpenUntil'),
     forgetAt: optional('forgetAt'),
+    // Entries written before consent was kept have neither field: no consent.
+    consent: hash.consentVersion && hash.consentAt ? { version: hash.consentVersion, acceptedAt: number('consentAt') } : null,
   };
 }
 

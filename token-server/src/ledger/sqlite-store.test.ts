@@ -29,6 +29,7 @@ const entry = (id: string, fields: Partial<LedgerEntry> = {}): LedgerEntry => ({
   nextAttemptAt: 0,
   stoppedAt: null,
   reservedMinutes: 0,
+  consent: null,
   dueAt: 2000,
   openUntil: 9e15,
   visitorOpenUntil: 2000,

@@ -33,13 +33,19 @@ interface Row {
   open_until: number;
   visitor_open_until: number;
   forget_at: number | null;
+  consent_version: string | null;
+  consent_at: number | null;
 }
 
 /**
  * The layout's version (`PRAGMA user_version`): 2 keeps the indexes with the entries; 3 adds
- * the visitor's own open index (`visitor_open_until`).
+ * the visitor's own open index (`visitor_open_until`); 4 the visitor's consent
+ * (`consent_version`, `consent_at`).
  */
-const LAYOUT = 3;
+const LAYOUT = 4;
+
+/** Layout 4's columns, added to a file of an earlier layout (its entries have no consent: NULL). */
+const CONSENT_COLUMNS = ['consent_version TEXT', 'consent_at INTEGER'];
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS entries (
@@ -58,7 +64,9 @@ const SCHEMA = `
     due_at INTEGER,
     open_until INTEGER NOT NULL,
     visitor_open_until INTEGER NOT NULL,
-    forget_at INTEGER
+    forget_at INTEGER,
+    consent_version TEXT,
+    consent_at INTEGER
   );
   -- Each query seeks its own index: a week of stopped sessions (open_until 0, due_at NULL)
   -- is never read by an admission or a reaper pass.
@@ -74,8 +82,10 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-const COLUMNS = 'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, visitor_open_until, forget_at';
-const VALUES = '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @visitorOpenUntil, @forgetAt';
+const COLUMNS =
+  'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, visitor_open_until, forget_at, consent_version, consent_at';
+const VALUES =
+  '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @visitorOpenUntil, @forgetAt, @consentVersion, @consentAt';
 
 /** `column = @field` for every column but the id. */
 const ASSIGNMENTS = COLUMNS.split(', ')
@@ -100,7 +110,14 @@ const toEntry = (row: Row): LedgerEntry => ({
   openUntil: row.open_until,
   visitorOpenUntil: row.visitor_open_until,
   forgetAt: row.forget_at,
+  consent: row.consent_version !== null && row.consent_at !== null ? { version: row.consent_version, acceptedAt: row.consent_at } : null,
 });
+
+/** The named parameters of `entry` (`VALUES`): its consent in two columns. */
+function bind(entry: LedgerEntry): Record<string, string | number | null> {
+  const { consent, ...fields } = entry;
+  return { ...fields, consentVersion: consent?.version ?? null, consentAt: consent?.acceptedAt ?? null };
+}
 
 /** `?, ?, …` for a list of values. */
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
@@ -146,12 +163,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const insertWithinCaps = db.transaction((entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Admission => {
     if (count(now, entry.visitorKey) >= caps.perVisitor) return { admitted: false, reason: 'visitor-cap' };
     if (count(now) >= caps.global) return { admitted: false, reason: 'global-cap' };
-    insert.run(entry);
+    insert.run(bind(entry));
     return { admitted: true };
   });
   const replace = db.transaction((id: string, entry: LedgerEntry) => {
     sql('DELETE FROM entries WHERE id = ?').run(id);
-    insert.run(entry);
+    insert.run(bind(entry));
   });
   const claim = sql(
     `INSERT INTO leases (id, owner, until) VALUES (@id, @owner, @until)
@@ -180,7 +197,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     update(entry, states) {
       const guard = states.map((_, index) => `@s${index}`).join(', ');
       const bound = Object.fromEntries(states.map((state, index) => [`s${index}`, state]));
-      return write(() => sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...entry, ...bound }).changes === 1);
+      return write(() => sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...bind(entry), ...bound }).changes === 1);
     },
     remove(id, states) {
       return write(() => sql(`DELETE FROM entries WHERE id = ? AND state IN (${placeholders(states.length)})`).run(id, ...states).changes === 1);
@@ -326,13 +343,17 @@ function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): vo
     return;
   }
   if (version > LAYOUT) throw new Error(`the ledger file has layout ${version}, newer than this version reads (${LAYOUT}); upgrade the token server.`);
-  if (version === 2) {
-    // Layout 2 had one open index for both caps: the visitor's starts as a copy of it (as
-    // strict as before), and each entry's next change sets it by the policy.
+  if (version >= 2) {
     db.transaction(() => {
-      db.exec('ALTER TABLE entries ADD COLUMN visitor_open_until INTEGER NOT NULL DEFAULT 0');
-      db.exec('UPDATE entries SET visitor_open_until = open_until');
-      db.exec('DROP INDEX IF EXISTS entries_visitor_open');
+      if (version === 2) {
+        // Layout 2 had one open index for both caps: the visitor's starts as a copy of it (as
+        // strict as before), and each entry's next change sets it by the policy.
+        db.exec('ALTER TABLE entries ADD COLUMN visitor_open_until INTEGER NOT NULL DEFAULT 0');
+        db.exec('UPDATE entries SET visitor_open_until = open_until');
+        db.exec('DROP INDEX IF EXISTS entries_visitor_open');
+      }
+      // Layouts 2 and 3 kept no consent: their entries read back with none.
+      for (const column of CONSENT_COLUMNS) db.exec(`ALTER TABLE entries ADD COLUMN ${column}`);
       db.exec(SCHEMA);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
@@ -344,8 +365,9 @@ function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): vo
     db.exec(SCHEMA);
     if (legacy) {
       const insert = db.prepare(`INSERT OR REPLACE INTO entries (${COLUMNS}) VALUES (${VALUES})`);
-      for (const row of db.prepare('SELECT * FROM sessions').all() as Array<Omit<Row, 'due_at' | 'open_until' | 'visitor_open_until' | 'forget_at'>>) {
-        insert.run(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, visitor_open_until: 0, forget_at: null })));
+      type LegacyRow = Omit<Row, 'due_at' | 'open_until' | 'visitor_open_until' | 'forget_at' | 'consent_version' | 'consent_at'>;
+      for (const row of db.prepare('SELECT * FROM sessions').all() as LegacyRow[]) {
+        insert.run(bind(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, visitor_open_until: 0, forget_at: null, consent_version: null, consent_at: null }))));
       }
       db.exec('DROP TABLE sessions');
     }

@@ -20,6 +20,17 @@ export type LedgerState = 'pending' | 'unresolved' | 'running' | 'stopping' | 's
 /** Every state. */
 export const LEDGER_STATES: readonly LedgerState[] = ['pending', 'unresolved', 'running', 'stopping', 'stopped'];
 
+/**
+ * The visitor's consent to the site's AI disclosure, as the browser sent it and the token server
+ * checked it (../sessions/consent.ts): which version of the text, and when it was accepted.
+ */
+export interface LedgerConsent {
+  /** The site's consent text version (contract's `CONSENT_VERSION_PATTERN`). */
+  version: string;
+  /** When the visitor accepted it, ms since the epoch (may be long before the session). */
+  acceptedAt: number;
+}
+
 /** One entry. Times are ms since the epoch. */
 export interface LedgerEntry {
   /** The Equos session's id, or `pending-<uuid>` for an admission Equos has not answered yet. */
@@ -39,6 +50,8 @@ export interface LedgerEntry {
   stoppedAt: number | null;
   /** Minutes reserved from the daily budget (refunded down to the real duration at the stop). */
   reservedMinutes: number;
+  /** The visitor's consent, when the browser sent one; null: none was given (or asked for). */
+  consent: LedgerConsent | null;
   /** When the reaper must look at it; null: never. */
   dueAt: number | null;
   /** It counts against the global cap while `openUntil > now`; 0: not at all. */

@@ -28,7 +28,7 @@ export async function admit(
   store: LedgerStore,
   ledger: SessionLedger,
   limits: SessionLimits,
-  request: { visitorKey: string; preset: string; origin: string | null; maxDurationS: number; now: number },
+  request: { visitorKey: string; preset: string; origin: string | null; maxDurationS: number; consent?: LedgerEntry['consent']; now: number },
 ): Promise<AdmissionTicket> {
   const { now } = request;
   const visitorRate = await store.hit(`create:v:${request.visitorKey}`, limits.ratePerMinute, 60_000, now);
@@ -56,6 +56,7 @@ export async function admit(
       createdAt: now,
       deadline: now + request.maxDurationS * 1000,
       reservedMinutes,
+      consent: request.consent ?? null,
     },
     { perVisitor: limits.perVisitor, global: limits.concurrent },
   );

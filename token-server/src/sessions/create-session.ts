@@ -11,12 +11,13 @@ import type { SessionLimits } from '../config/settings.js';
 import { EquosApiError, mayHaveStarted } from '../equos/errors.js';
 import type { EquosGateway } from '../equos/gateway.js';
 import type { StartedSession, StartRequest } from '../equos/upstream.js';
-import type { LedgerStore } from '../ledger/store.js';
+import type { LedgerConsent, LedgerStore } from '../ledger/store.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
 import { admit, type AdmissionTicket } from './admission.js';
+import { consentFor } from './consent.js';
 import { ledgerStep } from './ledger-step.js';
 import { templateVarsFor } from './page-vars.js';
 import type { SessionLedger } from './session-ledger.js';
@@ -30,6 +31,8 @@ export interface CreateSessionInput {
   participantName?: string | undefined;
   /** Template variables the page filled (checked against the preset's `page_vars`). */
   pageVars?: Readonly<Record<string, string>> | undefined;
+  /** The visitor's consent to the site's AI disclosure, as parsed (its time and version are checked here). */
+  consent?: LedgerConsent | undefined;
   /** Who is asking (a keyed hash of their network), for the limits. */
   visitorKey: string;
   origin: string | null;
@@ -61,6 +64,8 @@ export interface CreateSessionDeps {
   stopSession: StopSession;
   stopTokens: StopTokens;
   limits: SessionLimits;
+  /** The disclosure version a visitor must have accepted (CONSENT_VERSION) [null: consent optional, recorded when given]. */
+  consentVersion?: string | null;
   /** The `client` tag of this deployment's sessions (read from the ledger; 503 when it cannot be). */
   clientTag: () => Promise<string>;
   /** How often the browser should send heartbeats, in ms. */
@@ -108,8 +113,9 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     if (!preset) throw new ProblemError('unknown-preset', { detail: `No preset is named "${presetName.slice(0, 64)}".` });
     // Refused before anything is counted or paid for.
     const templateVars = templateVarsFor(preset, input.pageVars);
+    const consent = consentFor(input.consent, deps.consentVersion ?? null, now());
     const ticket = await ledgerStep(() =>
-      admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, now: now() }),
+      admit(store, ledger, deps.limits, { visitorKey: input.visitorKey, preset: preset.name, origin: input.origin, maxDurationS: preset.maxDurationS, consent, now: now() }),
     );
     const clientTag = await deps.clientTag();
     const visitor = {
@@ -165,7 +171,8 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
       // Equos will not end it by itself in time; the ledger's deadline (the preset's) still holds.
       logger.warn('session.duration.longer', { ...log, preset_max_duration_s: preset.maxDurationS, equos_max_duration_s: granted });
     }
-    logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s });
+    // Of the consent only its version is logged: the ledger keeps the rest.
+    logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s, ...(ticket.pending.consent ? { consent_version: ticket.pending.consent.version } : {}) });
     return body;
   }
 }

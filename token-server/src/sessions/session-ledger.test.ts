@@ -61,10 +61,21 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
   it('admits, activates and reads back a session', async () => {
     await start('ses_1');
     expect(await ledger.get('ses_1')).toEqual(
-      indexed({ ...admission('ses_1'), lastHeartbeat: T0, stopAttempts: 0, state: 'running', nextAttemptAt: 0, stoppedAt: null }, POLICY),
+      indexed({ ...admission('ses_1'), consent: null, lastHeartbeat: T0, stopAttempts: 0, state: 'running', nextAttemptAt: 0, stoppedAt: null }, POLICY),
     );
     expect(await ledger.get('p-ses_1')).toBeNull();
     expect(await ledger.get('ses_unknown')).toBeNull();
+  });
+
+  it("keeps the visitor's consent from the admission through the session to its stop", async () => {
+    const consent = { version: 'v3', acceptedAt: T0 - 60_000 };
+    const admitted = await ledger.admit({ ...admission('p-ses_1'), consent }, CAPS);
+    expect(admitted).toMatchObject({ admitted: true, pending: { state: 'pending', consent } });
+    await ledger.activate((await ledger.get('p-ses_1'))!, { id: 'ses_1', createdAt: T0, deadline: T0 + 300_000, lastHeartbeat: T0 });
+    await ledger.heartbeat('ses_1', T0 + 1000);
+    expect(await ledger.get('ses_1')).toMatchObject({ state: 'running', lastHeartbeat: T0 + 1000, consent });
+    expect(await ledger.settleStopped('ses_1', T0 + 2000)).toMatchObject({ state: 'stopped', consent });
+    expect((await ledger.get('ses_1'))?.consent).toEqual(consent);
   });
 
   it('caps open sessions per visitor first, and overall as a ceiling, atomically', async () => {
@@ -281,6 +292,7 @@ describe('a ledger written by the earlier layout', () => {
         nextAttemptAt: 0,
         stoppedAt: 'stopped_at' in row ? row.stopped_at : null,
         reservedMinutes: 0,
+        consent: null,
       },
       POLICY,
     );
@@ -322,15 +334,89 @@ describe('a ledger written by the earlier layout', () => {
     old.close();
 
     const store = createSqliteStore(path);
-    expect(await store.get('ses_live')).toMatchObject({ openUntil: 9e15, visitorOpenUntil: 9e15 });
+    expect(await store.get('ses_live')).toMatchObject({ openUntil: 9e15, visitorOpenUntil: 9e15, consent: null });
     expect(await store.countOpen(T0 + 50_000, 'v1')).toBe(1);
     const ledger = createSessionLedger(store, POLICY);
     await ledger.heartbeat('ses_live', T0 + 500);
     expect(await store.countOpen(T0 + 50_000, 'v1')).toBe(0);
     await store.close();
     const reopened = new Database(path);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     reopened.close();
+  });
+
+  it('gains the consent columns when SQLite opens a layout-3 file: its entries have none, new ones keep theirs', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'layout3-')), 'ledger.sqlite');
+    // Layout 3 exactly as the previous version created it.
+    const old = new Database(path);
+    old.exec(`CREATE TABLE entries (id TEXT PRIMARY KEY, preset TEXT NOT NULL, origin TEXT, visitor_key TEXT NOT NULL, created_at INTEGER NOT NULL,
+      deadline INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL, stop_attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL,
+      next_attempt_at INTEGER NOT NULL DEFAULT 0, stopped_at INTEGER, reserved_minutes REAL NOT NULL DEFAULT 0, due_at INTEGER,
+      open_until INTEGER NOT NULL, visitor_open_until INTEGER NOT NULL, forget_at INTEGER);
+      CREATE INDEX entries_due ON entries (due_at) WHERE due_at IS NOT NULL;
+      CREATE INDEX entries_open ON entries (open_until);
+      CREATE INDEX entries_visitor_held ON entries (visitor_key, visitor_open_until);
+      CREATE INDEX entries_forget ON entries (forget_at) WHERE forget_at IS NOT NULL;
+      CREATE TABLE leases (id TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+      CREATE TABLE rate_windows (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
+      CREATE TABLE budget (day TEXT PRIMARY KEY, minutes REAL NOT NULL);
+      CREATE TABLE kept (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO kept (name, value) VALUES ('deployment', 'kept-before');
+      PRAGMA user_version = 3;`);
+    old.prepare(`INSERT INTO entries (id, preset, visitor_key, created_at, deadline, last_heartbeat, state, due_at, open_until, visitor_open_until)
+      VALUES ('ses_old', 'default', 'v1', ${T0}, ${T0 + 300_000}, ${T0}, 'running', ${T0 + 310_000}, 9e15, ${T0 + 310_000})`).run();
+    old.close();
+
+    const store = createSqliteStore(path);
+    const ledger = createSessionLedger(store, POLICY);
+    expect(await store.get('ses_old')).toMatchObject({ id: 'ses_old', state: 'running', visitorOpenUntil: T0 + 310_000, consent: null });
+    expect(await store.keepFirst('deployment', 'new')).toBe('kept-before');
+    // The old session runs on (a heartbeat, then a stop) and a new one records its consent.
+    expect(await ledger.heartbeat('ses_old', T0 + 1000)).toBe('running');
+    const consent = { version: '2026-11', acceptedAt: T0 - 1000 };
+    await start('ses_new', { consent });
+    expect((await store.get('ses_new'))?.consent).toEqual(consent);
+    expect(await ledger.settleStopped('ses_old', T0 + 2000)).toMatchObject({ state: 'stopped', consent: null });
+    await store.close();
+
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.prepare('SELECT id, consent_version, consent_at FROM entries ORDER BY id').all()).toEqual([
+      { id: 'ses_new', consent_version: '2026-11', consent_at: T0 - 1000 },
+      { id: 'ses_old', consent_version: null, consent_at: null },
+    ]);
+    reopened.close();
+    // Opened again, it is in the current layout already.
+    const again = createSqliteStore(path);
+    expect((await again.get('ses_new'))?.consent).toEqual(consent);
+    await again.close();
+
+    /** Admits and activates `id` as the create does. */
+    async function start(id: string, patch: Partial<LedgerEntry>) {
+      const admitted = await ledger.admit({ ...admission(`p-${id}`, patch), consent: patch.consent ?? null }, CAPS);
+      if (!admitted.admitted) throw new Error('not admitted');
+      await ledger.activate(admitted.pending, { id, createdAt: T0, deadline: T0 + 300_000, lastHeartbeat: T0 });
+    }
+  });
+
+  it('reads a Redis entry written before consent was kept as one without consent, and keeps it on its next change', async () => {
+    const prefix = 'noconsent:';
+    const store = await createRedisStore({ url: redis.url, prefix });
+    const raw = new Redis(redis.url);
+    try {
+      const before = indexed({ ...entry('ses_old'), consent: null }, POLICY);
+      // The hash the previous version wrote: every field but the consent's.
+      const { consent: _none, ...fields } = before;
+      await raw.hset(`${prefix}e:ses_old`, Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value === null ? '' : String(value)])));
+      expect(await raw.hexists(`${prefix}e:ses_old`, 'consentVersion')).toBe(0);
+      expect(await store.get('ses_old')).toEqual(before);
+      const ledger = createSessionLedger(store, POLICY);
+      expect(await ledger.settleStopped('ses_old', T0 + 1000)).toMatchObject({ state: 'stopped', consent: null });
+      expect((await store.get('ses_old'))?.consent).toBeNull();
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
   });
 
   it('is indexed by the policy when Redis first connects, and refused without one', async () => {

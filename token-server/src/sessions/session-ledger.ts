@@ -91,9 +91,12 @@ export type DueCause = 'deadline' | 'heartbeat' | 'retry';
 
 /** The ledger's verbs. */
 export interface SessionLedger {
-  /** Records an admission as pending, if the caps allow (atomically); admitted, it comes back as the ledger holds it. */
+  /**
+   * Records an admission as pending, if the caps allow (atomically); admitted, it comes back as
+   * the ledger holds it. Its `consent` [none] stays with it, and with the session it becomes.
+   */
   admit(
-    admission: Pick<LedgerEntry, 'id' | 'preset' | 'origin' | 'visitorKey' | 'createdAt' | 'deadline' | 'reservedMinutes'>,
+    admission: Pick<LedgerEntry, 'id' | 'preset' | 'origin' | 'visitorKey' | 'createdAt' | 'deadline' | 'reservedMinutes'> & { consent?: LedgerEntry['consent'] },
     caps: { perVisitor: number; global: number },
   ): Promise<(Admission & { admitted: false }) | { admitted: true; pending: LedgerEntry }>;
   /** Turns a pending admission into the running session Equos created (its id replaces the pending one). */
@@ -135,7 +138,7 @@ export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy): S
   const entry = (fields: EntryFields) => indexed(fields, policy);
   return {
     async admit(admission, caps) {
-      const pending = entry({ ...admission, lastHeartbeat: admission.createdAt, stopAttempts: 0, state: 'pending', nextAttemptAt: 0, stoppedAt: null });
+      const pending = entry({ ...admission, consent: admission.consent ?? null, lastHeartbeat: admission.createdAt, stopAttempts: 0, state: 'pending', nextAttemptAt: 0, stoppedAt: null });
       const result = await store.insertWithinCaps(pending, caps, admission.createdAt);
       return result.admitted ? { admitted: true, pending } : result;
     },

@@ -9,7 +9,8 @@
  *
  * @see livekit-client src/room/token-source/TokenSource.ts (createRequestFromOptions)
  */
-import type { CreateSessionRequest } from '../../../../contract/token-server-api.js';
+import { CONSENT_VERSION_PATTERN, type CreateSessionRequest } from '../../../../contract/token-server-api.js';
+import type { LedgerConsent } from '../../ledger/store.js';
 import { ProblemError } from '../../problems.js';
 import { isJsonObject } from '../../internal/json.js';
 import type { RequestBody } from './body.js';
@@ -20,16 +21,21 @@ export interface ParsedCreateRequest {
   participantName?: string;
   /** Still to be checked against the preset's `page_vars`. */
   pageVars?: Record<string, string>;
+  /** The visitor's consent, its format checked; its time and version still to be checked (../../sessions/consent.ts). */
+  consent?: LedgerConsent;
 }
 
-const TOP_LEVEL_FIELDS = new Set<string>(['preset', 'participant_name', 'room_config', 'page_vars'] satisfies Array<keyof CreateSessionRequest>);
+const TOP_LEVEL_FIELDS = new Set<string>(['preset', 'participant_name', 'room_config', 'page_vars', 'consent'] satisfies Array<keyof CreateSessionRequest>);
+const CONSENT_FIELDS = new Set<string>(['version', 'accepted_at'] satisfies Array<keyof NonNullable<CreateSessionRequest['consent']>>);
+/** RFC 3339 in UTC, as `Date.prototype.toISOString` writes it (fractions of a second optional, up to ns). */
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const MAX_RAW_NAME_LENGTH = 1024;
 const MAX_PAGE_VARS = 16;
 
 /**
  * Validates the create body.
  *
- * @throws ProblemError `invalid-json` / `invalid-field` (400), `field-not-allowed` or
+ * @throws ProblemError `invalid-json` / `invalid-field` (400; a malformed `consent` too), `field-not-allowed` or
  *   `conflicting-preset` (422)
  */
 export function parseCreateSessionRequest(body: RequestBody): ParsedCreateRequest {
@@ -53,11 +59,35 @@ export function parseCreateSessionRequest(body: RequestBody): ParsedCreateReques
     throw new ProblemError('invalid-field', { detail: `participant_name must be at most ${MAX_RAW_NAME_LENGTH} characters.` });
   }
   const pageVars = readPageVars(fields.page_vars);
+  const consent = readConsent(fields.consent);
   return {
     ...(presetName === undefined ? {} : { presetName: normalisePresetName(presetName) }),
     ...(participantName === undefined ? {} : { participantName }),
     ...(pageVars === undefined ? {} : { pageVars }),
+    ...(consent === undefined ? {} : { consent }),
   };
+}
+
+/**
+ * `consent`: `{ version, accepted_at }` and nothing else, the version in the contract's
+ * characters and the time a real UTC instant (`2026-02-30` is refused, not rolled over), read
+ * to ms. Nothing of what was sent is repeated in the problem: the fields are named instead.
+ */
+function readConsent(value: unknown): LedgerConsent | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value)) throw invalid('consent', 'an object with version and accepted_at');
+  for (const field of Object.keys(value)) {
+    if (!CONSENT_FIELDS.has(field)) throw new ProblemError('invalid-field', { detail: `consent.${field.slice(0, 32)} is not a field of consent, which has only version and accepted_at.` });
+  }
+  const { version, accepted_at: acceptedAt } = value;
+  if (typeof version !== 'string' || !CONSENT_VERSION_PATTERN.test(version)) {
+    throw invalid('consent.version', 'a string of 1–64 letters, digits or . _ : -, starting with a letter or digit (e.g. 2026-11)');
+  }
+  const at = typeof acceptedAt === 'string' && UTC_TIMESTAMP.test(acceptedAt) ? Date.parse(acceptedAt) : Number.NaN;
+  if (!Number.isFinite(at) || new Date(at).toISOString().slice(0, 19) !== (acceptedAt as string).slice(0, 19)) {
+    throw invalid('consent.accepted_at', 'an ISO 8601 UTC time ending in Z, e.g. 2026-12-01T10:00:00.000Z');
+  }
+  return { version, acceptedAt: at };
 }
 
 /** `page_vars`: an object of at most 16 strings (which names are allowed is the preset's to say). */

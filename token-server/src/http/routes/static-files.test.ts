@@ -14,6 +14,7 @@ import type { StaticAssets } from './static-files.js';
 
 const files: Record<string, string> = {
   '/equos-avatar.js': 'console.log("widget")',
+  '/equos-avatar@1.2.0-beta.1.js': 'console.log("widget")',
   '/equos-avatar-live.0123456789.js': 'export const live = 1',
   '/equos-avatar-fr.abcdef0123.js': 'export default {}',
   '/equos-avatar-zh.abcdef0123.js': 'export default {}',
@@ -48,6 +49,18 @@ describe('widget files', () => {
     const etag = response.headers.get('etag')!;
     const again = await app().request('/equos-avatar.js', { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
+  });
+
+  it('serves the versioned script (what a page pins with integrity) to any site, cached for a year', async () => {
+    const response = await app().request('/equos-avatar@1.2.0-beta.1.js', { headers: { origin: 'https://any-site.example' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await response.text()).toBe(files['/equos-avatar@1.2.0-beta.1.js']);
+    for (const path of ['/equos-avatar@9.9.9.js', '/equos-avatar@.js', '/equos-avatar@-1.js', '/equos-avatar@1.0%2F..%2Fmanifest.js', '/equos-avatar@1.0.0.txt']) {
+      expect((await app().request(path)).status, path).toBe(404);
+    }
   });
 
   it('caches the content-hashed second file for a year', async () => {

@@ -1,10 +1,12 @@
 /**
  * The widget's files, so one deployment hosts both the API and the script pages embed:
- * `/equos-avatar.js` (short cache: its URL never changes) and every content-hashed
- * `/equos-avatar-<part>.<hash>.js` (cached for a year): the call's file (`live`), each
- * language's (`fr`…) and the one that applies a page's own words (`strings`).
- * All may be loaded by any site, so they carry `Access-Control-Allow-Origin: *` (the others
- * are ES module imports). Each is sent compressed when the browser takes it: the build writes a
+ * `/equos-avatar.js` (short cache: its URL never changes), the same bytes as
+ * `/equos-avatar@<version>.js` (cached for a year: what a page pins with `integrity`), and every
+ * content-hashed `/equos-avatar-<part>.<hash>.js` (cached for a year): the call's file (`live`),
+ * each language's (`fr`…), the one that applies a page's own words (`strings`) and the
+ * integrity index (`integrity`). All may be loaded by any site, so they carry
+ * `Access-Control-Allow-Origin: *`: the later files are ES module imports, and a
+ * `<script integrity crossorigin>` is a CORS request too. Each is sent compressed when the browser takes it: the build writes a
  * Brotli and a gzip copy beside it (`.br`, `.gz`), so nothing is compressed per request.
  *
  * Optionally also the demo page (`/`) and the examples (`/examples/…`), each HTML page with
@@ -78,6 +80,9 @@ export function staticFileRoutes(options: StaticFileOptions): Hono<AppEnv> {
   }
 
   app.get('/equos-avatar.js', (c) => send(c, '/equos-avatar.js', SHORT_CACHE, true));
+  // The same script under its version's name (a semver: digits, letters, `.`, `+`, `-`), which
+  // pages pin with `integrity`: its bytes never change, so it is cached for a year.
+  app.get('/:file{equos-avatar@[0-9A-Za-z][0-9A-Za-z.+-]{0,39}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));
   // Every content-hashed file the build emits, by its naming (dist/manifest.json `files`): the
   // call's file, each language's, the page-words file, and any the build adds later.
   app.get('/:file{equos-avatar-[a-z][a-z0-9-]{0,31}\\.[0-9a-f]{10}\\.js}', (c) => send(c, `/${c.req.param('file')}`, IMMUTABLE, true));

@@ -29,6 +29,7 @@ export function entry(id: string, patch: Partial<LedgerEntry> = {}): LedgerEntry
     nextAttemptAt: 0,
     stoppedAt: null,
     reservedMinutes: 5,
+    consent: null,
     dueAt: T0 + 300_000,
     openUntil,
     visitorOpenUntil: openUntil,
@@ -67,6 +68,32 @@ export function describeStoreContract(
       // The replaced entry left every index: it is neither open nor due any more.
       expect(await store.countOpen(T0, 'visitor-a')).toBe(1);
       expect((await store.listDue(T0 + 10_000_000, ['pending', 'running'], 10)).map((due) => due.id)).toEqual(['ses_1']);
+    });
+
+    it("keeps an entry's consent through insert, replace and update, and none for an entry without", async () => {
+      const consent = { version: 'privacy-2.1', acceptedAt: T0 - 90 * 24 * 3600 * 1000 + 123 };
+      await insert('p-1', { state: 'pending', consent });
+      await insert('ses_none', { visitorKey: 'visitor-b', dueAt: T0 + 400_000 });
+      expect(await store.get('p-1')).toEqual(entry('p-1', { state: 'pending', consent }));
+      expect((await store.get('ses_none'))?.consent).toBeNull();
+      // Activated (a new id) and updated, the session keeps what its admission was given.
+      await store.replace('p-1', entry('ses_1', { consent }));
+      expect(await store.get('ses_1')).toEqual(entry('ses_1', { consent }));
+      expect(await store.update(entry('ses_1', { consent, state: 'stopping', stopAttempts: 1 }), ['running'])).toBe(true);
+      expect((await store.get('ses_1'))?.consent).toEqual(consent);
+      expect((await store.listDue(T0 + 10_000_000, ['running', 'stopping'], 10)).map((due) => [due.id, due.consent])).toEqual([
+        ['ses_1', consent],
+        ['ses_none', null],
+      ]);
+      // An entry written without it (an update that drops it) reads back with none, not an empty one.
+      expect(await store.update(entry('ses_1', { state: 'stopping' }), ['stopping'])).toBe(true);
+      expect((await store.get('ses_1'))?.consent).toBeNull();
+      // What a caller holds is a copy: changing it does not change the ledger.
+      await insert('ses_2', { visitorKey: 'visitor-c', consent });
+      const copy = (await store.get('ses_2'))!;
+      copy.consent!.version = 'changed';
+      expect((await store.get('ses_2'))?.consent).toEqual({ version: 'privacy-2.1', acceptedAt: consent.acceptedAt });
+      expect(consent.version).toBe('privacy-2.1');
     });
 
     it('caps open entries per visitor first, and overall as a ceiling, atomically', async () => {
