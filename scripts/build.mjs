@@ -16,7 +16,11 @@
  *   so the script every page loads carries one hash and the list of languages, not a name each;
  * - beside each script, its Brotli (`.br`) and gzip (`.gz`) copies, compressed once here at
  *   the highest levels, which the token server sends to browsers that take them;
- * - manifest.json: file names (`files`: every file a server must serve), version and sizes.
+ * - equos-avatar@<version>.js: the first file again, under a name that never changes content,
+ *   which pages pin with Subresource Integrity; equos-avatar-integrity.<hash>.js: every later
+ *   file's SHA-384, the one hash the first file carries (see "The integrity index" below);
+ * - manifest.json: file names (`files`: every file a server must serve), version and sizes, and
+ *   each file's `integrity` with the `pinned` script (`npm run snippet` prints its tag).
  * Fails when a file is over its budget in widget/size-budget.json.
  */
 import { createHash } from 'node:crypto';
@@ -62,7 +66,7 @@ const keepLaterFilesOut = {
     context.onResolve({ filter: /^\.\/(?:[a-z]{2}|overrides)\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer.endsWith('localize.ts') ? { path: args.path, external: true } : undefined,
     );
-    context.onResolve({ filter: /^\.\.\/panel\/panel-file\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+    context.onResolve({ filter: /^\.\.\/(?:panel\/panel|opt-in\/opt-in)-file\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
   },
 };
 
@@ -101,8 +105,23 @@ const panel = await build({
   plugins: [minifyLitCss],
   alias: { lit: join(root, 'widget/src/internal/lit-templates.ts') },
 });
+panel.outputFiles = await squeeze(panel.outputFiles, true);
 const panelCode = panel.outputFiles.find((file) => file.path.endsWith('panel.js')).contents;
 const panelName = `equos-avatar-panel.${createHash('sha256').update(panelCode).digest('hex').slice(0, 10)}.js`;
+
+// What only the pages that ask for it load, as the panel's file (an ES module, through the
+// launcher's Lit): equos-avatar-opt-in.<hash>.js, the analytics and the proactive invitations
+// (widget/src/opt-in/opt-in-file.ts), one file so that the launcher carries one name for them.
+const optIn = await build({
+  ...common,
+  entryPoints: [join(root, 'widget/src/opt-in/opt-in-file.ts')],
+  format: 'esm',
+  outfile: join(dist, 'opt-in.js'),
+  plugins: [minifyLitCss],
+  alias: { lit: join(root, 'widget/src/internal/lit-templates.ts') },
+});
+const optInCode = optIn.outputFiles.find((file) => file.path.endsWith('opt-in.js')).contents;
+const optInName = `equos-avatar-opt-in.${createHash('sha256').update(optInCode).digest('hex').slice(0, 10)}.js`;
 
 // Every language but English is a file of its own, loaded only by the pages that speak it, and
 // so is the code that applies a page's own words.
@@ -139,32 +158,75 @@ for (const file of wordFiles) {
 }
 const stringsName = `equos-avatar-strings.${i18nTag}.js`;
 
+// Written before the launcher is built: the integrity index below hashes their final bytes.
+const panelSizes = emit(panel.outputFiles, 'panel.js', panelName);
+const liveSizes = emit(live.outputFiles, 'live.js', liveName);
+const optInSizes = emit(optIn.outputFiles, 'opt-in.js', optInName);
+
+// The integrity index, equos-avatar-integrity.<hash>.js: every later file's SHA-384, which the
+// launcher, carrying this file's alone, checks each against (widget/src/internal/checked-import.ts).
+// It takes every content-hashed file in dist/ at this point, so a new later file only has to
+// be written before here (the build fails on one written after).
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const hashedFile = /^equos-avatar-[a-z][a-z0-9-]*\.[0-9a-f]{10}\.js$/;
+const laterIntegrity = Object.fromEntries(readdirSync(dist).filter((file) => hashedFile.test(file)).sort().map((file) => [file, sri(readFileSync(join(dist, file)))]));
+const integrityCode = Buffer.from(`export default ${JSON.stringify(laterIntegrity)};\n`);
+const integrityName = `equos-avatar-integrity.${createHash('sha256').update(integrityCode).digest('hex').slice(0, 10)}.js`;
+writeScript(integrityName, integrityCode);
+
+const loaderDefines = {
+  __EQUOS_INTEGRITY_FILE__: JSON.stringify(integrityName),
+  __EQUOS_INTEGRITY__: JSON.stringify(sri(integrityCode)),
+  __EQUOS_PANEL_FILE__: JSON.stringify(panelName),
+  __EQUOS_LIVE_CHUNK__: JSON.stringify(liveName),
+  __EQUOS_OPT_IN_FILE__: JSON.stringify(optInName),
+  __EQUOS_VERSION__: JSON.stringify(version),
+  __EQUOS_I18N_HASH__: JSON.stringify(i18nTag),
+  __EQUOS_LANGUAGES__: JSON.stringify(languages),
+};
 const loader = await build({
   ...common,
   entryPoints: [join(root, 'widget/src/index.ts')],
   format: 'iife',
   outfile: join(dist, 'equos-avatar.js'),
   plugins: [minifyLitCss, keepLaterFilesOut],
-  define: {
-    __EQUOS_PANEL_FILE__: JSON.stringify(panelName),
-    __EQUOS_LIVE_CHUNK__: JSON.stringify(liveName),
-    __EQUOS_VERSION__: JSON.stringify(version),
-    __EQUOS_I18N_HASH__: JSON.stringify(i18nTag),
-    __EQUOS_LANGUAGES__: JSON.stringify(languages),
-  },
+  define: loaderDefines,
+});
+// The same script as an ES module for bundlers: the npm package's element module
+// (`import 'equos-avatar'`: widget/src/module.ts, which also exports the element's class and
+// events). Lit is left to the page's bundler, so a page that uses Lit has one copy; the later
+// files are these same hashed files, from the token server. scripts/build-package.mjs builds
+// the rest of the package.
+await build({
+  ...common,
+  write: true,
+  metafile: false,
+  // Readable (the page's bundler minifies), without the branches the defines settle.
+  minify: false,
+  minifySyntax: true,
+  legalComments: 'none',
+  entryPoints: [join(root, 'widget/src/module.ts')],
+  format: 'esm',
+  outfile: join(dist, 'npm/equos-avatar.mjs'),
+  plugins: [minifyLitCss, keepLaterFilesOut],
+  external: ['lit'],
+  define: loaderDefines,
 });
 loader.outputFiles = await squeeze(loader.outputFiles);
 
 /**
- * The launcher, which every page pays for, goes through terser after esbuild: its second
- * compression pass finds about 290 B gzip (2.5 %) that esbuild's single pass leaves. Only
- * safe transforms; the licence comment stays.
+ * The launcher, which every page pays for, and the panel's file, which every visitor who
+ * shows intent waits for, go through terser after esbuild: its second compression pass finds
+ * about 2.5 % (290 B gzip in the launcher) that esbuild's single pass leaves. Only safe
+ * transforms; the licence comment stays.
+ *
+ * @param module an ES module (its top level may be renamed too)
  */
-async function squeeze(outputFiles) {
+async function squeeze(outputFiles, module = false) {
   return Promise.all(
     outputFiles.map(async (file) => {
       if (!file.path.endsWith('.js')) return file;
-      const { code } = await minify(file.text, { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: /license information/ } });
+      const { code } = await minify(file.text, { ecma: 2020, module, compress: { passes: 2 }, mangle: true, format: { comments: /license information/ } });
       return { path: file.path, text: code, contents: Buffer.from(code) };
     }),
   );
@@ -195,13 +257,15 @@ const largestLanguage = largest(languages);
 const largestCallWords = largest(languages.map((language) => `${language}-call`));
 const sizes = {
   'equos-avatar.js': emit(loader.outputFiles, 'equos-avatar.js', 'equos-avatar.js'),
-  'equos-avatar-panel.js': emit(panel.outputFiles, 'panel.js', panelName),
-  'equos-avatar-live.js': emit(live.outputFiles, 'live.js', liveName),
+  'equos-avatar-panel.js': panelSizes,
+  'equos-avatar-live.js': liveSizes,
+  'equos-avatar-integrity.js': { raw: integrityCode.length, gzip: gzipSync(integrityCode, { level: 9 }).length },
   // The largest language's file: what a page in another language than English adds.
   'equos-avatar-<lang>.js': { ...wordSizes[largestLanguage], language: largestLanguage },
   // The largest language's call words: what it adds at the first sign of intent.
   'equos-avatar-<lang>-call.js': { ...wordSizes[largestCallWords], language: largestCallWords.replace('-call', '') },
   'equos-avatar-strings.js': wordSizes.strings,
+  'equos-avatar-opt-in.js': optInSizes,
 };
 // The licences of everything bundled (Lit: BSD-3-Clause; livekit-client, @livekit/protocol:
 // Apache-2.0; …), which redistributing them requires.
@@ -220,11 +284,21 @@ const licences = [...bundled].sort().map(([name, dir]) => {
 });
 writeFileSync(join(dist, 'equos-avatar.LICENSES.txt'), `Third-party software bundled in the Equos avatar widget\n\n${licences.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 
-const files = ['equos-avatar.js', panelName, liveName, ...Object.values(localeFiles), ...Object.values(callWordFiles), stringsName];
+// The launcher under a versioned name too, served immutable, which a page pins with `integrity`:
+// the same bytes, so one hash for both names.
+const versionedName = `equos-avatar@${version}.js`;
+writeScript(versionedName, readFileSync(join(dist, 'equos-avatar.js')));
+const unindexed = readdirSync(dist).filter((file) => hashedFile.test(file) && file !== integrityName && !(file in laterIntegrity));
+if (unindexed.length) throw new Error(`${unindexed.join(', ')}: written after the integrity index; write later files before it`);
+
+const files = ['equos-avatar.js', versionedName, integrityName, panelName, liveName, optInName, ...Object.values(localeFiles), ...Object.values(callWordFiles), stringsName];
+// Subresource Integrity of every file (SHA-384 of its bytes, which is also what a browser that took a .br or .gz copy hashes).
+const integrity = Object.fromEntries(files.map((file) => [file, sri(readFileSync(join(dist, file)))]));
+const pinned = { src: versionedName, integrity: integrity[versionedName] };
 const languageSizes = Object.fromEntries(languages.map((language) => [language, wordSizes[language]]));
 writeFileSync(
   join(dist, 'manifest.json'),
-  JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, callWords: callWordFiles, strings: stringsName, files, sizes, languageSizes }, null, 2),
+  JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, callWords: callWordFiles, strings: stringsName, files, sizes, languageSizes, versioned: versionedName, integrityIndex: integrityName, integrity, pinned }, null, 2),
 );
 
 let over = false;

@@ -8,3 +8,7 @@ export const tokenServerUrl = async () => (await executeServerCommand<{ url: str
 /** A token server that refuses the test page's origin, as a site's real one refuses a site it does not know. */
 export const refusingTokenServerUrl = async () =>
   (await executeServerCommand<{ url: string }, StackCommand>('stack', { action: 'refusing-token-server' })).url;
+
+/** A token server whose panel's and French files were altered after the build: what the widget's integrity checks refuse. */
+export const tamperingTokenServerUrl = async () =>
+  (await executeServerCommand<{ url: string }, StackCommand>('stack', { action: 'tampering-token-server' })).url;

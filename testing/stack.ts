@@ -8,6 +8,7 @@ import { readSettings } from '../token-server/src/config/settings.js';
 import { createMemoryStore } from '../token-server/src/ledger/memory-store.js';
 import type { LedgerStore } from '../token-server/src/ledger/store.js';
 import { silentLogger } from '../token-server/src/logger.js';
+import type { StaticAssets } from '../token-server/src/http/routes/static-files.js';
 import { nodeAssets } from '../token-server/src/node/assets.js';
 import { listen } from '../token-server/src/node/listen.js';
 import { startScheduler } from '../token-server/src/reaping/scheduler.js';
@@ -28,6 +29,11 @@ export interface TestStack {
    * only `https://shop.example` may call it, so every test page is a page it refuses.
    */
   refusingTokenServerUrl: string;
+  /**
+   * A third token server like the first whose panel's and French files were altered after the
+   * build (`tamperedAssets`): what the widget's integrity checks must refuse.
+   */
+  tamperingTokenServerUrl: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,24 @@ export const TEST_PRESETS = [
     ],
   },
 ];
+
+/** The files `tamperedAssets` alters: the panel's and the French words'. */
+export const TAMPERED_FILE = /^\/equos-avatar-(?:panel|fr)\.[0-9a-f]{10}\.js(?:\.br|\.gz)?$/;
+
+/**
+ * The built widget with the `TAMPERED_FILE`s altered after the build, as a compromised CDN or
+ * proxy might: a line appended to each, their compressed copies withheld so that the altered
+ * bytes are what is sent. Everything else, the launcher and the integrity index included, as built.
+ */
+export function tamperedAssets(assets: StaticAssets): StaticAssets {
+  return {
+    async read(path) {
+      if (!TAMPERED_FILE.test(path)) return assets.read(path);
+      const bytes = path.endsWith('.js') ? await assets.read(path) : null;
+      return bytes && new Uint8Array([...bytes, ...new TextEncoder().encode('\nconsole.log("altered");\n')]);
+    },
+  };
+}
 
 /** Starts the stack; any origin may call the token server (test pages come from other ports). */
 export async function startTestStack(options: LocalSandboxOptions = {}): Promise<TestStack> {
@@ -93,12 +117,19 @@ export async function startTestStack(options: LocalSandboxOptions = {}): Promise
   }).settings;
   const refusingServer = createTokenServer(refusing, { store: createMemoryStore(), logger: silentLogger, assets: nodeAssets() });
   const refusingListening = await listen(refusingServer.app, { host: '127.0.0.1', port: 0 });
+  const tamperingServer = createTokenServer(
+    { ...settings, presets: TEST_PRESETS.map((preset) => ({ ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl })), defaultPreset: 'default' },
+    { store: createMemoryStore(), logger: silentLogger, assets: tamperedAssets(nodeAssets()) },
+  );
+  const tamperingListening = await listen(tamperingServer.app, { host: '127.0.0.1', port: 0 });
   return {
     sandbox,
     tokenServerUrl: listening.url,
     store,
     refusingTokenServerUrl: refusingListening.url,
+    tamperingTokenServerUrl: tamperingListening.url,
     async close() {
+      await tamperingListening.close(1000);
       await refusingListening.close(1000);
       await listening.close(1000);
       await scheduler.stop();

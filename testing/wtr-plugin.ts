@@ -28,6 +28,8 @@ export function sandboxPlugin(): TestRunnerPlugin {
           return { url: stack.tokenServerUrl };
         case 'refusing-token-server':
           return { url: stack.refusingTokenServerUrl };
+        case 'tampering-token-server':
+          return { url: stack.tamperingTokenServerUrl };
       }
     },
   };

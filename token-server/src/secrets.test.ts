@@ -118,12 +118,16 @@ describe('the Equos API key', () => {
   it('is in no built file, even when the build runs with the key in its environment', { timeout: 60_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'build-'));
     await promisify(execFile)(process.execPath, [join(root, 'scripts/build.mjs')], { env: { ...process.env, EQUOS_API_KEY: KEY, BUILD_OUT_DIR: out }, cwd: root });
-    const files = readdirSync(out);
+    // Every file, the npm package's (dist/npm/: the element module, the token server, types) included.
+    const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1));
+    const files = filesIn(out);
     expect(files).toContain('equos-avatar.js');
+    expect(files).toContain(join('npm', 'equos-avatar.mjs'));
     for (const file of files) expect(leaksIn(readFileSync(join(out, file), 'utf8')), file).toEqual([]);
-    // Nor does any shipped file read the environment, or carry anything shaped like a key.
+    // Nor does any file a browser runs read the environment, or carry anything shaped like a key
+    // (the package's token server, dist/npm/token-server/, is the server: it reads EQUOS_API_KEY).
     for (const dir of [out, join(root, 'dist')]) {
-      for (const file of readdirSync(dir).filter((name) => name.endsWith('.js'))) {
+      for (const file of filesIn(dir).filter((name) => /\.m?js$/.test(name) && !name.startsWith(join('npm', 'token-server')))) {
         const text = readFileSync(join(dir, file), 'utf8');
         expect(text, file).not.toMatch(/EQUOS_API_KEY|sk_(live|test)_[A-Za-z0-9]{8,}/);
       }

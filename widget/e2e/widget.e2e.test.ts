@@ -6,7 +6,6 @@
  *
  * Screenshots land in test-output/screenshots/ (look at them: they must look like a product).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +20,7 @@ import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile 
 import { actOnRoom } from '../../testing/room-faults.js';
 import { startTestStack, type TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
+import { ensureWidgetBuilt } from '../../testing/built-widget.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}test-output/screenshots`;
@@ -28,7 +28,7 @@ let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'ignore' });
+  ensureWidgetBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startTestStack();
   browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
@@ -191,6 +191,35 @@ describe('widget end to end', () => {
     expect(log).toMatch(/equos-state-change \{"from":"waiting-for-avatar","to":"live"\}|equos-state-change \{"from":"connecting","to":"live"\}/);
     expect(log).toContain('equos-session-end');
     expect(stopsOf(sessionId!)).toBe(1);
+    await page.close();
+  }, 60_000);
+
+  it('AI disclosure page: a button queued before the script asks for consent first, and the ledger keeps what was agreed', async () => {
+    const page = await open('/examples/ai-disclosure.html');
+    await part(page, 'launcher');
+    const rooms = stack.sandbox.livekit.rooms.list().length;
+    // The page's own button calls EquosAvatar('start') (the queue's calling convention).
+    await page.click('#ask');
+    await part(page, 'consent');
+    expect(await widget(page)).toMatchObject({ state: 'consent', status: 'Before we start' });
+    const privacy = await page.evaluate(() => (document.querySelector('equos-avatar')!.shadowRoot!.querySelector('[part~="privacy-link"]') as HTMLAnchorElement).href);
+    expect(privacy).toBe(`${stack.tokenServerUrl}/examples/ai-disclosure.html#privacy`);
+    // The context queued in the <head> before the script reached the widget.
+    expect(await page.evaluate(() => (document.querySelector('equos-avatar') as HTMLElement & { context: string }).context)).toContain('Riverside clinic');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.sandbox.livekit.rooms.list().length, 'nothing is requested before the visitor agrees').toBe(rooms);
+    await page.screenshot({ path: `${SCREENSHOTS}/consent.png` });
+    const agreedAt = Date.now();
+    await (await part(page, 'consent-button'))!.click();
+    const { sessionId } = await until(() => widget(page), (value) => value.state === 'live');
+    const entry = await stack.store.get(sessionId!);
+    expect(entry?.consent?.version).toBe('2026-11');
+    expect(entry!.consent!.acceptedAt).toBeGreaterThanOrEqual(agreedAt - 1000);
+    expect(entry!.consent!.acceptedAt).toBeLessThanOrEqual(Date.now());
+    await (await part(page, 'hangup-button'))!.click();
+    await until(() => widget(page), (value) => value.state === 'ended');
+    expect(stopsOf(sessionId!)).toBe(1);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.close();
   }, 60_000);
 

@@ -5,8 +5,13 @@
  */
 import { findEmbedScript } from './internal/embed-script.js';
 
-/** `data-*` attributes of the tag that become the element's attributes. */
-const FORWARDED = ['server', 'preset', 'name', 'visitor-name', 'position', 'theme', 'locale', 'strings', 'open', 'avatar-timeout', 'context', 'page-vars', 'captions'];
+/**
+ * The tag's `data-*` attributes that become the element's: all of them (so every attribute the
+ * README lists works on the tag, including those only the later files read), but for event
+ * handlers and styles, which a `data-on…` or `data-style` put there by a plugin must not become.
+ * Others that optimisers add (`data-cfasync`, `data-no-optimize`…) are harmless unknown attributes.
+ */
+const FORWARDED = /^data-(?!on|style$)(.+)/;
 
 /** Creates the element from the embed tag's configuration, once the body exists. */
 export function autoEmbed(): void {
@@ -15,9 +20,9 @@ export function autoEmbed(): void {
   const create = () => {
     if (document.querySelector('equos-avatar')) return;
     const element = document.createElement('equos-avatar');
-    for (const name of FORWARDED) {
-      const value = script.getAttribute(`data-${name}`);
-      if (value !== null) element.setAttribute(name, value);
+    for (const { name, value } of script.attributes) {
+      const forwarded = FORWARDED.exec(name)?.[1];
+      if (forwarded) element.setAttribute(forwarded, value);
     }
     document.body.append(element);
   };

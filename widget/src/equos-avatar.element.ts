@@ -1,50 +1,13 @@
 /**
- * `<equos-avatar>`: a live Equos avatar on any page. A floating launcher (or an inline
- * panel) with the avatar's live video and voice, a microphone toggle with its level, and
- * hang-up. Everything lives in its shadow root.
- *
- * @event equos-state-change - `{ from, to, reason }` on every state change of the call (`reason`: how it ended or failed,
- *   or `avatar-late`, `avatar-left` into `avatar-away`, `avatar-returned` back to `live`, `idle-warning` into `idle-check`)
- * @event equos-session-start - `{ sessionId }` when a paid session starts
- * @event equos-session-end - `{ sessionId, durationS, reason }` once a session is stopped
- * @event equos-error - `{ code, message }` when something fails
- * @event equos-open - the panel opened; `equos-close` - it closed (minimised)
- * @event equos-request-start - cancelable, before a conversation starts
- * @event equos-utterance - `{ author, content, finished }` for each line said or typed (partials, then finished)
- * @event equos-trigger - `{ name, params }` when the avatar asks the page to act
- * @event equos-expire-soon - `{ secondsRemaining }` when the avatar warns that the session ends soon
- * @event equos-idle-warning - `{ secondsRemaining }` when "Still there?" is asked
- * @event equos-quality-change - `{ quality, audioOnly, reason }` when the link's quality, or whether the avatar's video comes down it, changes
- * @event equos-device-change - `{ kind, label, reason }` when the call's microphone or speaker changes (chosen, or unplugged)
- * @event equos-picture-in-picture - `{ open, kind }` when the floating window opens or closes (`document` or `video`)
- *
- * @csspart launcher - the floating button; `launcher-label` - its text
- * @csspart panel - the conversation panel; `stage` - its video area; `video` - the avatar's video
- * @csspart status - the status line; `message` - the message over the stage; `countdown` - the time left
- * @csspart start-button - start / try again; `mic-button`; `hangup-button`; `minimize-button`; `sound-button`
- * @csspart conversation - the text side of a call; `captions`; `transcript` (with `line`, `line-agent`, `line-user`);
- *   `compose`, `text-input`, `send-button`; `captions-button`, `transcript-button`, `copy-button`; `notice`
- * @csspart quality - the connection's bars; `link-note` - the note on a weak link or in audio only; `link-button` - its offer
- * @csspart devices-button - the sound settings; `devices-menu` (with `microphone-select`, `volume`, `speaker-button`, `speaker-select`); `devices-notice`
- * @csspart picture-in-picture-button - the floating window's toggle; `picture-in-picture-note` - the stage's note while it is open
- *
- * @cssproperty [--equos-avatar-accent=#4f46e5] - buttons and the launcher
- * @cssproperty [--equos-avatar-accent-contrast=#fff] - text on the accent
- * @cssproperty [--equos-avatar-radius=18px] - panel corners
- * @cssproperty [--equos-avatar-font=system-ui, …] - font family
- * @cssproperty [--equos-avatar-offset-x=20px] - launcher distance from the side
- * @cssproperty [--equos-avatar-offset-y=20px] - launcher distance from the bottom
- * @cssproperty [--equos-avatar-launcher-size=60px] - launcher diameter
- * @cssproperty [--equos-avatar-panel-width=380px] - floating panel width
- * @cssproperty [--equos-avatar-panel-height=600px] - floating panel height
- * @cssproperty [--equos-avatar-inline-height=520px] - inline panel height
- * @cssproperty [--equos-avatar-z-index=2147483000] - stacking order of the floating parts
- * @cssproperty --equos-avatar-surface, --equos-avatar-text, --equos-avatar-muted, --equos-avatar-danger, --equos-avatar-shadow
+ * `<equos-avatar>`'s element (the class; ./equos-avatar.ts defines the tag). Its JSDoc tags
+ * below make the Custom Elements Manifest (`npm run cem`, custom-elements.json): one tag per
+ * attribute, event, part and custom property.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { LiveModule } from './call/live-port.js';
 import { INITIAL_STATE, sessionOf, type CallState } from './call/machine.js';
 import { LauncherReadyController } from './controllers/launcher-ready-controller.js';
+import { optInController } from './controllers/opt-in-controller.js';
 import { LocaleController } from './controllers/locale-controller.js';
 import { PanelController } from './controllers/panel-controller.js';
 import { PresetsController } from './controllers/presets-controller.js';
@@ -59,6 +22,110 @@ import type { Panel, PanelModule } from './panel/panel-port.js';
 import { renderLauncher } from './view/launcher.js';
 import type { Picture } from './view/picture.js';
 
+/**
+ * `<equos-avatar>`: a live Equos avatar on any page. A floating launcher (or an inline
+ * panel) with the avatar's live video and voice, a microphone toggle with its level, and
+ * hang-up. Everything lives in its shadow root.
+ *
+ * @attr {string} page-vars - JSON object of the preset's page variables (`{ "product": "…" }`), sent when a conversation starts
+ * @attr {string} captions - `off` hides the captions until the visitor turns them on [on]
+ * @attr {number} avatar-grace - seconds an avatar that drops out of a call has to come back [8]
+ * @attr {number} idle-timeout - seconds without a word spoken or typed before "Still there?" is asked [180]
+ * @attr {string} analytics - opt-in: `datalayer` and/or `gtag`, where the widget's events go (README, "Analytics") [none]
+ * @attr {number} invite-after - a proactive invitation after this many seconds on the page (README, "Invitations")
+ * @attr {number} invite-scroll - an invitation once this percentage of the page has been scrolled
+ * @attr {boolean} invite-exit - an invitation when the pointer leaves the window through its top (desktop only)
+ * @attr {string} invite-pages - path patterns (`*` a wildcard, comma-separated) a page must match for any invitation [every page]
+ * @attr {string} invite-text - the teaser's words (`{name}`: the avatar's) [the language's "Questions? Ask {name}"]
+ * @attr {number} invite-limit - how many times per visitor session an invitation shows [1]
+ * @attr {string} consent-version - asks the visitor to agree to the site's AI disclosure (this version of it) before the first call; the token server records the version and time with the session (README, "Consent") [no step]
+ * @attr {string} privacy-url - the site's privacy page, linked from the disclosure
+ * @attr {boolean} consent-remember - remembers the visitor's consent on this site (`localStorage`), so the same version is not asked again [asked once per page]
+ *
+ * @event {EquosStateChangeEvent} equos-state-change - `{ from, to, reason }` on every state change of the call (`reason`: how it ended or failed,
+ *   or `avatar-late`, `avatar-left` into `avatar-away`, `avatar-returned` back to `live`, `idle-warning` into `idle-check`)
+ * @event {EquosSessionStartEvent} equos-session-start - `{ sessionId }` when a paid session starts
+ * @event {EquosSessionEndEvent} equos-session-end - `{ sessionId, durationS, reason }` once a session is stopped
+ * @event {EquosErrorEvent} equos-error - `{ code, message }` when something fails
+ * @event {EquosToggleEvent} equos-open - `{ open: true }` when the panel opens
+ * @event {EquosToggleEvent} equos-close - `{ open: false }` when the panel closes (minimised)
+ * @event {EquosRequestStartEvent} equos-request-start - cancelable, before a conversation starts
+ * @event {EquosUtteranceEvent} equos-utterance - `{ author, content, finished }` for each line said or typed (partials, then finished)
+ * @event {EquosTriggerEvent} equos-trigger - `{ name, params }` when the avatar asks the page to act
+ * @event {EquosExpireSoonEvent} equos-expire-soon - `{ secondsRemaining }` when the avatar warns that the session ends soon
+ * @event {EquosIdleWarningEvent} equos-idle-warning - `{ secondsRemaining }` when "Still there?" is asked
+ * @event {EquosQualityChangeEvent} equos-quality-change - `{ quality, audioOnly, reason }` when the link's quality, or whether the avatar's video comes down it, changes
+ * @event {EquosDeviceChangeEvent} equos-device-change - `{ kind, label, reason }` when the call's microphone or speaker changes (chosen, or unplugged)
+ * @event {EquosPictureInPictureEvent} equos-picture-in-picture - `{ open, kind }` when the floating window opens or closes (`document` or `video`)
+ * @event {EquosConsentEvent} equos-consent - `{ given, version }` when the visitor agrees to the site's disclosure (the call starts) or declines it
+ * @event {EquosInvitationEvent} equos-invitation - `{ action }` when an invitation is `shown`, `accepted` (it opened the panel) or `dismissed`
+ *
+ * @csspart base - the element's one root
+ * @csspart launcher - the floating button
+ * @csspart launcher-label - the launcher's text
+ * @csspart invitation - the proactive invitation's teaser beside the launcher
+ * @csspart invitation-text - the teaser's words (a button that opens the panel)
+ * @csspart invitation-dismiss - the teaser's × button
+ * @csspart panel - the conversation panel
+ * @csspart stage - the panel's video area
+ * @csspart video - the avatar's video
+ * @csspart status - the status line
+ * @csspart message - the message over the stage
+ * @csspart countdown - the time left
+ * @csspart controls - the call's buttons
+ * @csspart start-button - start / try again
+ * @csspart continue-button - the answer to "Still there?"
+ * @csspart consent - the site's AI disclosure before the first call
+ * @csspart consent-button - agrees to it and starts the call
+ * @csspart consent-decline-button - declines it
+ * @csspart privacy-link - the link to the site's privacy page
+ * @csspart mic-button - the microphone toggle
+ * @csspart hangup-button - hang-up
+ * @csspart minimize-button - closes (minimises) the panel
+ * @csspart sound-button - turns the avatar's sound on where the browser held it back
+ * @csspart conversation - the text side of a call
+ * @csspart captions - the avatar's words under the video
+ * @csspart transcript - the conversation's lines
+ * @csspart line - one line of the transcript
+ * @csspart line-agent - a line the avatar said
+ * @csspart line-user - a line the visitor said or typed
+ * @csspart compose - the typing area
+ * @csspart text-input - the text field
+ * @csspart send-button - sends what was typed
+ * @csspart captions-button - the captions' toggle
+ * @csspart transcript-button - the transcript's toggle
+ * @csspart copy-button - copies the transcript
+ * @csspart notice - a note in the conversation
+ * @csspart quality - the connection's bars
+ * @csspart link-note - the note on a weak link or in audio only
+ * @csspart link-button - the link note's offer
+ * @csspart devices-button - the sound settings
+ * @csspart devices-menu - the sound settings' menu
+ * @csspart microphone-select - the microphone's list
+ * @csspart volume - the avatar's volume
+ * @csspart speaker-button - the speaker's mute toggle
+ * @csspart speaker-select - the speaker's list
+ * @csspart devices-notice - a note about the devices
+ * @csspart picture-in-picture-button - the floating window's toggle
+ * @csspart picture-in-picture-note - the stage's note while the floating window is open
+ *
+ * @cssproperty [--equos-avatar-accent=#4f46e5] - buttons and the launcher
+ * @cssproperty [--equos-avatar-accent-contrast=#fff] - text on the accent
+ * @cssproperty [--equos-avatar-radius=18px] - panel corners
+ * @cssproperty [--equos-avatar-font=system-ui, …] - font family
+ * @cssproperty [--equos-avatar-offset-x=20px] - launcher distance from the side
+ * @cssproperty [--equos-avatar-offset-y=20px] - launcher distance from the bottom
+ * @cssproperty [--equos-avatar-launcher-size=60px] - launcher diameter
+ * @cssproperty [--equos-avatar-panel-width=380px] - floating panel width
+ * @cssproperty [--equos-avatar-panel-height=600px] - floating panel height
+ * @cssproperty [--equos-avatar-inline-height=520px] - inline panel height
+ * @cssproperty [--equos-avatar-z-index=2147483000] - stacking order of the floating parts
+ * @cssproperty --equos-avatar-surface - the panel's background
+ * @cssproperty --equos-avatar-text - the panel's text
+ * @cssproperty --equos-avatar-muted - secondary text
+ * @cssproperty --equos-avatar-danger - hang-up and errors
+ * @cssproperty --equos-avatar-shadow - the floating parts' shadow
+ */
 export class EquosAvatarElement extends LitElement {
   static override styles = styles;
   static override properties = {
@@ -109,23 +176,23 @@ export class EquosAvatarElement extends LitElement {
   declare context: string | null;
 
   /** How the call's file is loaded; tests and custom builds may replace it. @internal */
-  liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#config.server);
+  liveLoader: () => Promise<LiveModule> = () => loadLiveModule(this.#locate);
 
   #config: WidgetConfig = this.#readConfig();
   #warned = false;
-  readonly #locale = new LocaleController(this, {
-    locale: () => this.locale,
-    custom: () => this.strings,
-    locate: (file) => widgetFileUrl(file, this.#config.server),
-  });
+  /** Where one of the widget's later files is (next to its script, or on the token server). */
+  readonly #locate = (file: string) => widgetFileUrl(file, this.#config.server);
+  readonly #locale = new LocaleController(this, { locale: () => this.locale, custom: () => this.strings, locate: this.#locate });
   readonly #presets = new PresetsController(this, { server: () => this.#config.server, preset: () => this.preset });
   /** The label shows once what it says is known: the name (given, or the preset's) and the language. */
   readonly #label = new LauncherReadyController(this, () => (!!this.name || this.#presets.settled || !this.#config.server) && this.#locale.ready);
   readonly #panel = new PanelController(this, {
-    load: () => loadPanelModule(this.#config.server),
+    load: () => loadPanelModule(this.#locate),
     create: (module) => this.#createPanel(module),
     startLost: () => this.dispatchEvent(new EquosErrorEvent({ code: 'load-failed', message: this.#unavailable() })),
   });
+  /** Analytics and invitations, for a page that asks for them: `#optIn(event)` reports, `#optIn()` renders the teaser. */
+  readonly #optIn = optInController(this, this.#locate, () => [this.#locale.strings, this.#avatarName()]);
 
   constructor() {
     super();
@@ -152,8 +219,10 @@ export class EquosAvatarElement extends LitElement {
         console.warn(`<equos-avatar>: ${this.#config.problems.join(' ')}`);
       }
     }
-    // An inline or open panel is on screen now: its file comes at once.
-    if (this.#isOpen()) this.#wantPanel();
+    // An inline or open panel is on screen now: its file comes at once. Not again on every
+    // render after it failed (each failure renders, and a module that failed fails at once: a
+    // loop); the next sign of intent retries.
+    if (this.#isOpen() && !this.#panel.failed) this.#wantPanel();
   }
 
   /** Also waits for the panel's file when it is on its way: after `open()`, the panel is there. */
@@ -164,6 +233,12 @@ export class EquosAvatarElement extends LitElement {
       complete = await super.getUpdateComplete();
     }
     return complete;
+  }
+
+  /** Every event it fires passes by the page's analytics, if the page asked for them (./controllers/opt-in-controller.ts). @internal */
+  override dispatchEvent(event: Event): boolean {
+    this.#optIn(event);
+    return super.dispatchEvent(event);
   }
 
   // — public methods —
@@ -226,6 +301,7 @@ export class EquosAvatarElement extends LitElement {
             onIntent: () => this.#intent(),
           })
         : nothing}
+      ${this.#optIn()}
       ${drawn
         ? drawn.render()
         : this.#panel.failed && this.#isOpen()
@@ -250,7 +326,7 @@ export class EquosAvatarElement extends LitElement {
    */
   #intent(): void {
     setTimeout(() => this.#wantPanel());
-    setTimeout(() => preloadLiveModule(this.#config.server));
+    setTimeout(() => preloadLiveModule(this.#locate));
   }
 
   /** The panel's file, and the call's words in the widget's language: a call may follow. */
@@ -277,7 +353,7 @@ export class EquosAvatarElement extends LitElement {
       problem: () => (this.#config.server ? undefined : this.#config.problems.join(' ')),
       start: () => this.start(),
       minimize: () => this.#setOpen(false, true),
-      preload: () => preloadLiveModule(this.#config.server),
+      preload: () => preloadLiveModule(this.#locate),
       launcher: () => this.#part('launcher'),
     });
   }

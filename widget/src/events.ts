@@ -9,7 +9,7 @@ import type { Quality } from './call/link.js';
 import type { EndReason, ErrorCause, StateName } from './call/machine.js';
 
 /** Base of every widget event: typed `detail`, bubbling, composed. */
-class EquosEvent<T> extends Event {
+export class EquosEvent<T> extends Event {
   readonly detail: T;
   constructor(type: string, detail: T, cancelable = false) {
     super(type, { bubbles: true, composed: true, cancelable });
@@ -78,6 +78,16 @@ export class EquosRequestStartEvent extends EquosEvent<Record<string, never>> {
   }
 }
 
+/**
+ * The visitor answered the site's disclosure before a call (`consent-version`): `given`, with
+ * the `version` agreed to (the token server records it with the session), or declined.
+ */
+export class EquosConsentEvent extends EquosEvent<{ given: boolean; version: string }> {
+  constructor(detail: { given: boolean; version: string }) {
+    super('equos-consent', detail);
+  }
+}
+
 /** A line of the conversation, as partials (`finished: false`) and then finished. */
 export class EquosUtteranceEvent extends EquosEvent<{ author: 'agent' | 'user'; content: string; finished: boolean }> {
   constructor(detail: { author: 'agent' | 'user'; content: string; finished: boolean }) {
@@ -120,21 +130,45 @@ export class EquosDeviceChangeEvent extends EquosEvent<{ kind: 'audioinput' | 'a
   }
 }
 
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'equos-state-change': EquosStateChangeEvent;
-    'equos-quality-change': EquosQualityChangeEvent;
-    'equos-idle-warning': EquosIdleWarningEvent;
-    'equos-session-start': EquosSessionStartEvent;
-    'equos-session-end': EquosSessionEndEvent;
-    'equos-error': EquosErrorEvent;
-    'equos-open': EquosToggleEvent;
-    'equos-close': EquosToggleEvent;
-    'equos-request-start': EquosRequestStartEvent;
-    'equos-utterance': EquosUtteranceEvent;
-    'equos-trigger': EquosTriggerEvent;
-    'equos-expire-soon': EquosExpireSoonEvent;
-    'equos-picture-in-picture': EquosPictureInPictureEvent;
-    'equos-device-change': EquosDeviceChangeEvent;
+/**
+ * A proactive invitation (the teaser beside the launcher, `invite-*` attributes) was shown,
+ * accepted (the visitor clicked it: the panel opens, no call starts) or dismissed (its ×, or
+ * Escape). Fired by the invitation's file only.
+ */
+export class EquosInvitationEvent extends EquosEvent<{ action: 'shown' | 'accepted' | 'dismissed' }> {
+  constructor(action: 'shown' | 'accepted' | 'dismissed') {
+    super('equos-invitation', { action });
   }
+}
+
+/**
+ * Every event `<equos-avatar>` fires, by name: the one list, which the global event maps
+ * below extend (so `element.addEventListener('equos-error', (event) => event.detail.code)`
+ * type-checks) and framework typings map over.
+ */
+export interface EquosAvatarEventMap {
+  'equos-state-change': EquosStateChangeEvent;
+  'equos-quality-change': EquosQualityChangeEvent;
+  'equos-idle-warning': EquosIdleWarningEvent;
+  'equos-session-start': EquosSessionStartEvent;
+  'equos-session-end': EquosSessionEndEvent;
+  'equos-error': EquosErrorEvent;
+  'equos-open': EquosToggleEvent;
+  'equos-close': EquosToggleEvent;
+  'equos-request-start': EquosRequestStartEvent;
+  'equos-utterance': EquosUtteranceEvent;
+  'equos-trigger': EquosTriggerEvent;
+  'equos-expire-soon': EquosExpireSoonEvent;
+  'equos-picture-in-picture': EquosPictureInPictureEvent;
+  'equos-device-change': EquosDeviceChangeEvent;
+  'equos-invitation': EquosInvitationEvent;
+  'equos-consent': EquosConsentEvent;
+}
+
+/** The `detail` of the event named `K`. */
+export type EquosAvatarEventDetail<K extends keyof EquosAvatarEventMap> = EquosAvatarEventMap[K]['detail'];
+
+declare global {
+  // Merged into the DOM's own map (HTMLElementEventMap extends it), hence empty here.
+  interface GlobalEventHandlersEventMap extends EquosAvatarEventMap {}
 }

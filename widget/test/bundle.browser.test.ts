@@ -15,15 +15,15 @@ interface Page {
   document: Document;
 }
 
-/** Loads `body` (HTML) in a fresh iframe, its `<html lang>` set when given, and resolves when it has loaded. */
-async function page(body: string, lang?: string): Promise<Page> {
+/** Loads `body` (HTML) in a fresh iframe, its `<html lang>` set when given (and `head` at the end of its head), and resolves when it has loaded. */
+async function page(body: string, lang?: string, head = ''): Promise<Page> {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width: 800px; height: 600px';
   frame.srcdoc = `<!doctype html><html${lang ? ` lang="${lang}"` : ''}><head><script>
       window.errors = [];
       window.addEventListener('error', (event) => window.errors.push(String(event.message)));
       window.before = Object.keys(window);
-    </script></head><body>${body}</body></html>`;
+    </script>${head}</head><body>${body}</body></html>`;
   document.body.append(frame);
   await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   return { window: frame.contentWindow as Page['window'], document: frame.contentDocument! };
@@ -63,10 +63,13 @@ describe('the one-line embed (shipped bundle)', () => {
   for (const mode of ['', 'async', 'defer', 'type="module"']) {
     it(`creates the floating widget from a ${mode || 'plain'} script tag, with its data-* settings`, async () => {
       const server = await tokenServerUrl();
-      const target = await page(`<p>Shop</p><script src="${BUNDLE}" data-server="${server}" data-preset="default" data-position="bottom-left" data-locale="fr" ${mode}></script>`);
+      const target = await page(`<p>Shop</p><script src="${BUNDLE}" data-server="${server}" data-preset="default" data-position="bottom-left" data-locale="fr" data-idle-timeout="90" data-onclick="window.clicked = 1" data-style="display: none" ${mode}></script>`);
       const widget = await widgetIn(target);
       expect(target.document.querySelectorAll('equos-avatar')).to.have.length(1);
       expect(widget.getAttribute('position')).to.equal('bottom-left');
+      // Every data-* attribute, those only the later files read included; never a handler or a style.
+      expect(widget.getAttribute('idle-timeout')).to.equal('90');
+      expect([widget.hasAttribute('onclick'), widget.hasAttribute('style')]).to.deep.equal([false, false]);
       expect(widget.getAttribute('server')).to.equal(server);
       expect(target.window.errors).to.deep.equal([]);
     });
@@ -122,7 +125,10 @@ describe('the one-line embed (shipped bundle)', () => {
     await until(() => requestsFor(target, 'panel') === 1 && requestsFor(target, 'live') === 1, 'the panel’s and the call’s files');
     // The call's file is only fetched and compiled (modulepreload), not run, on a hover.
     const live = target.window.performance.getEntriesByType('resource').find((entry) => entry.name.includes('equos-avatar-live.'))!;
-    expect(target.document.head.querySelector('link[rel="modulepreload"]')!.getAttribute('href')).to.equal(live.name);
+    // (After the integrity index's own: each later file comes checked, see integrity.browser.test.ts.)
+    const preload = target.document.head.querySelector('link[rel="modulepreload"][href*="/equos-avatar-live."]')!;
+    expect(preload.getAttribute('href')).to.equal(live.name);
+    expect(preload.getAttribute('integrity')).to.match(/^sha384-/);
     // The panel adds its styles when first drawn, the call's file when it runs: neither on a hover.
     const sheets = () => widget.shadowRoot!.adoptedStyleSheets.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -134,6 +140,71 @@ describe('the one-line embed (shipped bundle)', () => {
     await until(() => sheets() === 3, 'the call’s file to run');
     expect([requestsFor(target, 'panel'), requestsFor(target, 'live')]).to.deep.equal([1, 1]);
     expect(target.window.errors).to.deep.equal([]);
+  });
+});
+
+/** The one-line stub of the README: calls made before the script loads wait in `EquosAvatar.q`. */
+const STUB = '<script>window.EquosAvatar=window.EquosAvatar||function(){(EquosAvatar.q=EquosAvatar.q||[]).push(arguments)}</script>';
+
+type CommandApi = ((command: string, ...args: unknown[]) => void) & { open(): void; close(): void; setContext(text: string): void; q?: unknown };
+const apiOf = (target: Page) => (target.window as unknown as { EquosAvatar: CommandApi }).EquosAvatar;
+const openedIn = (target: Page) => (target.document.querySelector('equos-avatar') as EquosAvatarElement | null)?.opened;
+
+describe('the page’s command queue (EquosAvatar(...) before and after the script loads)', () => {
+  afterEach(() => document.querySelectorAll('iframe').forEach((frame) => frame.remove()));
+
+  it('replays, in order, the calls a page queued in its <head> before the script, once the embed’s widget is there', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(
+      '<p>Pricing</p>',
+      undefined,
+      `${STUB}<script>EquosAvatar('setContext', 'Viewing: Pro plan'); EquosAvatar('open'); EquosAvatar('close'); EquosAvatar('open');</script>
+       <script src="${BUNDLE}" data-server="${server}"></script>`,
+    );
+    const widget = (await widgetIn(target)) as EquosAvatarElement;
+    await until(() => widget.shadowRoot!.querySelector('[part~="panel"]') !== null, 'the panel opened by the queue');
+    expect(widget.opened).to.equal(true);
+    expect(widget.context).to.equal('Viewing: Pro plan');
+    expect(target.window.errors).to.deep.equal([]);
+  });
+
+  it('replays the queue of a stub called before an async script, and then keeps the same calling convention beside the methods', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`${STUB}<script>EquosAvatar('open')</script><script src="${BUNDLE}" data-server="${server}" async></script>`);
+    const widget = (await widgetIn(target)) as EquosAvatarElement;
+    await until(() => openedIn(target) === true, 'the queued open');
+    const api = apiOf(target);
+    expect(api.q, 'the stub’s queue is gone with the stub').to.equal(undefined);
+    api('close');
+    expect(widget.opened).to.equal(false);
+    api.open();
+    expect(widget.opened).to.equal(true);
+    api('setContext', 'Cart: 2 items');
+    expect(widget.context).to.equal('Cart: 2 items');
+  });
+
+  it('answers an unknown command with one console warning naming the commands, and never throws into the page', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`${STUB}<script>EquosAvatar('opne')</script><script src="${BUNDLE}" data-server="${server}"></script>`);
+    await widgetIn(target);
+    const warnings: string[] = [];
+    target.window.console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    apiOf(target)('launch', 1);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('"launch"').and.contain('open, close, start, stop, setContext');
+    expect(openedIn(target)).to.equal(false);
+    expect(target.window.errors).to.deep.equal([]);
+  });
+
+  it('leaves a page’s queue alone when another copy of the script already installed the API', async () => {
+    const server = await tokenServerUrl();
+    const target = await page(`<script src="${BUNDLE}" data-server="${server}"></script><script src="${BUNDLE}" data-server="${server}"></script>`);
+    await widgetIn(target);
+    const api = apiOf(target);
+    expect(typeof api).to.equal('function');
+    expect(Object.isFrozen(api)).to.equal(true);
+    api('open');
+    expect(openedIn(target)).to.equal(true);
   });
 });
 

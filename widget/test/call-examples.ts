@@ -18,6 +18,7 @@ export const ERROR_CAUSES = Object.keys(ALL_CAUSES) as ErrorCause[];
 const session = EXAMPLE_SESSION;
 export const EXAMPLE_STATES: CallState[] = [
   { name: 'idle' },
+  { name: 'consent', version: 'v1' },
   { name: 'starting' },
   { name: 'connecting', session },
   { name: 'waiting-for-avatar', session, link },

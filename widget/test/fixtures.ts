@@ -163,8 +163,10 @@ export async function axeViolations(element: Element): Promise<Array<{ id: strin
   }
   // Colours are measured as painted: let finite animations (the panel rising in, a fade) end
   // first, or a contrast check catches a half-transparent frame.
-  const root = element.getRootNode() as Document | ShadowRoot;
-  await Promise.all(root.getAnimations().filter((animation) => animation.effect?.getTiming().iterations !== Infinity).map((animation) => animation.finished.catch(() => {})));
+  // Those of its own shadow root too: a document's list leaves them out in some engines.
+  const roots = [element.getRootNode() as Document | ShadowRoot, ...(element.shadowRoot ? [element.shadowRoot] : [])];
+  const animations = new Set(roots.flatMap((root) => root.getAnimations()));
+  await Promise.all([...animations].filter((animation) => animation.effect?.getTiming().iterations !== Infinity).map((animation) => animation.finished.catch(() => {})));
   const result = await global.axe!.run(element, { rules: { region: { enabled: false } } });
   return result.violations;
 }

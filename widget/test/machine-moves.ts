@@ -7,6 +7,8 @@ import { EXAMPLE_SESSION as session, EXAMPLE_STATES as STATES } from './call-exa
 
 const EVENTS: CallEvent[] = [
   { type: 'start' },
+  { type: 'start', consent: 'v1' },
+  { type: 'consent-declined' },
   { type: 'session-created', session },
   { type: 'start-failed', cause: 'load-failed' },
   { type: 'connected', avatarPresent: true },

@@ -9,15 +9,26 @@ import type { StaticAssets } from '../http/routes/static-files.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Where `nodeAssets` reads from. */
+export interface NodeAssetsOptions {
+  /** The built widget's folder [this repository's `dist/`]. */
+  widget?: string;
+  /** The demo pages' folder [this repository's `examples/`]; `null` serves none. */
+  examples?: string | null;
+}
+
 /**
  * Reads `/equos-avatar*` from `dist/` and `/examples/*` from `examples/`. A file is read again
  * only when it changes (a rebuild shows at once), so the loader every page view asks for costs
  * a `stat`, not a read.
+ *
+ * @param options the folders [this repository's]; the npm package's `widgetAssets()` passes its own `dist/`
  */
-export function nodeAssets(): StaticAssets {
+export function nodeAssets(options: NodeAssetsOptions = {}): StaticAssets {
+  const examples = options.examples === undefined ? join(ROOT, 'examples') : options.examples;
   const folders: Array<[prefix: string, dir: string]> = [
-    ['/examples/', join(ROOT, 'examples')],
-    ['/', join(ROOT, 'dist')],
+    ...(examples === null ? [] : [['/examples/', examples] as [string, string]]),
+    ['/', options.widget ?? join(ROOT, 'dist')],
   ];
   const cache = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
   return {

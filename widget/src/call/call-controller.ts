@@ -21,6 +21,10 @@ export interface CallControllerOptions extends CallOptions {
   load(): Promise<LiveModule>;
   /** The sentence the visitor is shown for an error (it goes in `equos-error`). */
   say(cause: ErrorCause): string;
+  /** The version of the site's disclosure the visitor is still to agree to before a call, if any. */
+  consentToAsk?(): string | undefined;
+  /** A setting besides `server` makes a call impossible (the site owner has been told which). */
+  misconfigured?(): boolean;
 }
 
 /** The call of one `<equos-avatar>`. */
@@ -65,8 +69,11 @@ export class CallController implements CallPort {
   /** Starts a call with the audio the visitor's click unlocked (browsers only play sound that a gesture started). */
   start(unlocked: UnlockedAudio): void {
     if (!traitsOf(this.state).start) return releaseAudio(unlocked);
-    this.dispatch({ type: 'start' });
-    if (!this.#options.server()) {
+    const consent = this.#options.consentToAsk?.();
+    this.dispatch(consent ? { type: 'start', consent } : { type: 'start' });
+    // The site's disclosure is shown first (or is still waiting for the visitor's answer).
+    if (this.state.name !== 'starting') return releaseAudio(unlocked);
+    if (!this.#options.server() || this.#options.misconfigured?.()) {
       releaseAudio(unlocked);
       return this.dispatch({ type: 'start-failed', cause: 'misconfigured' });
     }
@@ -79,6 +86,11 @@ export class CallController implements CallPort {
         if (stillWanted()) this.dispatch({ type: 'start-failed', cause: 'load-failed' });
       },
     );
+  }
+
+  /** The visitor declined the site's disclosure: no call. */
+  declineConsent(): void {
+    this.dispatch({ type: 'consent-declined' });
   }
 
   /** Hangs up (or cancels a start). */

@@ -5,6 +5,7 @@
  * every page loads stay small.
  */
 import type { ReactiveControllerHost } from 'lit';
+import type { CreateSessionRequest } from '../../../contract/token-server-api.js';
 import type { UnlockedAudio } from '../internal/audio-unlock.js';
 import type { CallEvent, CallState } from './machine.js';
 
@@ -30,6 +31,8 @@ export interface CallOptions {
   avatarName(): string;
   /** What the page tells the avatar about itself (`context`), if anything. */
   context(): string | undefined;
+  /** The visitor's consent to the site's disclosure, when the site asks for one: sent with the session. */
+  consent?(): CreateSessionRequest['consent'];
 }
 
 /** What a call does, and what it has for the view. */

@@ -35,6 +35,15 @@ const table: Array<[CallState, CallEvent, CallState]> = [
   [{ name: 'starting' }, { type: 'session-created', session }, { name: 'connecting', session }],
   [{ name: 'starting' }, { type: 'start-failed', cause: 'microphone-denied' }, { name: 'error', cause: 'microphone-denied' }],
   [{ name: 'starting' }, { type: 'hangup' }, INITIAL_STATE],
+  // The site's disclosure first (consent-version): agreeing starts, declining goes back; the page's own start cannot agree.
+  [INITIAL_STATE, { type: 'start', consent: '2026-11' }, { name: 'consent', version: '2026-11' }],
+  [{ name: 'ended', reason: 'hangup', durationS: 3 }, { type: 'start', consent: 'v2' }, { name: 'consent', version: 'v2' }],
+  [{ name: 'consent', version: 'v2' }, { type: 'start' }, { name: 'starting' }],
+  [{ name: 'consent', version: 'v2' }, { type: 'start', consent: 'v2' }, { name: 'consent', version: 'v2' }],
+  [{ name: 'consent', version: 'v2' }, { type: 'consent-declined' }, INITIAL_STATE],
+  [{ name: 'consent', version: 'v2' }, { type: 'hangup' }, INITIAL_STATE],
+  [{ name: 'consent', version: 'v2' }, { type: 'session-created', session }, { name: 'consent', version: 'v2' }],
+  [INITIAL_STATE, { type: 'consent-declined' }, INITIAL_STATE],
   // Joining.
   [{ name: 'connecting', session }, { type: 'connected', avatarPresent: false }, { name: 'waiting-for-avatar', session, link }],
   [{ name: 'connecting', session }, { type: 'connected', avatarPresent: true }, live()],
@@ -146,17 +155,22 @@ describe('call machine', () => {
     expect(sessionOf(live())).toBe(session);
     expect(sessionOf({ name: 'avatar-away', session, link })).toBe(session);
     expect(sessionOf({ name: 'error', cause: 'busy' })).toBeUndefined();
+    // The disclosure: nothing runs or is paid for yet; agreeing (its start) is focused first.
+    expect(traitsOf({ name: 'consent', version: 'v1' })).toMatchObject({ consent: true, start: 'start', canHangUp: false, inCall: false, busy: false, intro: false });
+    expect(traitsOf({ name: 'consent', version: 'v1' }).focus[0]).toBe('consent-button');
+    expect(sessionOf({ name: 'consent', version: 'v1' })).toBeUndefined();
   });
 
   it('has a row for every state, each keeping focus somewhere it can go', () => {
-    const states: StateName[] = ['idle', 'starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'live', 'avatar-away', 'idle-check', 'ending', 'ended', 'error'];
+    const states: StateName[] = ['idle', 'consent', 'starting', 'connecting', 'waiting-for-avatar', 'avatar-late', 'live', 'avatar-away', 'idle-check', 'ending', 'ended', 'error'];
     expect(Object.keys(STATE_TABLE).sort()).toEqual([...states].sort());
     for (const name of states) {
       const row = STATE_TABLE[name];
       expect(row.focus.length, name).toBeGreaterThan(0);
       // A state that offers a start has nothing to hang up, and the other way round.
       expect(row.start !== null && row.canHangUp, name).toBe(false);
-      if (row.start) expect(row.focus[0], name).toBe('start-button');
+      // The disclosure's agree is its start.
+      if (row.start) expect(row.focus[0], name).toBe(row.consent ? 'consent-button' : 'start-button');
     }
   });
 });

@@ -5,10 +5,13 @@
  * holder of the state and the only caller of `transition`; the call runner of the second file
  * feeds it events and carries out what the states imply.
  *
- *   idle → starting → connecting → waiting-for-avatar → live → ending → ended
- *                                  ↓   ↑ (joined)      ↓↑          ↘ error (with a cause) ↙
- *                               avatar-late        avatar-away, idle-check
+ *   idle → (consent) → starting → connecting → waiting-for-avatar → live → ending → ended
+ *                                               ↓   ↑ (joined)      ↓↑          ↘ error (with a cause) ↙
+ *                                            avatar-late        avatar-away, idle-check
  *
+ * `consent`: the site asks the visitor to agree to its AI disclosure (`consent-version`)
+ * before the first call; nothing is paid for yet. A start with the consent given goes on to
+ * `starting`, declining goes back to `idle`.
  * `avatar-late`: the avatar is taking long to join; the call ends by itself at `endsAt`.
  * `avatar-away`: the avatar dropped out of a live call; it has a grace to come back
  * (issue 14) before the call ends with `avatar-left`.
@@ -60,6 +63,8 @@ export type ErrorCause =
 /** Every state, each holding only the fields valid in it. */
 export type CallState =
   | { name: 'idle' }
+  /** The site's AI disclosure is shown, asking the visitor to agree to `version` before the call starts. */
+  | { name: 'consent'; version: string }
   | { name: 'starting' }
   | { name: 'connecting'; session: CallSession }
   | { name: 'waiting-for-avatar'; session: CallSession; link: Link }
@@ -85,7 +90,10 @@ export type JoinedState = Extract<CallState, { link: Link }>;
 
 /** Everything that can happen. */
 export type CallEvent =
-  | { type: 'start' }
+  /** The visitor (or the page) asks for a call; `consent`: the version of the site's disclosure still to agree to, if any. */
+  | { type: 'start'; consent?: string }
+  /** The visitor declined the site's disclosure. */
+  | { type: 'consent-declined' }
   /** The token server created the session (and the microphone and media code are ready). */
   | { type: 'session-created'; session: CallSession }
   | { type: 'start-failed'; cause: ErrorCause }
@@ -138,8 +146,13 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'idle':
     case 'ended':
     case 'error':
-      if (event.type === 'start') return { name: 'starting' };
+      if (event.type === 'start') return event.consent ? { name: 'consent', version: event.consent } : { name: 'starting' };
       if (event.type === 'reset') return INITIAL_STATE;
+      return state;
+    case 'consent':
+      // Only a start with the consent given goes on: the page's own start() cannot agree for the visitor.
+      if (event.type === 'start') return event.consent ? state : { name: 'starting' };
+      if (event.type === 'consent-declined' || event.type === 'hangup' || event.type === 'page-left' || event.type === 'reset') return INITIAL_STATE;
       return state;
     case 'starting':
       if (event.type === 'session-created') return { name: 'connecting', session: event.session };

@@ -2,7 +2,7 @@
  * The events a page hears, derived in one place from each transition of the call, so that
  * what the page sees is exactly what the machine did.
  */
-import { EquosErrorEvent, EquosIdleWarningEvent, EquosQualityChangeEvent, EquosSessionEndEvent, EquosSessionStartEvent, EquosStateChangeEvent } from '../events.js';
+import { EquosConsentEvent, EquosErrorEvent, EquosIdleWarningEvent, EquosQualityChangeEvent, EquosSessionEndEvent, EquosSessionStartEvent, EquosStateChangeEvent } from '../events.js';
 import { LINK_TABLE, type Link } from './link.js';
 import { durationS, type CallState, type ErrorCause } from './machine.js';
 
@@ -18,6 +18,8 @@ export function pageEventsFor(from: CallState, to: CallState, say: (cause: Error
   // Changes within a state (the avatar speaking, a reconnection, the link) are not state changes.
   if (from.name === to.name) return events;
   events.push(new EquosStateChangeEvent({ from: from.name, to: to.name, ...reasonOf(from, to) }));
+  // Left by a start (with the consent given) or by declining (or a hang-up, the page going).
+  if (from.name === 'consent') events.push(new EquosConsentEvent({ given: to.name === 'starting', version: from.version }));
   if (to.name === 'idle-check') events.push(new EquosIdleWarningEvent({ secondsRemaining: Math.max(0, Math.ceil((to.endsAt - now) / 1000)) }));
   if (from.name === 'starting' && to.name === 'connecting') events.push(new EquosSessionStartEvent({ sessionId: to.session.session_id }));
   if (from.name === 'ending' && (to.name === 'ended' || to.name === 'error')) {

@@ -7,7 +7,7 @@ import { LINK_TABLE, type LinkTraits } from './link.js';
 import type { CallState, StateName } from './machine.js';
 
 /** The controls focus can be put on, by part name. */
-export type ControlPart = 'start-button' | 'continue-button' | 'mic-button' | 'hangup-button' | 'minimize-button';
+export type ControlPart = 'start-button' | 'consent-button' | 'continue-button' | 'mic-button' | 'hangup-button' | 'minimize-button';
 
 /** What one state allows and shows. */
 export interface StateTraits {
@@ -33,16 +33,20 @@ export interface StateTraits {
   continueOffered: boolean;
   /** The avatar is there and listening: the visitor can type to it, and it is told the page's context. */
   conversing: boolean;
+  /** The site's AI disclosure is shown, with its agree (which starts) and decline buttons, in place of the start button. */
+  consent: boolean;
   /** Where focus goes when it has to move inside the panel, best first (those present and enabled). */
   focus: readonly ControlPart[];
 }
 
-const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
-const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, focus: ['start-button', 'minimize-button'] } as const;
+const IN_CALL = { start: null, canHangUp: true, inCall: true, busy: true, microphone: true, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, consent: false, focus: ['mic-button', 'hangup-button', 'minimize-button'] } as const;
+const AT_REST = { canHangUp: false, inCall: false, busy: false, microphone: false, video: false, countdown: false, intro: false, hangUpLabelled: false, continueOffered: false, conversing: false, consent: false, focus: ['start-button', 'minimize-button'] } as const;
 
 /** Every state's row. */
 export const STATE_TABLE = {
   idle: { ...AT_REST, start: 'start', intro: true },
+  // Agreeing is the start (the label comes from the disclosure's words): nothing runs or is paid for yet.
+  consent: { ...AT_REST, start: 'start', consent: true, focus: ['consent-button', 'minimize-button'] },
   starting: { ...IN_CALL, inCall: false, microphone: false, focus: ['hangup-button', 'minimize-button'] },
   connecting: IN_CALL,
   'waiting-for-avatar': { ...IN_CALL, video: true },

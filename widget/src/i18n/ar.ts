@@ -10,6 +10,8 @@ import type { Strings } from './strings.js';
 const ar: Strings = {
   talkTo: (name) => `تحدّث مع ${isolate(name)}`,
   backToConversation: (name) => `العودة إلى محادثتك مع ${isolate(name)}`,
+  invitation: (name) => `لديك أسئلة؟ اسأل ${isolate(name)}`,
+  dismissInvitation: 'إغلاق',
   dialogLabel: (name) => `محادثة مع ${isolate(name)}`,
   intro: (name) => `تحدّث مع ${isolate(name)} وجهًا لوجه. لا يُستخدم الميكروفون إلا أثناء حديثك.`,
   start: 'بدء المحادثة',
@@ -32,6 +34,13 @@ const ar: Strings = {
       many: 'تنتهي المحادثة تلقائيًا خلال # ثانية.',
       other: 'تنتهي المحادثة تلقائيًا خلال # ثانية.',
     }),
+  consent: {
+    title: 'قبل أن نبدأ',
+    text: (name) => `${isolate(name)} أفاتار ذكاء اصطناعي وليس إنسانًا. تستخدم المحادثة الميكروفون، ويُعالَج ما تقوله للرد عليك.`,
+    privacy: 'سياسة الخصوصية',
+    accept: 'الموافقة والبدء',
+    decline: 'ليس الآن',
+  },
   status: {
     idle: 'ابدأ متى شئت',
     starting: 'جارٍ البدء…',

@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const de: Strings = {
   talkTo: (name) => `Mit ${name} sprechen`,
   backToConversation: (name) => `Zurück zum Gespräch mit ${name}`,
+  invitation: (name) => `Fragen? Fragen Sie ${name}`,
+  dismissInvitation: 'Schließen',
   dialogLabel: (name) => `Gespräch mit ${name}`,
   intro: (name) => `Sprechen Sie mit ${name} von Angesicht zu Angesicht. Ihr Mikrofon wird nur genutzt, solange Sie sprechen.`,
   start: 'Gespräch starten',
@@ -19,6 +21,13 @@ const de: Strings = {
   stillThere: (name) => `Noch da? ${name} hat eine Weile nichts von Ihnen gehört.`,
   continue: 'Weiter',
   endingIn: (seconds) => plural('de', seconds, { one: 'Das Gespräch endet in # Sekunde von selbst.', other: 'Das Gespräch endet in # Sekunden von selbst.' }),
+  consent: {
+    title: 'Bevor es losgeht',
+    text: (name) => `${name} ist ein KI-Avatar, kein Mensch. Das Gespräch nutzt Ihr Mikrofon, und was Sie sagen, wird verarbeitet, um Ihnen zu antworten.`,
+    privacy: 'Datenschutzerklärung',
+    accept: 'Zustimmen und starten',
+    decline: 'Nicht jetzt',
+  },
   status: {
     idle: 'Bereit, wenn Sie es sind',
     starting: 'Wird gestartet…',

@@ -3,10 +3,12 @@
  * travels with the panel's file, the only one that shows it.
  */
 import { enLauncher, LOAD_FAILED_EN } from './en-launcher.js';
+import { enInvitation } from './en-invitation.js';
 import type { Strings } from './strings.js';
 
 export const en: Strings = {
   ...enLauncher,
+  ...enInvitation,
   dialogLabel: (name) => `Conversation with ${name}`,
   intro: (name) => `Talk with ${name} face to face. Your microphone is used only while you talk.`,
   start: 'Start conversation',
@@ -23,6 +25,13 @@ export const en: Strings = {
   // English's plural rule (1 is `one`, every other count `other`) written out, not through
   // ./format.ts: the strings file carries English's full set for its keys, within its budget.
   endingIn: (seconds) => `It ends by itself in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+  consent: {
+    title: 'Before we start',
+    text: (name) => `${name} is an AI avatar, not a person. The conversation uses your microphone, and what you say is processed to answer you.`,
+    privacy: 'Privacy policy',
+    accept: 'Agree and start',
+    decline: 'Not now',
+  },
   status: {
     idle: 'Ready when you are',
     starting: 'Starting…',

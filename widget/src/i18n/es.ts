@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const es: Strings = {
   talkTo: (name) => `Habla con ${name}`,
   backToConversation: (name) => `Volver a tu conversación con ${name}`,
+  invitation: (name) => `¿Tienes preguntas? Pregúntale a ${name}`,
+  dismissInvitation: 'Cerrar',
   dialogLabel: (name) => `Conversación con ${name}`,
   intro: (name) => `Habla cara a cara con ${name}. Tu micrófono solo se usa mientras hablas.`,
   start: 'Iniciar conversación',
@@ -19,6 +21,13 @@ const es: Strings = {
   stillThere: (name) => `¿Sigues ahí? ${name} no te oye desde hace un rato.`,
   continue: 'Continuar',
   endingIn: (seconds) => plural('es', seconds, { one: 'La conversación terminará sola en # segundo.', other: 'La conversación terminará sola en # segundos.' }),
+  consent: {
+    title: 'Antes de empezar',
+    text: (name) => `${name} es un avatar de IA, no una persona. La conversación usa tu micrófono, y lo que dices se procesa para responderte.`,
+    privacy: 'Política de privacidad',
+    accept: 'Aceptar y empezar',
+    decline: 'Ahora no',
+  },
   status: {
     idle: 'Cuando quieras, empezamos',
     starting: 'Iniciando…',

@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const fr: Strings = {
   talkTo: (name) => `Parler à ${name}`,
   backToConversation: (name) => `Revenir à la conversation avec ${name}`,
+  invitation: (name) => `Des questions ? Demandez à ${name}`,
+  dismissInvitation: 'Fermer',
   dialogLabel: (name) => `Conversation avec ${name}`,
   intro: (name) => `Parlez avec ${name} face à face. Votre micro n’est utilisé que pendant la conversation.`,
   start: 'Commencer la conversation',
@@ -19,6 +21,13 @@ const fr: Strings = {
   stillThere: (name) => `Toujours là ? ${name} ne vous a pas entendu depuis un moment.`,
   continue: 'Continuer',
   endingIn: (seconds) => plural('fr', seconds, { one: 'La conversation se terminera d’elle-même dans # seconde.', other: 'La conversation se terminera d’elle-même dans # secondes.' }),
+  consent: {
+    title: 'Avant de commencer',
+    text: (name) => `${name} est un avatar d’IA, pas une personne. La conversation utilise votre micro, et ce que vous dites est traité pour vous répondre.`,
+    privacy: 'Politique de confidentialité',
+    accept: 'Accepter et commencer',
+    decline: 'Pas maintenant',
+  },
   status: {
     idle: 'Prêt quand vous l’êtes',
     starting: 'Démarrage…',

@@ -10,6 +10,8 @@ import type { Strings } from './strings.js';
 const he: Strings = {
   talkTo: (name) => `לשיחה עם ${isolate(name)}`,
   backToConversation: (name) => `חזרה לשיחה עם ${isolate(name)}`,
+  invitation: (name) => `יש שאלות? אפשר לשאול את ${isolate(name)}`,
+  dismissInvitation: 'סגירה',
   dialogLabel: (name) => `שיחה עם ${isolate(name)}`,
   intro: (name) => `אפשר לדבר עם ${isolate(name)} פנים אל פנים. המיקרופון פועל רק בזמן שמדברים.`,
   start: 'להתחיל שיחה',
@@ -29,6 +31,13 @@ const he: Strings = {
       two: 'השיחה תסתיים מעצמה בעוד שתי שניות.',
       other: 'השיחה תסתיים מעצמה בעוד # שניות.',
     }),
+  consent: {
+    title: 'לפני שמתחילים',
+    text: (name) => `${isolate(name)} הוא אווטאר בינה מלאכותית, לא אדם. השיחה משתמשת במיקרופון, ומה שנאמר מעובד כדי לענות.`,
+    privacy: 'מדיניות הפרטיות',
+    accept: 'להסכים ולהתחיל',
+    decline: 'לא עכשיו',
+  },
   status: {
     idle: 'אפשר להתחיל מתי שרוצים',
     starting: 'מתחילים…',

@@ -8,6 +8,8 @@ import type { Strings } from './strings.js';
 const hi: Strings = {
   talkTo: (name) => `${name} से बात करें`,
   backToConversation: (name) => `${name} के साथ अपनी बातचीत पर लौटें`,
+  invitation: (name) => `कोई सवाल है? ${name} से पूछें`,
+  dismissInvitation: 'बंद करें',
   dialogLabel: (name) => `${name} के साथ बातचीत`,
   intro: (name) => `${name} से आमने-सामने बात करें। आपका माइक्रोफ़ोन सिर्फ़ बातचीत के दौरान इस्तेमाल होता है।`,
   start: 'बातचीत शुरू करें',
@@ -22,6 +24,13 @@ const hi: Strings = {
   stillThere: (name) => `क्या आप अभी भी यहाँ हैं? ${name} ने काफ़ी देर से आपकी बात नहीं सुनी।`,
   continue: 'जारी रखें',
   endingIn: (seconds) => plural('hi', seconds, { other: 'बातचीत # सेकंड में अपने-आप खत्म हो जाएगी।' }),
+  consent: {
+    title: 'शुरू करने से पहले',
+    text: (name) => `${name} एक AI अवतार है, इंसान नहीं। बातचीत में आपके माइक्रोफ़ोन का उपयोग होता है, और आपकी कही बातें जवाब देने के लिए प्रोसेस की जाती हैं।`,
+    privacy: 'गोपनीयता नीति',
+    accept: 'सहमत हों और शुरू करें',
+    decline: 'अभी नहीं',
+  },
   status: {
     idle: 'जब चाहें, शुरू करें',
     starting: 'शुरू हो रहा है…',

@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const it: Strings = {
   talkTo: (name) => `Parla con ${name}`,
   backToConversation: (name) => `Torna alla conversazione con ${name}`,
+  invitation: (name) => `Domande? Chiedi a ${name}`,
+  dismissInvitation: 'Chiudi',
   dialogLabel: (name) => `Conversazione con ${name}`,
   intro: (name) => `Parla con ${name} faccia a faccia. Il microfono viene usato solo mentre parli.`,
   start: 'Inizia la conversazione',
@@ -19,6 +21,13 @@ const it: Strings = {
   stillThere: (name) => `Ci sei ancora? ${name} non ti sente da un po’.`,
   continue: 'Continua',
   endingIn: (seconds) => plural('it', seconds, { one: 'La conversazione terminerà da sola tra # secondo.', other: 'La conversazione terminerà da sola tra # secondi.' }),
+  consent: {
+    title: 'Prima di iniziare',
+    text: (name) => `${name} è un avatar di IA, non una persona. La conversazione usa il tuo microfono e ciò che dici viene elaborato per risponderti.`,
+    privacy: 'Informativa sulla privacy',
+    accept: 'Accetta e inizia',
+    decline: 'Non ora',
+  },
   status: {
     idle: 'Quando vuoi, iniziamo',
     starting: 'Avvio…',

@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const ja: Strings = {
   talkTo: (name) => `${name}と話す`,
   backToConversation: (name) => `${name}との会話に戻る`,
+  invitation: (name) => `ご質問はありますか？${name}にお尋ねください`,
+  dismissInvitation: '閉じる',
   dialogLabel: (name) => `${name}との会話`,
   intro: (name) => `${name}と顔を見ながら話せます。マイクは話している間だけ使われます。`,
   start: '会話を始める',
@@ -19,6 +21,13 @@ const ja: Strings = {
   stillThere: (name) => `まだいらっしゃいますか？しばらく${name}との会話がありません。`,
   continue: '続ける',
   endingIn: (seconds) => plural('ja', seconds, { other: '会話はあと#秒で自動的に終了します。' }),
+  consent: {
+    title: '始める前に',
+    text: (name) => `${name}は人ではなくAIアバターです。会話ではマイクを使用し、お話しの内容は応答のために処理されます。`,
+    privacy: 'プライバシーポリシー',
+    accept: '同意して開始',
+    decline: '今はしない',
+  },
   status: {
     idle: '準備ができたらどうぞ',
     starting: '開始しています…',

@@ -8,6 +8,8 @@ import type { Strings } from './strings.js';
 const ko: Strings = {
   talkTo: (name) => `${name}에게 말 걸기`,
   backToConversation: () => '진행 중인 대화로 돌아가기',
+  invitation: (name) => `궁금한 점이 있으신가요? ${name}에게 물어보세요`,
+  dismissInvitation: '닫기',
   dialogLabel: (name) => `${name} 대화`,
   intro: (name) => `얼굴을 보며 ${name}에게 말을 걸어 보세요. 마이크는 말하는 동안에만 사용돼요.`,
   start: '대화 시작',
@@ -22,6 +24,13 @@ const ko: Strings = {
   stillThere: (name) => `아직 계신가요? ${name} 님이 한동안 말씀을 듣지 못했어요.`,
   continue: '계속하기',
   endingIn: (seconds) => plural('ko', seconds, { other: '#초 후에 대화가 자동으로 끝나요.' }),
+  consent: {
+    title: '시작하기 전에',
+    text: (name) => `${name}님이 사람이 아닌 AI 아바타라는 점을 알려 드려요. 대화에는 마이크가 사용되며, 말씀하신 내용은 답변을 위해 처리돼요.`,
+    privacy: '개인정보 처리방침',
+    accept: '동의하고 시작',
+    decline: '나중에',
+  },
   status: {
     idle: '준비되면 시작하세요',
     starting: '시작하는 중…',

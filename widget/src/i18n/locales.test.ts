@@ -24,8 +24,8 @@ const REQUIRED = ['en', 'fr', 'es', 'de', 'it', 'pt', 'nl', 'ru', 'zh', 'ja', 'k
 const RIGHT_TO_LEFT = ['ar', 'he'];
 /** Languages not written in Latin letters: any Latin word there is English left behind. */
 const NON_LATIN = ['ru', 'zh', 'ja', 'ko', 'ar', 'hi', 'he'];
-/** Latin words every language may keep: the browsers' names. */
-const BRANDS = ['Chrome', 'Edge', 'Firefox', 'Safari'];
+/** Latin words every language may keep: the browsers' names, and "AI", which Chinese, Japanese, Korean and Hindi write so. */
+const BRANDS = ['Chrome', 'Edge', 'Firefox', 'Safari', 'AI'];
 /** Words that are rightly the same as English in a language (brand names, loanwords). Keep it short. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {};
 /**

@@ -8,6 +8,7 @@
  * `equos-avatar-strings.<hash>.js`, one hash for the set (scripts/build.mjs). Only a
  * language's primary subtag counts (`pt-BR` → `pt`).
  */
+import { importChecked } from '../internal/checked-import.js';
 import { enLauncher } from './en-launcher.js';
 import type { CallWordsModule, LocaleModule, Words } from './strings.js';
 
@@ -73,10 +74,9 @@ export function wordsIfLoaded(language: string): Words | undefined {
   return loaded.get(language);
 }
 
-/** Imports one of the widget's files of words (`fr`…, `fr-call`…, or `strings`) from wherever the widget is. */
+/** Imports one of the widget's files of words (`fr`…, `fr-call`…, or `strings`) from wherever the widget is, its integrity checked. */
 function load<T>(name: string, locate: (file: string) => string | undefined): Promise<T> {
-  const url = typeof __EQUOS_I18N_HASH__ === 'string' ? locate(`equos-avatar-${name}.${__EQUOS_I18N_HASH__}.js`) : undefined;
-  return (url ? import(/* webpackIgnore: true */ url) : SOURCES[name]!()) as Promise<T>;
+  return (typeof __EQUOS_I18N_HASH__ === 'string' ? importChecked(`equos-avatar-${name}.${__EQUOS_I18N_HASH__}.js`, locate) : SOURCES[name]!()) as Promise<T>;
 }
 
 /**

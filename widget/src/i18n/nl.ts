@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const nl: Strings = {
   talkTo: (name) => `Praat met ${name}`,
   backToConversation: (name) => `Terug naar je gesprek met ${name}`,
+  invitation: (name) => `Vragen? Stel ze aan ${name}`,
+  dismissInvitation: 'Sluiten',
   dialogLabel: (name) => `Gesprek met ${name}`,
   intro: (name) => `Praat oog in oog met ${name}. Je microfoon wordt alleen gebruikt terwijl je praat.`,
   start: 'Gesprek starten',
@@ -19,6 +21,13 @@ const nl: Strings = {
   stillThere: (name) => `Ben je er nog? ${name} heeft al een tijdje niets van je gehoord.`,
   continue: 'Doorgaan',
   endingIn: (seconds) => plural('nl', seconds, { one: 'Het gesprek eindigt vanzelf over # seconde.', other: 'Het gesprek eindigt vanzelf over # seconden.' }),
+  consent: {
+    title: 'Voordat we beginnen',
+    text: (name) => `${name} is een AI-avatar, geen mens. Het gesprek gebruikt je microfoon, en wat je zegt wordt verwerkt om je te antwoorden.`,
+    privacy: 'Privacybeleid',
+    accept: 'Akkoord en starten',
+    decline: 'Niet nu',
+  },
   status: {
     idle: 'Klaar om te beginnen',
     starting: 'Starten…',

@@ -40,6 +40,24 @@ describe('a page’s own words', () => {
     expect(en.status.idle).toBe('Ready when you are');
   });
 
+  it('take a section per language, applied over the shared words in that language only (the disclosure written per locale)', async () => {
+    const custom = {
+      consent: { title: 'Good to know' },
+      fr: { consent: { text: '{name} est une IA de notre boutique.' }, talkTo: 'Discuter avec {name}' },
+      de: { consent: { title: 'Gut zu wissen' } },
+    };
+    const english = apply(custom);
+    expect(english.strings.consent.title).toBe('Good to know');
+    expect(english.strings.consent.text('Ava')).toBe(en.consent.text('Ava'));
+    expect(english.strings.talkTo('Ava')).toBe(en.talkTo('Ava'));
+    expect(english.warnings).toEqual([]);
+    const french = apply(custom, await loadWords('fr', () => undefined));
+    expect(french.strings.consent.text('Ava')).toBe('Ava est une IA de notre boutique.');
+    expect(french.strings.consent.title).toBe('Good to know');
+    expect(french.strings.talkTo('Ava')).toBe('Discuter avec Ava');
+    expect(french.warnings).toEqual([]);
+  });
+
   it('fill {name}, {duration}, {seconds} and {clock} into sentences given as text', () => {
     const { strings, conversation, warnings } = apply({
       talkTo: 'Ask {name} anything',

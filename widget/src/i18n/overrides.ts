@@ -52,6 +52,9 @@ const CONVERSATION_KEYS: Record<keyof ConversationStrings, 0 | 1> = {
 /** Languages written right to left, whose names are isolated as their own files do. */
 const RIGHT_TO_LEFT = ['ar', 'he'];
 
+/** A key naming a language's own section (no word of the widget has a two-letter name). */
+const LANGUAGE_SECTION = /^[a-z]{2}$/;
+
 /** Values already warned about: one warning per value, not per render or language. */
 const warned = new Set<unknown>();
 
@@ -82,11 +85,12 @@ export function withOverrides(words: Words, custom: unknown): Words {
   const strings: Tree = { ...words.strings };
   const conversation: Tree = { ...words.conversation };
   if (isTree(given)) {
+    const mine = forLanguage(given, language);
     // English's own words are only the launcher's until the panel's file is in: every key
     // a page may set is in English's full set.
     const shape: Tree = { ...en, ...words.strings };
     for (const [key, takes] of Object.entries(CONVERSATION_KEYS)) shape[key] = takes ? String : '';
-    for (const [key, value] of Object.entries(overrides(shape, given, '', problems, language))) {
+    for (const [key, value] of Object.entries(overrides(shape, mine, '', problems, language))) {
       (owns(CONVERSATION_KEYS, key) ? conversation : strings)[key] = value;
     }
   } else if (!problems.length) {
@@ -97,6 +101,22 @@ export function withOverrides(words: Words, custom: unknown): Words {
     console.warn(`<equos-avatar>: strings: ${problems.join('; ')}. The rest applies.`);
   }
   return { language, strings: strings as unknown as Words['strings'], conversation: conversation as Partial<ConversationStrings> };
+}
+
+/**
+ * The words for `language` of a page that writes several: a section named by a language
+ * (`"fr": { "consent": { … } }`) applies over the shared words in that language only; the
+ * other languages' sections are left out.
+ */
+function forLanguage(given: Tree, language: string): Tree {
+  const shared = Object.fromEntries(Object.entries(given).filter(([key]) => !LANGUAGE_SECTION.test(key)));
+  const section = given[language];
+  if (!isTree(section)) return shared;
+  for (const [key, value] of Object.entries(section)) {
+    const under = shared[key];
+    shared[key] = isTree(value) && isTree(under) ? { ...under, ...value } : value;
+  }
+  return shared;
 }
 
 /** The entries of `given` that fit `shape` (nested ones merged with the shape's own), noting the rest. */

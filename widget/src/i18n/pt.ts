@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const pt: Strings = {
   talkTo: (name) => `Fale com ${name}`,
   backToConversation: (name) => `Voltar à conversa com ${name}`,
+  invitation: (name) => `Dúvidas? Pergunte para ${name}`,
+  dismissInvitation: 'Fechar',
   dialogLabel: (name) => `Conversa com ${name}`,
   intro: (name) => `Converse cara a cara com ${name}. Seu microfone só é usado enquanto você fala.`,
   start: 'Iniciar conversa',
@@ -19,6 +21,13 @@ const pt: Strings = {
   stillThere: (name) => `Você ainda está aí? ${name} não ouve você há algum tempo.`,
   continue: 'Continuar',
   endingIn: (seconds) => plural('pt', seconds, { one: 'A conversa será encerrada automaticamente em # segundo.', other: 'A conversa será encerrada automaticamente em # segundos.' }),
+  consent: {
+    title: 'Antes de começar',
+    text: (name) => `${name} é um avatar de IA, não uma pessoa. A conversa usa seu microfone, e o que você diz é processado para responder a você.`,
+    privacy: 'Política de privacidade',
+    accept: 'Aceitar e começar',
+    decline: 'Agora não',
+  },
   status: {
     idle: 'Quando quiser, é só começar',
     starting: 'Iniciando…',

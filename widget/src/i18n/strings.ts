@@ -8,6 +8,10 @@ import type { EndReason, ErrorCause } from '../call/machine.js';
 export interface Strings {
   talkTo(name: string): string;
   backToConversation(name: string): string;
+  /** A proactive invitation's teaser beside the launcher (`invite-*` attributes): "Questions? Ask Ava". */
+  invitation(name: string): string;
+  /** The label of the teaser's × button. */
+  dismissInvitation: string;
   dialogLabel(name: string): string;
   intro(name: string): string;
   start: string;
@@ -27,6 +31,20 @@ export interface Strings {
   continue: string;
   /** Under `avatarLate` and `stillThere`, counting down each second: when the call ends by itself. */
   endingIn(seconds: number): string;
+  /**
+   * The site's disclosure before the first call, when it asks for consent (`consent-version`):
+   * that the avatar is an AI, that the microphone is used, and a link to the site's privacy page.
+   */
+  consent: {
+    /** Its heading, and the status line while it is shown. */
+    title: string;
+    text(name: string): string;
+    /** The link to the site's privacy page (`privacy-url`). */
+    privacy: string;
+    /** Agrees and starts the call. */
+    accept: string;
+    decline: string;
+  };
   status: {
     idle: string;
     starting: string;

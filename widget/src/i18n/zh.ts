@@ -5,6 +5,8 @@ import type { Strings } from './strings.js';
 const zh: Strings = {
   talkTo: (name) => `和${name}聊聊`,
   backToConversation: (name) => `返回与${name}的对话`,
+  invitation: (name) => `有问题吗？问问${name}`,
+  dismissInvitation: '关闭',
   dialogLabel: (name) => `与${name}的对话`,
   intro: (name) => `与${name}面对面交谈。只有在您说话时才会使用麦克风。`,
   start: '开始对话',
@@ -19,6 +21,13 @@ const zh: Strings = {
   stillThere: (name) => `您还在吗？${name}已经有一阵子没听到您说话了。`,
   continue: '继续',
   endingIn: (seconds) => plural('zh', seconds, { other: '对话将在#秒后自动结束。' }),
+  consent: {
+    title: '开始之前',
+    text: (name) => `${name}是 AI 虚拟形象，不是真人。对话会使用您的麦克风，您说的内容将被处理以便回答您。`,
+    privacy: '隐私政策',
+    accept: '同意并开始',
+    decline: '暂不',
+  },
   status: {
     idle: '随时可以开始',
     starting: '正在启动…',

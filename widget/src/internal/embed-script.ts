@@ -10,7 +10,8 @@ const CURRENT_SCRIPT = typeof document !== 'undefined' ? document.currentScript 
 
 /** Addresses the widget is served from (optimisers move `src` into `data-*` attributes). */
 const SOURCE_ATTRIBUTES = ['src', 'data-src', 'data-rocketsrc', 'data-lazy-src'];
-const WIDGET_FILE = /\/equos-avatar(?:\.min)?\.js(?:[?#]|$)/;
+// `equos-avatar@<version>.js` too: the pinned, immutable name (README, "Put the avatar on a website").
+const WIDGET_FILE = /\/equos-avatar(?:@[\w.+-]+)?(?:\.min)?\.js(?:[?#]|$)/;
 
 function sourceOf(script: Element): string | undefined {
   for (const name of SOURCE_ATTRIBUTES) {

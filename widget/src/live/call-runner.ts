@@ -253,7 +253,7 @@ export class CallRunner implements ReactiveController, CallRunnerPort {
       // browser grants without asking, both run in parallel.
       if ((await microphonePermission()) !== 'granted') await microphonePromise;
       const created = client
-        .createSession({ preset: this.#options.preset(), participantName: this.#options.participantName(), pageVars: this.#pageVars() }, signal)
+        .createSession({ preset: this.#options.preset(), participantName: this.#options.participantName(), pageVars: this.#pageVars(), consent: this.#options.consent?.() }, signal)
         .then((info) => (session = info));
       // Wait for both even when one fails, so that a session created meanwhile is known
       // (and stopped) rather than left running.

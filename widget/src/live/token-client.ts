@@ -28,7 +28,7 @@ export class TokenClient {
 
   /** Starts a paid session. */
   async createSession(
-    request: { preset?: string | undefined; participantName?: string | undefined; pageVars?: Record<string, string> | undefined },
+    request: { preset?: string | undefined; participantName?: string | undefined; pageVars?: Record<string, string> | undefined; consent?: CreateSessionRequest['consent'] },
     signal?: AbortSignal,
   ): Promise<CallSession> {
     const body = await this.#json('api/sessions', {
@@ -38,6 +38,7 @@ export class TokenClient {
         ...(request.preset ? { preset: request.preset } : {}),
         ...(request.participantName ? { participant_name: request.participantName } : {}),
         ...(request.pageVars ? { page_vars: request.pageVars } : {}),
+        ...(request.consent ? { consent: request.consent } : {}),
       } satisfies CreateSessionRequest),
       signal: signal ?? null,
     });

@@ -39,6 +39,14 @@ suite('describe', () => {
     expect(describe(state, en, 'Ava')).toMatchObject({ announcement, tone });
   });
 
+  it('reads the site’s disclosure out when it is shown, the avatar named, under a short status', () => {
+    const consent = describe({ name: 'consent', version: 'v1' }, en, 'Ava');
+    expect(consent.status).toBe('Before we start');
+    expect(consent.announcement).toBe(consent.message);
+    expect(consent.message).toContain('Ava is an AI avatar, not a person');
+    expect(consent.message).toContain('microphone');
+  });
+
   it('keeps the status line short after an end or an error (the details go over the video)', () => {
     expect(describe({ name: 'ended', reason: 'page-left', durationS: 3 }, en, 'Ava').status).toBe('Conversation ended');
     expect(describe({ name: 'error', cause: 'busy' }, en, 'Ava').status).toBe('Not connected');
@@ -48,8 +56,8 @@ suite('describe', () => {
     expect(describe(live, en, 'Ava', true).status).toBe('Ava is speaking');
   });
 
-  it('puts a message over the video for ends, errors, reconnection, a late avatar, an avatar away and "Still there?" only', () => {
-    const messaged = ['ended', 'error', 'avatar-late', 'avatar-away', 'idle-check'];
+  it('puts a message over the video for ends, errors, reconnection, a late avatar, an avatar away, "Still there?" and the site’s disclosure only', () => {
+    const messaged = ['ended', 'error', 'avatar-late', 'avatar-away', 'idle-check', 'consent'];
     for (const state of states) {
       const hasMessage = describe(state, en, 'Ava').message !== undefined;
       expect(hasMessage).toBe(messaged.includes(state.name) || (state.name === 'live' && state.reconnecting));

@@ -37,6 +37,9 @@ function describeState(state: CallState, strings: Strings, name: string, microph
   switch (state.name) {
     case 'idle':
       return { status: strings.status.idle, tone: 'idle' };
+    case 'consent':
+      // The disclosure itself is the message: a screen reader hears it when it is shown.
+      return { status: strings.consent.title, tone: 'idle', message: strings.consent.text(name) };
     case 'starting':
       return { status: strings.status.starting, tone: 'busy' };
     case 'connecting':

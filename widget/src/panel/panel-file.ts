@@ -6,6 +6,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { CallController } from '../call/call-controller.js';
 import { traitsOf } from '../call/state-table.js';
+import { consentGiven, consentSettings, giveConsent } from './consent.js';
 import { describe } from './describe.js';
 import { FocusController } from './focus-controller.js';
 import type { Panel, PanelModule, PanelOptions } from './panel-port.js';
@@ -16,7 +17,26 @@ import { renderPanel } from './panel-view.js';
 /** Creates the panel of one `<equos-avatar>`. */
 export function createPanel(host: ReactiveControllerHost & HTMLElement, options: PanelOptions): Panel {
   const strings = () => panelStrings(options.words());
-  const call = new CallController(host, { ...options, say: (cause) => strings().errors[cause](options.avatarName()) });
+  // The site's disclosure: read when a call starts, so attributes set later count.
+  let warned = false;
+  const consent = () => {
+    const settings = consentSettings(host);
+    if (settings.problem && !warned) {
+      warned = true;
+      console.warn(`<equos-avatar>: ${settings.problem}`);
+    }
+    return settings;
+  };
+  const call = new CallController(host, {
+    ...options,
+    say: (cause) => strings().errors[cause](options.avatarName()),
+    consentToAsk: () => {
+      const settings = consent();
+      return settings.version && !consentGiven(settings) ? settings.version : undefined;
+    },
+    consent: () => consentGiven(consent()),
+    misconfigured: () => consent().problem !== undefined,
+  });
   const part = (name: string) => host.shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`) ?? null;
   const focus = new FocusController(host, {
     panel: () => (options.shown() ? part('panel') : null),
@@ -61,8 +81,15 @@ export function createPanel(host: ReactiveControllerHost & HTMLElement, options:
         video: runner?.videoElement ?? null,
         microphoneEnabled,
         audioBlocked: runner?.audioBlocked ?? false,
-        problem: options.problem(),
+        problem: options.problem() ?? consent().problem,
+        privacyUrl: consent().privacyUrl,
         onStart: options.start,
+        onAgree: () => {
+          giveConsent(consent());
+          // The visitor's click: the element unlocks sound in it and starts, now with the consent.
+          options.start();
+        },
+        onDecline: () => call.declineConsent(),
         onHangUp: () => call.hangUp(),
         onContinue: () => call.dispatch({ type: 'still-here' }),
         onMinimize: options.minimize,

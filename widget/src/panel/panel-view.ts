@@ -28,7 +28,12 @@ export interface PanelView {
   audioBlocked: boolean;
   /** Set when the widget is misconfigured: why, for the site owner. */
   problem: string | undefined;
+  /** The site's privacy page, linked from its disclosure (`consent`). */
+  privacyUrl: string | undefined;
   onStart: () => void;
+  /** Agrees to the site's disclosure, and starts (`consent`). */
+  onAgree: () => void;
+  onDecline: () => void;
   onHangUp: () => void;
   /** Answers "Still there?" (`idle-check`). */
   onContinue: () => void;
@@ -88,7 +93,7 @@ function renderStage(view: PanelView) {
         ? renderPicture(view.picture, `stage__poster ${traits.busy ? 'stage__poster--waiting' : ''}`, 180)
         : nothing}
     ${traits.intro ? html`<div class="intro"><p dir="auto">${strings.intro(view.name)}</p></div>` : nothing}
-    ${view.problem
+    ${traits.consent && !view.problem ? renderConsent(view) : view.problem
       ? html`<p class="stage__message stage__message--error" part="message" dir="auto">${strings.errors.misconfigured(view.name)} ${view.problem}</p>`
       : description.message
         ? html`<p class="stage__message ${description.tone === 'error' ? 'stage__message--error' : ''}" part="message" dir="auto">${description.message}${description.countdown
@@ -98,10 +103,26 @@ function renderStage(view: PanelView) {
   `;
 }
 
+/** The site's disclosure, over the stage, before the first call: labelled for the dialog it is part of. */
+function renderConsent(view: PanelView) {
+  const { consent } = view.strings;
+  return html`<div class="consent" part="consent" role="group" aria-labelledby="consent-title">
+    <p class="consent__title" id="consent-title" dir="auto">${consent.title}</p>
+    <p dir="auto">${consent.text(view.name)}</p>
+    ${view.privacyUrl
+      ? html`<a class="consent__link" part="privacy-link" href=${view.privacyUrl} target="_blank" rel="noopener noreferrer">${consent.privacy}</a>`
+      : nothing}
+  </div>`;
+}
+
 function renderControls(view: PanelView) {
   const { strings } = view;
-  const { start, canHangUp, microphone, hangUpLabelled, continueOffered } = traitsOf(view.state);
+  const { start, canHangUp, microphone, hangUpLabelled, continueOffered, consent } = traitsOf(view.state);
   if (view.problem) return nothing;
+  if (consent) {
+    return html`<button class="secondary" part="consent-decline-button" type="button" @click=${view.onDecline}>${strings.consent.decline}</button>
+      <button class="primary" part="consent-button" type="button" @click=${view.onAgree}>${strings.consent.accept}</button>`;
+  }
   if (start) return html`<button class="primary" part="start-button" type="button" @click=${view.onStart}>${strings[start]}</button>`;
   return html`
     ${continueOffered ? html`<button class="primary" part="continue-button" type="button" @click=${view.onContinue}>${strings.continue}</button>` : nothing}

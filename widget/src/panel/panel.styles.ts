@@ -176,6 +176,37 @@ const PANEL_CSS = css`
     color: var(--_muted);
   }
 
+  /* The site's disclosure before the first call: a card over the stage, read before agreeing. */
+  .consent {
+    position: absolute;
+    inset: auto 16px 16px;
+    max-height: calc(100% - 32px);
+    overflow: auto;
+    padding: 14px 16px;
+    border-radius: 12px;
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.12);
+    font-size: 14px;
+  }
+  .consent p {
+    margin: 0 0 8px;
+  }
+  .consent__title {
+    font-weight: 650;
+  }
+  /* The text's own colour, underlined: the accent may be too light on a dark surface to read. */
+  .consent__link {
+    color: inherit;
+    font-weight: 600;
+    text-underline-offset: 2px;
+  }
+  .consent__link:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+    border-radius: 2px;
+  }
+
   /* Controls */
   .controls {
     display: flex;
@@ -196,10 +227,22 @@ const PANEL_CSS = css`
   .primary:hover {
     filter: brightness(1.08);
   }
-  /* "Still there?" answered beside the call's round buttons. */
-  .primary[part~='continue-button'] {
+  /* "Still there?" answered beside the call's round buttons; agreeing to the disclosure beside declining. */
+  .primary[part~='continue-button'],
+  .primary[part~='consent-button'] {
     flex: 1;
     width: auto;
+  }
+  .primary[part~='consent-button'] {
+    padding-inline: 12px;
+  }
+  .secondary {
+    flex: 1;
+    min-height: 48px;
+    padding: 12px 16px;
+    border-radius: 12px;
+    background: var(--_line);
+    font-weight: 650;
   }
   .round {
     position: relative;
