@@ -8,16 +8,14 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../sandbox/testing/chromium.js';
-import { startTestStack, type TestStack } from '../testing/stack.js';
+import type { TestStack } from '../testing/stack.js';
 import { waitForPart } from '../testing/widget-parts.js';
 import { startReactExample } from './react/server.js';
 import type { ExampleServer } from './serve.js';
 import { startVueExample } from './vue/server.js';
-import { ensureWidgetBuilt } from '../testing/built-widget.js';
+import { startEndToEnd, type EndToEnd } from '../testing/end-to-end.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const NEXT_DIR = `${ROOT}examples/nextjs`;
@@ -26,18 +24,15 @@ const NEXT_BIN = `${ROOT}node_modules/next/dist/bin/next`;
 const CONTEXT = 'The visitor is looking at the Lumen desk lamp';
 const LAUNCHER_LABEL = 'Ask Ava about the lamp';
 
+let endToEnd: EndToEnd | undefined;
 let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  ensureWidgetBuilt();
-  stack = await startTestStack();
-  browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+  endToEnd = await startEndToEnd();
+  ({ stack, browser } = endToEnd);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => endToEnd?.close());
 
 /** A page of the example at `url`, with everything it logs that a visitor's console would show as a problem. */
 async function open(url: string): Promise<{ page: Page; problems: string[] }> {

@@ -53,7 +53,7 @@ function record(label, passed, failed) {
 // 0. The widget bundle (the browser suites and end-to-end tests load the shipped files).
 const buildStatus = run('build (scripts/build.mjs)', process.execPath, [join(root, 'scripts/build.mjs')]);
 record('build', buildStatus === 0 ? 1 : 0, buildStatus === 0 ? 0 : 1);
-// Built once: the end-to-end files, which Vitest runs in parallel, do not rebuild it under each other (testing/built-widget.ts).
+// Built once: the end-to-end files, which Vitest runs in parallel, do not rebuild it under each other (testing/end-to-end.ts).
 if (buildStatus === 0) process.env.EQUOS_WIDGET_BUILT = '1';
 
 // 1. Types.

@@ -6,15 +6,14 @@
  *
  * The tests run in order: each one builds on the settings the ones before saved.
  */
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
-import { startTestStack, type TestStack } from '../../testing/stack.js';
+import type { TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 import { startWordPressSite, WORDPRESS_ADMIN, type WordPressSite } from './test-site/wordpress-site.js';
-import { ensureWidgetBuilt } from '../../testing/built-widget.js';
+import { startEndToEnd, type EndToEnd } from '../../testing/end-to-end.js';
 
+let endToEnd: EndToEnd | undefined;
 let stack: TestStack | undefined;
 let site: WordPressSite | undefined;
 let browser: Browser | undefined;
@@ -36,11 +35,10 @@ const TEST_PAGES = {
 let pages: Record<keyof typeof TEST_PAGES, string>;
 
 beforeAll(async () => {
-  ensureWidgetBuilt();
   // One at a time: each fails with its own message, and afterAll stops whatever started.
-  stack = await startTestStack();
+  endToEnd = await startEndToEnd();
+  ({ stack, browser } = endToEnd);
   site = await startWordPressSite();
-  browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
   owner = await browser.createBrowserContext();
   visitor = await browser.createBrowserContext();
   pages = await site.php(`
@@ -54,9 +52,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.close();
-  await stack?.close();
+  await endToEnd?.close();
 }, 30_000);
 
 /** Opens `path` of the site, recording every address the page requested and its script errors. */

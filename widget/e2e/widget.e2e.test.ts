@@ -18,25 +18,22 @@ import { RoomParticipant } from '../../sandbox/livekit/participant.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
 import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile } from '../../sandbox/testing/firefox.js';
 import { actOnRoom } from '../../testing/room-faults.js';
-import { startTestStack, type TestStack } from '../../testing/stack.js';
+import type { TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
-import { ensureWidgetBuilt } from '../../testing/built-widget.js';
+import { startEndToEnd, type EndToEnd } from '../../testing/end-to-end.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}test-output/screenshots`;
+let endToEnd: EndToEnd | undefined;
 let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  ensureWidgetBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startTestStack();
-  browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+  endToEnd = await startEndToEnd();
+  ({ stack, browser } = endToEnd);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => endToEnd?.close());
 
 async function open(path: string, viewport = { width: 1280, height: 800 }, from: Browser = browser): Promise<Page> {
   const page = await from.newPage();

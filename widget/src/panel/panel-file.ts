@@ -70,6 +70,7 @@ export function createPanel(host: ReactiveControllerHost & HTMLElement, options:
       const name = options.avatarName();
       const floating = options.floating();
       const microphoneEnabled = runner?.microphoneEnabled ?? true;
+      const disclosure = consent();
       return renderPanel({
         strings: strings(),
         name,
@@ -81,8 +82,8 @@ export function createPanel(host: ReactiveControllerHost & HTMLElement, options:
         video: runner?.videoElement ?? null,
         microphoneEnabled,
         audioBlocked: runner?.audioBlocked ?? false,
-        problem: options.problem() ?? consent().problem,
-        privacyUrl: consent().privacyUrl,
+        problem: options.problem() ?? disclosure.problem,
+        privacyUrl: disclosure.privacyUrl,
         onStart: options.start,
         onAgree: () => {
           giveConsent(consent());
