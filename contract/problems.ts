@@ -10,6 +10,7 @@
 export const PROBLEM_STATUS = {
   'invalid-json': 400,
   'invalid-field': 400,
+  'unauthorized': 401,
   'origin-not-allowed': 403,
   'origin-required': 403,
   'invalid-stop-token': 403,
@@ -31,6 +32,7 @@ export const PROBLEM_STATUS = {
   'capacity-reached': 503,
   'budget-exhausted': 503,
   'ledger-unavailable': 503,
+  'not-ready': 503,
   'upstream-timeout': 504,
 } as const;
 

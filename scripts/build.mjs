@@ -21,7 +21,8 @@
  *   file's SHA-384, the one hash the first file carries (see "The integrity index" below);
  * - manifest.json: file names (`files`: every file a server must serve), version and sizes, and
  *   each file's `integrity` with the `pinned` script (`npm run snippet` prints its tag).
- * Fails when a file is over its budget in widget/size-budget.json.
+ * Fails when a file is over its budget in widget/size-budget.json. Also builds the token server
+ * for production into dist/server/ (scripts/build-server.mjs; `npm run build:server` alone).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 import { minify } from 'terser';
+import { buildServer } from './build-server.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // BUILD_OUT_DIR builds elsewhere (a test builds into a scratch directory while others read dist/).
@@ -300,6 +302,9 @@ writeFileSync(
   join(dist, 'manifest.json'),
   JSON.stringify({ version, loader: 'equos-avatar.js', panel: panelName, live: liveName, locales: localeFiles, callWords: callWordFiles, strings: stringsName, files, sizes, languageSizes, versioned: versionedName, integrityIndex: integrityName, integrity, pinned }, null, 2),
 );
+
+// The token server's production build, beside the widget's files it serves (scripts/build-server.mjs).
+await buildServer({ out: join(dist, 'server') });
 
 let over = false;
 for (const [file, { raw, gzip }] of Object.entries(sizes)) {

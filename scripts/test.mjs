@@ -4,7 +4,8 @@
  * `N passed, N failed` summing every runner's counts (CI reads it).
  *
  * Steps: the TypeScript type checks (one check each: Node code, browser code, end-to-end code,
- * and the contract alone, without Node's or the DOM's types), Vitest (server
+ * the contract alone, without Node's or the DOM's types, and the Worker's declarations against
+ * Cloudflare's types), Vitest (server
  * and sandbox tests over real HTTP, and the end-to-end tests in Chromium and Firefox), then
  * Web Test Runner (browser suites in Debian's Chromium and in Debian's Firefox ESR against
  * the local sandbox). A runner that crashes or exits non-zero without
@@ -57,7 +58,7 @@ record('build', buildStatus === 0 ? 1 : 0, buildStatus === 0 ? 0 : 1);
 if (buildStatus === 0) process.env.EQUOS_WIDGET_BUILT = '1';
 
 // 1. Types.
-for (const project of ['tsconfig.json', 'tsconfig.browser.json', 'tsconfig.e2e.json', 'tsconfig.contract.json', 'examples/tsconfig.json']) {
+for (const project of ['tsconfig.json', 'tsconfig.browser.json', 'tsconfig.e2e.json', 'tsconfig.contract.json', 'examples/tsconfig.json', 'token-server/src/workers/tsconfig.json']) {
   const status = run(`typecheck (tsc -p ${project})`, bin('tsc'), ['--noEmit', '-p', project]);
   record(`typecheck ${project}`, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
 }

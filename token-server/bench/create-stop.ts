@@ -14,11 +14,11 @@
  *   BENCH_PROFILE_DIR=/tmp/prof …   also writes the server's CPU profile there (node --cpu-prof)
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEquosApiDouble } from '../../sandbox/equos-api/server.js';
 import { LIFTED_LIMITS, spawnTokenServer } from '../test/server-process.js';
+import { keptAliveClient } from './http-client.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -42,27 +42,12 @@ const server = spawnTokenServer(
 );
 const base = new URL(await server.ready());
 
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const latencies = { create: [] as number[], stop: [] as number[] };
 let errors = 0;
 
-/** One POST on a kept-alive connection; resolves with the status and the body's text. */
-function post(path: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { agent, host: base.hostname, port: base.port, method: 'POST', path, headers: { origin, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const send = keptAliveClient(base, concurrency);
+/** One POST of JSON. */
+const post = (path: string, body: string) => send('POST', path, { origin, 'content-type': 'application/json' }, body);
 
 async function timed(kind: keyof typeof latencies, path: string, body: string): Promise<string | undefined> {
   const started = performance.now();
@@ -142,6 +127,6 @@ console.log(
     server_rss_mb: { before: mb(rssBefore), after: mb(rssAfter), settled_5s: mb(rssSettled) },
   })}`,
 );
-agent.destroy();
+send.close();
 await server.kill('SIGTERM');
 await equos.close();

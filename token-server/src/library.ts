@@ -54,6 +54,7 @@ export type { LedgerEntry, LedgerState, LedgerStore, IndexEntry } from './ledger
 export { createMemoryStore } from './ledger/memory-store.js';
 export { createSqliteStore, type SqliteStoreOptions } from './ledger/sqlite-store.js';
 export { createRedisStore, type RedisStoreOptions } from './ledger/redis-store.js';
+export { createPostgresStore, type PostgresStoreOptions } from './ledger/postgres-store.js';
 export { openLedgerStore } from './node/open-ledger.js';
 
 // What the Node entry wires around it.
@@ -65,6 +66,8 @@ export type { ThumbnailOptions } from './thumbnails/thumbnails.js';
 export { createEquosFetch, type EquosFetchOptions } from './node/equos-fetch.js';
 export { nodeHmac } from './node/node-hmac.js';
 export { createLogger, silentLogger, type LogFields, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
+export { createPrometheusMetrics, type PrometheusMetrics, type PrometheusMetricsOptions } from './observability/prometheus.js';
+export type { EquosCallName, EquosCallOutcome, LedgerGauges, LimitCode, Metrics, MetricsRecorder } from './observability/metrics.js';
 
 /** The built widget's folder relative to this module, set by the package's build. */
 declare const __EQUOS_WIDGET_DIR__: string | undefined;

@@ -20,6 +20,10 @@ export const PROBLEMS: Record<ProblemCode, { title: string; help: string }> = {
     title: 'A field has the wrong type or format',
     help: 'Check the field named in `detail` against the API documentation.',
   },
+  'unauthorized': {
+    title: "This endpoint needs the operator's token",
+    help: 'Send `Authorization: Bearer <token>` with the token set on the token server: METRICS_TOKEN for /metrics, USAGE_TOKEN for /api/usage.',
+  },
   'origin-not-allowed': {
     title: 'This origin may not use this token server',
     help: "Add the page's origin (scheme://host[:port]) to ALLOWED_ORIGINS on the token server.",
@@ -91,6 +95,10 @@ export const PROBLEMS: Record<ProblemCode, { title: string; help: string }> = {
   'ledger-unavailable': {
     title: 'Sessions cannot be recorded right now',
     help: 'The token server only starts sessions it can track; try again shortly.',
+  },
+  'not-ready': {
+    title: 'This instance cannot serve sessions right now',
+    help: 'The session ledger did not answer (or is not set up yet); the load balancer should send visitors to another instance until it does.',
   },
   'upstream-error': {
     title: 'Equos could not handle the request',

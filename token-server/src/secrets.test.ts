@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../sandbox/equos-api/server.js';
@@ -123,11 +123,13 @@ describe('the Equos API key', () => {
     const files = filesIn(out);
     expect(files).toContain('equos-avatar.js');
     expect(files).toContain(join('npm', 'equos-avatar.mjs'));
+    expect(files).toContain(join('server', 'node.mjs'));
     for (const file of files) expect(leaksIn(readFileSync(join(out, file), 'utf8')), file).toEqual([]);
     // Nor does any file a browser runs read the environment, or carry anything shaped like a key
-    // (the package's token server, dist/npm/token-server/, is the server: it reads EQUOS_API_KEY).
+    // (the package's token server, dist/npm/token-server/, and the production build, dist/server/,
+    // are the server: they read EQUOS_API_KEY).
     for (const dir of [out, join(root, 'dist')]) {
-      for (const file of filesIn(dir).filter((name) => /\.m?js$/.test(name) && !name.startsWith(join('npm', 'token-server')))) {
+      for (const file of filesIn(dir).filter((name) => /\.m?js$/.test(name) && !name.startsWith(join('npm', 'token-server')) && !name.startsWith(`server${sep}`))) {
         const text = readFileSync(join(dir, file), 'utf8');
         expect(text, file).not.toMatch(/EQUOS_API_KEY|sk_(live|test)_[A-Za-z0-9]{8,}/);
       }

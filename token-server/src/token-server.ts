@@ -23,6 +23,8 @@ import { createApp } from './http/app.js';
 import type { StaticAssets } from './http/routes/static-files.js';
 import type { LedgerStore } from './ledger/store.js';
 import { createLogger, type Logger } from './logger.js';
+import { NO_METRICS, readLedgerGauges, type Metrics } from './observability/metrics.js';
+import { createReadiness } from './observability/readiness.js';
 import { createOrphanSweeper } from './reaping/orphan-sweeper.js';
 import { createReaper } from './reaping/reaper.js';
 import type { BackgroundPasses } from './reaping/scheduler.js';
@@ -36,7 +38,8 @@ import { createStopSession } from './sessions/stop-session.js';
 import { createStopTokens } from './sessions/stop-tokens.js';
 import { SESSION_PICTURE_WIDTH, thumbnailPath } from './thumbnails/sizes.js';
 import { createThumbnails, type ThumbnailOptions } from './thumbnails/thumbnails.js';
-import { createVisitorKeys } from './visitors/client-address.js';
+import { createVisitorKeys, nodeConnectionAddress, type ConnectionAddress } from './visitors/client-address.js';
+import { createWebhookDelivery } from './webhooks/delivery.js';
 
 /** What a token server is built with besides its settings. */
 export interface TokenServerDeps {
@@ -67,6 +70,20 @@ export interface TokenServerDeps {
    * source, and the thumbnail route redirects there].
    */
   thumbnails?: ThumbnailOptions;
+  /**
+   * How the runtime tells a request's connection address, which the per-visitor limits count
+   * by unless TRUSTED_PROXY_HEADER names a header to believe [Node's socket, `c.env.incoming`]:
+   * on Bun `getConnInfo` from `hono/bun`, on Deno from `hono/deno` (the Bun and Deno entries
+   * pass theirs). A request without any address counts as the one visitor `unknown`, and a
+   * warning says so once (visitors/client-address.ts).
+   */
+  connectionAddress?: ConnectionAddress;
+  /**
+   * Where the use cases' metrics go, served at `GET /metrics` when METRICS_TOKEN is set (and
+   * required then): on Node, Bun and Deno `createPrometheusMetrics()` (observability/prometheus.ts,
+   * kept out of this module: prom-client needs Node built-ins) [none recorded].
+   */
+  metrics?: Metrics;
   /** Clock in ms [Date.now]. */
   now?: () => number;
 }
@@ -92,6 +109,11 @@ export interface TokenServer extends BackgroundPasses {
   sweepIfDue(): Promise<void>;
   /** Forgets what the ledger no longer needs; resolves with how many entries went. */
   housekeepOnce(): Promise<number>;
+  /**
+   * One webhook pass: sends the outbox's due events to WEBHOOK_URL, retries and gives up as
+   * webhooks/delivery.ts says; resolves with the events delivered (0 without WEBHOOK_URL).
+   */
+  deliverWebhooksOnce(): Promise<number>;
 }
 
 /** A claim outlives the longest stop by this much. */
@@ -109,7 +131,9 @@ const LEASE_MARGIN_MS = 2000;
  */
 export function createTokenServer(settings: Settings, deps: TokenServerDeps): TokenServer {
   const secrets = settings.equos ? [settings.equos.apiKey] : [];
-  const logger = deps.logger ?? createLogger({ secrets, level: settings.logLevel });
+  // Never logged anyway; redacted should a message ever carry them.
+  const operatorSecrets = [settings.webhook?.secret, settings.usageToken, settings.metricsToken].filter((secret): secret is string => typeof secret === 'string');
+  const logger = deps.logger ?? createLogger({ secrets: [...secrets, ...operatorSecrets], level: settings.logLevel });
   const now = deps.now ?? Date.now;
   const { store } = deps;
   if (!store) throw new TypeError('createTokenServer: pass deps.store, the session ledger (openLedgerStore(settings.ledger) on Node, createMemoryStore() in tests).');
@@ -125,27 +149,37 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
   if (!settings.presets.some((preset) => preset.name === settings.defaultPreset)) {
     throw new TypeError(`createTokenServer: defaultPreset "${settings.defaultPreset}" is not one of the presets.`);
   }
+  if (settings.metricsToken && !deps.metrics) {
+    throw new TypeError('createTokenServer: METRICS_TOKEN is set: pass deps.metrics (createPrometheusMetrics() from observability/prometheus.js), or unset METRICS_TOKEN.');
+  }
+  const exporter = deps.metrics;
+  const metrics = exporter ?? NO_METRICS;
 
   const deployment = deploymentIn(store, { clientPrefix: settings.clientTag, sessionSecret: settings.sessionSecret, equos: settings.usesSandbox ? 'sandbox' : 'cloud' });
   // A ledger that cannot be read answers 503 ledger-unavailable, whoever asks.
   const clientTag = () => ledgerStep(async () => (await deployment()).clientTag);
   const sessionSecret = () => ledgerStep(async () => (await deployment()).sessionSecret);
-  const equos = createEquosGateway(upstream, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets });
+  const equos = createEquosGateway(upstream, { deadlines: settings.deadlines, retry: settings.equosRetry, secrets, metrics });
   const leaseMs = equos.worstStopMs + LEASE_MARGIN_MS;
   const orphanMinAgeMs = orphanAgeOf(settings);
-  const ledger = createSessionLedger(store, ledgerPolicyOf(settings));
+  const webhooks = settings.webhook
+    ? createWebhookDelivery({ store, url: settings.webhook.url, secret: settings.webhook.secret, logger, instanceId: settings.instanceId, onOutcome: (outcome) => metrics.webhookDelivery(outcome), now })
+    : { deliverOnce: async () => 0, kick() {} };
+  // Events are written only for a receiver; a pass starts right after one is (never awaited by the request).
+  const ledger = createSessionLedger(store, ledgerPolicyOf(settings), { events: settings.webhook !== null, onEvent: () => webhooks.kick(), now });
   const stopSession = createStopSession({
     equos,
     ledger,
     backoff: { baseMs: settings.reaper.retryBaseMs, maxMs: settings.reaper.retryMaxMs },
     logger,
+    metrics,
     now,
   });
   const sweeper =
     settings.reaper.orphanSweepMs > 0
-      ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag, minAgeMs: orphanMinAgeMs, leaseMs, now })
+      ? createOrphanSweeper({ store, equos, stopSession, logger, instanceId: settings.instanceId, clientTag, minAgeMs: orphanMinAgeMs, leaseMs, metrics, now })
       : { sweepOnce: async () => 0, requestSweep() {}, sweepIfDue: async () => {} };
-  const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: settings.instanceId, leaseMs, traceRetryMs: orphanMinAgeMs, now });
+  const reaper = createReaper({ store, ledger, stopSession, sweeper, logger, instanceId: settings.instanceId, leaseMs, traceRetryMs: orphanMinAgeMs, metrics, now });
   const stopTokens = createStopTokens(sessionSecret, deps.hmac);
   const thumbnails = createThumbnails(settings.presets, deps.thumbnails ?? { resizer: null }, logger, now);
   const app = createApp({
@@ -157,6 +191,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
     assets: deps.assets ?? null,
     thumbnails,
     trustedProxy: settings.trustedProxy,
+    connectionAddress: deps.connectionAddress ?? nodeConnectionAddress,
     visitorKey: createVisitorKeys(sessionSecret, deps.hmac),
     stopTokens,
     limitActions: createActionLimits(store, { perAddress: settings.limits.actionsPerMinute, perSession: perSessionActionLimit(settings.heartbeat.intervalMs) }, now),
@@ -175,11 +210,19 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
       onPossibleOrphan: () => sweeper.requestSweep(),
       ...(thumbnails.resizes ? { presetPicture: (preset) => thumbnailPath(preset.name, SESSION_PICTURE_WIDTH) } : {}),
       logger,
+      metrics,
       now,
     }),
     stopSession,
     recordHeartbeat: createRecordHeartbeat({ ledger, stopSession, idleStopMs: settings.heartbeat.idleStopMs, now }),
     logger,
+    metrics,
+    usage: { token: settings.usageToken, usage: (fromDay, toDay) => ledgerStep(() => store.usage(fromDay, toDay)) },
+    observability: {
+      readiness: createReadiness({ store, deployment, logger }),
+      // The ledger's gauges are read at each scrape: every instance reports the deployment's.
+      metrics: settings.metricsToken && exporter ? { token: settings.metricsToken, contentType: exporter.contentType, scrape: async () => exporter.scrape(await readLedgerGauges(store, now())) } : null,
+    },
   });
   // A new instance sweeps soon for orphans a predecessor may have left without a trace (a
   // ledger write lost with its machine).
@@ -190,6 +233,7 @@ export function createTokenServer(settings: Settings, deps: TokenServerDeps): To
     app,
     fetch: app.fetch,
     reapOnce: reaper.reapOnce,
+    deliverWebhooksOnce: webhooks.deliverOnce,
     sweepOnce: sweeper.sweepOnce,
     requestSweep: sweeper.requestSweep,
     sweepIfDue: sweeper.sweepIfDue,

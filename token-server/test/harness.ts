@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Settings to change (shallowly) from `testSettings`'. */
   config?: Partial<Settings>;
   deps?: Partial<Omit<TokenServerDeps, 'logger'>>;
+  /** The Equos double's clock [Date.now]: the token server's (`deps.now`) for tests that move time, so Equos' start and end times move with it. */
+  equosNow?: () => number;
 }
 
 /** A running token server in front of a running Equos double. */
@@ -86,7 +88,7 @@ export function testSettings(endpoint: string, overrides: Partial<Settings> = {}
  * const res = await stack.request('/api/presets');
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const equos = await startEquosApiDouble({ apiKey: TEST_API_KEY });
+  const equos = await startEquosApiDouble({ apiKey: TEST_API_KEY, ...(options.equosNow ? { now: options.equosNow } : {}) });
   const logs: string[] = [];
   const seen: string[] = [];
   // The logger redacts nothing here on purpose: the raw lines are checked for the key.

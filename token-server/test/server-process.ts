@@ -1,7 +1,7 @@
 /**
- * The token server as users run it (`tsx token-server/src/node/server.ts`), in a child process:
- * for the tests and benchmarks that SIGTERM it, SIGKILL it, restart it, run two of it, or
- * measure its memory from outside.
+ * The token server as users run it (`tsx token-server/src/node/server.ts`, or its production
+ * build with `node dist/server/node.mjs`), in a child process: for the tests and benchmarks
+ * that SIGTERM it, SIGKILL it, restart it, run two of it, or measure its memory from outside.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,11 +42,16 @@ export interface ServerProcess {
 export interface SpawnOptions {
   /** Extra flags for node, e.g. `['--cpu-prof']` to profile the server [none]. */
   nodeArgs?: readonly string[];
+  /** A built entry that plain `node` runs, e.g. a production install's `dist/server/node.mjs` [the sources, through tsx]. */
+  script?: string;
+  /** Its working directory [this process's]. */
+  cwd?: string;
 }
 
 /** Starts the server with only `env` (plus PATH and loopback defaults) as its environment. */
 export function spawnTokenServer(env: Record<string, string>, options: SpawnOptions = {}): ServerProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ENTRY], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.script ? [options.script] : ['--import', 'tsx', ENTRY])], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -123,7 +123,9 @@ describe('readSettings', () => {
 
   it('documents every variable it reads in the README, and reads every variable the README documents', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## HTTP API'));
+    // The Configuration section, up to the next one of its level (Deploying names bindings, not variables).
+    const start = readme.indexOf('\n## Configuration\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const documented = new Set([...section.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]!));
     expect([...ENVIRONMENT_VARIABLES].filter((name) => !documented.has(name))).toEqual([]);
     expect([...documented].filter((name) => !(ENVIRONMENT_VARIABLES as readonly string[]).includes(name))).toEqual([]);

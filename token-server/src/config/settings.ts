@@ -14,6 +14,8 @@ import type { LogLevel } from '../logger.js';
 import { LOG_LEVELS } from '../logger.js';
 import type { TrustedProxy } from '../visitors/client-address.js';
 import { isEquosId } from '../equos/ids.js';
+import { isLoopbackHost } from '../internal/loopback.js';
+import { readPostgresUrl } from '../ledger/postgres-location.js';
 import { isHttpUrl, readPresetsJson, SESSION_SECONDS_RANGE, singlePreset, type Preset } from './presets.js';
 
 /** Where the token server finds Equos. */
@@ -82,7 +84,7 @@ export interface ReaperTiming {
  * process and end with it, so a ledger that outlived them would only retry stops of sessions
  * no sandbox will ever know again.
  */
-export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string } | { kind: 'memory' };
+export type LedgerLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string } | { kind: 'postgres'; url: string } | { kind: 'memory' };
 
 /** Everything the token server is configured with. */
 export interface Settings {
@@ -133,6 +135,15 @@ export interface Settings {
   instanceId: string;
   /** Log lines below this level are dropped. */
   logLevel: LogLevel;
+  /** The bearer token `GET /metrics` requires (METRICS_TOKEN); null: no metrics endpoint (404). */
+  metricsToken: string | null;
+  /**
+   * Where session events are POSTed (WEBHOOK_URL) and the Standard Webhooks secret that signs
+   * them (WEBHOOK_SECRET, `whsec_<base64>`); null: no events are written or sent.
+   */
+  webhook: { url: string; secret: string } | null;
+  /** The bearer token `GET /api/usage` requires (USAGE_TOKEN); null: no usage export (404). */
+  usageToken: string | null;
 }
 
 /**
@@ -219,10 +230,15 @@ export const ENVIRONMENT_VARIABLES = [
   'DEMO_PAGES',
   'LEDGER_PATH',
   'REDIS_URL',
+  'DATABASE_URL',
   'INSTANCE_ID',
   'TRUSTED_PROXY_HEADER',
   'LOG_LEVEL',
   'CONSENT_VERSION',
+  'METRICS_TOKEN',
+  'WEBHOOK_URL',
+  'WEBHOOK_SECRET',
+  'USAGE_TOKEN',
   ...(Object.keys(NUMBERS) as Array<keyof typeof NUMBERS>),
 ] as const;
 
@@ -316,8 +332,12 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
   if (consentVersion !== null && !CONSENT_VERSION_PATTERN.test(consentVersion)) {
     throw new ConfigError('CONSENT_VERSION', 'must be 1–64 letters, digits, or . _ : -, starting with a letter or digit (e.g. 2026-11, v3), the same as the widget\'s consent-version.');
   }
+  const metricsToken = readMetricsToken(env.METRICS_TOKEN);
+  const webhook = readWebhook(env, developmentMode, warnings);
+  const usageToken = readUsageToken(env.USAGE_TOKEN);
   const redisUrl = nonEmpty(env.REDIS_URL);
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL.');
+  const databaseUrl = readDatabaseUrl(env.DATABASE_URL, redisUrl);
 
   const settings: Settings = {
     equos,
@@ -356,10 +376,13 @@ export function readSettings(env: Env, host: SettingsHost = {}): ReadSettings {
       orphanSweepMs: number('ORPHAN_SWEEP_S') * 1000,
       createSettleMs: DEFAULTS.reaperS.createSettle * 1000,
     },
-    ledger: readLedgerLocation(env, redisUrl, usesSandbox),
+    ledger: readLedgerLocation(env, redisUrl, databaseUrl, usesSandbox),
     listen: { host: nonEmpty(env.HOST) ?? DEFAULTS.listen.host, port: number('PORT') },
     instanceId: nonEmpty(env.INSTANCE_ID) ?? host.instanceId ?? `instance-${randomText(6)}`,
     logLevel: readLogLevel(env.LOG_LEVEL),
+    metricsToken,
+    webhook,
+    usageToken,
   };
   return { settings, warnings };
 }
@@ -368,6 +391,62 @@ function readLogLevel(raw: string | undefined): LogLevel {
   const level = nonEmpty(raw)?.toLowerCase() ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(level as LogLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
   return level as LogLevel;
+}
+
+/**
+ * METRICS_TOKEN, a bearer token: one that could be guessed would open the metrics to anyone,
+ * which is worse than having none. Never echoed.
+ */
+function readMetricsToken(raw: string | undefined): string | null {
+  const token = nonEmpty(raw);
+  if (token === undefined) return null;
+  // RFC 6750's b64token: what an Authorization header can carry.
+  if (!/^[A-Za-z0-9._~+/-]+=*$/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be letters, digits and - . _ ~ + / only (no spaces); try: openssl rand -hex 32');
+  const weakness = secretWeakness(token);
+  if (weakness) throw new ConfigError('METRICS_TOKEN', `${weakness}; use a random one (try: openssl rand -hex 32), or leave it unset to serve no metrics.`);
+  return token;
+}
+
+/** Standard Webhooks recommends secrets of 24 to 64 bytes. */
+const MIN_WEBHOOK_SECRET_BYTES = 24;
+const MAX_WEBHOOK_SECRET_BYTES = 64;
+
+/**
+ * WEBHOOK_URL and WEBHOOK_SECRET: https (events carry origins and consent), or http only to
+ * loopback or in development; a secret of Standard Webhooks' form, long enough. Neither
+ * the secret nor the URL (which may hold a token in its path) is ever echoed.
+ */
+function readWebhook(env: Env, developmentMode: boolean, warnings: string[]): Settings['webhook'] {
+  const url = nonEmpty(env.WEBHOOK_URL);
+  const secret = nonEmpty(env.WEBHOOK_SECRET);
+  if (url === undefined) {
+    if (secret !== undefined) warnings.push('WEBHOOK_SECRET is set without WEBHOOK_URL: no session events are sent.');
+    return null;
+  }
+  if (!isHttpUrl(url) || new URL(url).hash) throw new ConfigError('WEBHOOK_URL', 'must be an http(s) URL without a #fragment, e.g. https://crm.example.com/hooks/equos');
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) throw new ConfigError('WEBHOOK_URL', 'must not carry a user or password: the signature (WEBHOOK_SECRET) proves each event is ours.');
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) && !developmentMode) {
+    throw new ConfigError('WEBHOOK_URL', 'must be https:// (http:// only to 127.0.0.1, localhost or [::1], or with DEVELOPMENT_MODE=on): events carry origins and consent.');
+  }
+  if (secret === undefined) throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URL: the key that signs every event (try: echo whsec_$(openssl rand -base64 32)).');
+  const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && encoded.length % 4 === 0 ? (encoded.length / 4) * 3 - (encoded.match(/=+$/)?.[0].length ?? 0) : 0;
+  if (bytes === 0) throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by base64, the Standard Webhooks form (try: echo whsec_$(openssl rand -base64 32)).');
+  if (bytes < MIN_WEBHOOK_SECRET_BYTES || bytes > MAX_WEBHOOK_SECRET_BYTES) {
+    throw new ConfigError('WEBHOOK_SECRET', `must encode ${MIN_WEBHOOK_SECRET_BYTES} to ${MAX_WEBHOOK_SECRET_BYTES} bytes (it has ${bytes}; try: echo whsec_$(openssl rand -base64 32)).`);
+  }
+  return { url: parsed.href, secret };
+}
+
+/** USAGE_TOKEN, a bearer token like METRICS_TOKEN (the export shows what the site spends). Never echoed. */
+function readUsageToken(raw: string | undefined): string | null {
+  const token = nonEmpty(raw);
+  if (token === undefined) return null;
+  if (!/^[A-Za-z0-9._~+/-]+=*$/.test(token)) throw new ConfigError('USAGE_TOKEN', 'must be letters, digits and - . _ ~ + / only (no spaces); try: openssl rand -hex 32');
+  const weakness = secretWeakness(token);
+  if (weakness) throw new ConfigError('USAGE_TOKEN', `${weakness}; use a random one (try: openssl rand -hex 32), or leave it unset to serve no usage export.`);
+  return token;
 }
 
 function readEquosConnection(env: Env): EquosConnection | null {
@@ -442,12 +521,30 @@ function readOrigins(raw: string | undefined): OriginPolicy {
 }
 
 /**
- * Redis if named, else the SQLite file named, else the default: a file with a real key, and
- * memory on the sandbox (its sessions end with the process; the real Equos' ledger is never
- * shared with it).
+ * DATABASE_URL, checked: a postgres:// URL (its `schema` parameter a plain name). It and
+ * REDIS_URL each name the one store of the ledger: both set is refused, not resolved by a rule
+ * an operator would have to remember.
  */
-function readLedgerLocation(env: Env, redisUrl: string | undefined, usesSandbox: boolean): LedgerLocation {
+function readDatabaseUrl(raw: string | undefined, redisUrl: string | undefined): string | undefined {
+  const url = nonEmpty(raw);
+  if (url === undefined) return undefined;
+  try {
+    readPostgresUrl(url);
+  } catch (error) {
+    throw new ConfigError('DATABASE_URL', (error as Error).message);
+  }
+  if (redisUrl !== undefined) throw new ConfigError('DATABASE_URL', 'REDIS_URL is set too: the ledger lives in one store; keep DATABASE_URL for Postgres or REDIS_URL for Redis, not both.');
+  return url;
+}
+
+/**
+ * Redis or Postgres if named, else the SQLite file named, else the default: a file with a real
+ * key, and memory on the sandbox (its sessions end with the process; the real Equos' ledger is
+ * never shared with it).
+ */
+function readLedgerLocation(env: Env, redisUrl: string | undefined, databaseUrl: string | undefined, usesSandbox: boolean): LedgerLocation {
   if (redisUrl !== undefined) return { kind: 'redis', url: redisUrl };
+  if (databaseUrl !== undefined) return { kind: 'postgres', url: databaseUrl };
   const path = nonEmpty(env.LEDGER_PATH);
   if (path !== undefined) return { kind: 'sqlite', path };
   return usesSandbox ? { kind: 'memory' } : { kind: 'sqlite', path: DEFAULTS.ledgerPath };

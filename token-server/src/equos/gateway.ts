@@ -4,7 +4,10 @@
  * injected SDK instance alike, so the guarantees do not depend on which one is in use, and
  * it is the only place with timers on Equos calls: what the settings say is what happens.
  */
+import type { Tracer } from '@opentelemetry/api';
 import type { EquosDeadlines } from '../config/settings.js';
+import { equosOutcome, NO_METRICS, type EquosCallName, type MetricsRecorder } from '../observability/metrics.js';
+import { equosSpan, tokenServerTracer } from '../observability/tracing.js';
 import { EquosApiError, toEquosApiError } from './errors.js';
 import { retry, type RetryOptions } from './retry.js';
 import type { EquosGeneration, EquosUpstream, StartedSession, StartRequest, UpstreamSession } from './upstream.js';
@@ -16,6 +19,10 @@ export interface EquosGatewayOptions {
   retry: RetryOptions;
   /** Strings removed from every error message, e.g. the API key. */
   secrets: readonly string[];
+  /** Where each request's latency and each retry are counted [nowhere]. */
+  metrics?: MetricsRecorder;
+  /** Makes each call's client span [the token server's: a no-op without a tracer provider]. */
+  tracer?: Tracer;
 }
 
 /** What the use cases call, on either API generation. Every method throws only `EquosApiError`. */
@@ -47,15 +54,16 @@ export interface EquosGateway {
  * const equos = createEquosGateway(upstreamOf(Equos.client(key)), { deadlines, retry, secrets: [key] });
  */
 export function createEquosGateway(upstream: EquosUpstream, options: EquosGatewayOptions): EquosGateway {
-  const { deadlines, secrets } = options;
+  const { deadlines, secrets, metrics = NO_METRICS } = options;
+  const tracer = options.tracer ?? tokenServerTracer();
   const retryable = (error: unknown) => toEquosApiError(error).retryable;
-  const again = <T>(operation: () => Promise<T>) => retry(operation, retryable, options.retry);
 
   /**
    * Runs one call under a deadline. The signal stops our client's fetch; an SDK that
    * ignores it is still raced, so a hung SDK call cannot hold a request forever.
    */
-  async function withDeadline<T>(name: keyof EquosDeadlines, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function withDeadline<T>(name: EquosCallName, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const started = performance.now();
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
@@ -65,15 +73,28 @@ export function createEquosGateway(upstream: EquosUpstream, options: EquosGatewa
       }, deadlines[name]);
     });
     try {
-      return await Promise.race([run(controller.signal), expired]);
+      const answer = await Promise.race([run(controller.signal), expired]);
+      metrics.equosCall(name, 'ok', (performance.now() - started) / 1000);
+      return answer;
     } catch (error) {
-      throw toEquosApiError(error, secrets);
+      const failure = toEquosApiError(error, secrets);
+      metrics.equosCall(name, equosOutcome(failure), (performance.now() - started) / 1000);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  const get = (id: string) => withDeadline('get', (signal) => upstream.get(id, { signal }));
+  /** One call as the use cases see it (retried if `retried`), in one client span. */
+  const call = <T>(name: EquosCallName, retried: boolean, run: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    equosSpan(tracer, name, (progress) => {
+      const attempt = (number: number) => {
+        progress.attempt(number);
+        if (number > 1) metrics.equosRetried(name);
+        return withDeadline(name, run);
+      };
+      return retried ? retry(attempt, retryable, options.retry) : attempt(1);
+    });
 
   const { attempts, baseDelayMs, maxDelayMs } = options.retry;
   let waits = 0;
@@ -82,10 +103,10 @@ export function createEquosGateway(upstream: EquosUpstream, options: EquosGatewa
   return {
     generation: upstream.generation,
     maxPage: upstream.maxPage,
-    create: (request) => withDeadline('create', (signal) => upstream.start(request, { signal })),
-    stop: (id) => again(() => withDeadline('stop', (signal) => upstream.stop(id, { signal }))),
-    get: (id) => again(() => get(id)),
-    ...(upstream.list ? { list: (params: { client: string; skip: number; take: number }) => again(() => withDeadline('list', (signal) => upstream.list!(params, { signal }))) } : {}),
+    create: (request) => call('create', false, (signal) => upstream.start(request, { signal })),
+    stop: (id) => call('stop', true, (signal) => upstream.stop(id, { signal })),
+    get: (id) => call('get', true, (signal) => upstream.get(id, { signal })),
+    ...(upstream.list ? { list: (params: { client: string; skip: number; take: number }) => call('list', true, (signal) => upstream.list!(params, { signal })) } : {}),
     // The stop and the get that checks it, each with every attempt timing out and the waits
     // between them running to their caps.
     worstStopMs: attempts * deadlines.stop + waits + attempts * deadlines.get + waits,

@@ -1,5 +1,5 @@
 /** The ledger in memory: for tests and a single process that may forget on restart. */
-import { BUDGET_RETENTION_MS, budgetDay, STALE_WINDOW_MS, type Admission, type LedgerEntry, type LedgerStore } from './store.js';
+import { BUDGET_RETENTION_MS, budgetDay, STALE_WINDOW_MS, USAGE_RETENTION_MS, type Admission, type EntryEffects, type LedgerEntry, type LedgerStore, type OutboxEvent, type UsageRow } from './store.js';
 
 /** Creates a memory ledger. */
 export function createMemoryStore(): LedgerStore {
@@ -8,6 +8,18 @@ export function createMemoryStore(): LedgerStore {
   const windows = new Map<string, { start: number; count: number }>();
   const budget = new Map<string, number>();
   const kept = new Map<string, string>();
+  const outbox = new Map<string, OutboxEvent>();
+  /** By `JSON.stringify([day, preset, origin])`. */
+  const usage = new Map<string, UsageRow>();
+  const keep = (effects: EntryEffects | undefined) => {
+    if (effects?.event && !outbox.has(effects.event.id)) outbox.set(effects.event.id, { ...effects.event });
+    if (effects?.usage) {
+      const { day, preset, origin, minutes } = effects.usage;
+      const key = JSON.stringify([day, preset, origin]);
+      const row = usage.get(key) ?? { day, preset, origin, sessions: 0, minutes: 0 };
+      usage.set(key, { ...row, sessions: row.sessions + 1, minutes: row.minutes + minutes });
+    }
+  };
   // Entries are kept and handed out as copies (their consent too): no caller can change one in place.
   const clone = (entry: LedgerEntry): LedgerEntry => ({ ...entry, consent: entry.consent && { ...entry.consent } });
   const copy = (entry: LedgerEntry | undefined) => (entry ? clone(entry) : null);
@@ -22,17 +34,19 @@ export function createMemoryStore(): LedgerStore {
       entries.set(entry.id, clone(entry));
       return { admitted: true };
     },
-    async replace(id, entry) {
+    async replace(id, entry, effects) {
       entries.delete(id);
       entries.set(entry.id, clone(entry));
+      keep(effects);
     },
     async get(id) {
       return copy(entries.get(id));
     },
-    async update(entry, states) {
+    async update(entry, states, effects) {
       const current = entries.get(entry.id);
       if (!current || !states.includes(current.state)) return false;
       entries.set(entry.id, clone(entry));
+      keep(effects);
       return true;
     },
     async remove(id, states) {
@@ -65,7 +79,29 @@ export function createMemoryStore(): LedgerStore {
       for (const [id, claim] of claims) if (claim.until <= now) claims.delete(id);
       const oldestDay = budgetDay(now - BUDGET_RETENTION_MS);
       for (const day of budget.keys()) if (day < oldestDay) budget.delete(day);
+      const oldestUsage = budgetDay(now - USAGE_RETENTION_MS);
+      for (const [key, row] of usage) if (row.day < oldestUsage) usage.delete(key);
       return forgotten;
+    },
+    async listOutboxDue(now, limit) {
+      return [...outbox.values()]
+        .filter((event) => event.nextAttemptAt <= now)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+        .slice(0, limit)
+        .map((event) => ({ ...event }));
+    },
+    async rescheduleOutbox(id, attempts, nextAttemptAt) {
+      const event = outbox.get(id);
+      if (event) outbox.set(id, { ...event, attempts, nextAttemptAt });
+    },
+    async removeOutbox(id) {
+      outbox.delete(id);
+    },
+    async outboxSize() {
+      return outbox.size;
+    },
+    async usage(fromDay, toDay) {
+      return [...usage.values()].filter((row) => row.day >= fromDay && row.day <= toDay).map((row) => ({ ...row }));
     },
     async hit(key, limit, windowMs, now) {
       const start = now - (now % windowMs);

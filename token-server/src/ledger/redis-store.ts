@@ -7,13 +7,30 @@
  * Keys (under `prefix`): `e:<id>` (hash: the entry; expires at its `forgetAt`), `due` (sorted
  * set by `dueAt`), `open` (sorted set by `openUntil`), `open:v:<visitor>` (sorted set by
  * `visitorOpenUntil`; before it was kept, by `openUntil`: as strict), `lease:<id>`,
- * `rate:<key>:<window>`, `budget:<day>`, `layout`.
+ * `rate:<key>:<window>`, `budget:<day>`, `layout`; the webhook outbox: `ob:<id>` (hash: the
+ * event; never expires, it leaves when delivered or given up on), `outbox` (sorted set by
+ * `nextAttemptAt`), `outbox:seq` (the order events were written in, among equals); the usage:
+ * `usage:<day>` (hash: `s:<[preset, origin]>` sessions and `m:<…>` minutes; expires
+ * `USAGE_RETENTION_MS` after its day), `usage:days` (sorted set of the days kept, by day
+ * number). An entry's change and its effects (`EntryEffects`) are one script.
  *
  * The scripts that free a visitor's place derive its `open:v:<visitor>` key from the entry
  * inside the script: right for one Redis (or a primary with replicas), not for Redis Cluster.
  */
 import { Redis } from 'ioredis';
-import { BUDGET_RETENTION_MS, type Admission, type IndexEntry, type LedgerEntry, type LedgerState, type LedgerStore } from './store.js';
+import {
+  BUDGET_RETENTION_MS,
+  USAGE_RETENTION_MS,
+  type Admission,
+  type EntryEffects,
+  type IndexEntry,
+  type LedgerEntry,
+  type LedgerState,
+  type LedgerStore,
+  type OutboxEvent,
+  type OutboxEventType,
+  type UsageRow,
+} from './store.js';
 
 /** The layout's version (the `layout` key): 2 keeps the indexes with the entries. */
 const LAYOUT = '2';
@@ -46,6 +63,37 @@ const HELPERS = `
   end
 `;
 
+/**
+ * Lua that keeps an entry change's effects, in the same script. `keep(first)` reads EFFECT_ARGS
+ * ARGV values from `first`: the event's id ('' for none), type, body, createdAt, attempts,
+ * nextAttemptAt, then the usage's field ('' for none), minutes, day number, expiry (ms) and the
+ * oldest day number kept; KEYS[k] to KEYS[k + 4] are `outbox`, `outbox:seq`, `ob:<id>`,
+ * `usage:<day>`, `usage:days` (k = the script's own keys + 1).
+ */
+const EFFECTS = `
+  local function keep(k, first)
+    local id = ARGV[first]
+    if id ~= '' and redis.call('EXISTS', KEYS[k + 2]) == 0 then
+      local seq = redis.call('INCR', KEYS[k + 1])
+      redis.call('HSET', KEYS[k + 2], 'id', id, 'type', ARGV[first + 1], 'body', ARGV[first + 2], 'createdAt', ARGV[first + 3], 'attempts', ARGV[first + 4], 'nextAttemptAt', ARGV[first + 5], 'seq', seq)
+      redis.call('ZADD', KEYS[k], ARGV[first + 5], id)
+    end
+    local field = ARGV[first + 6]
+    if field ~= '' then
+      redis.call('HINCRBY', KEYS[k + 3], 's:' .. field, 1)
+      redis.call('HINCRBYFLOAT', KEYS[k + 3], 'm:' .. field, ARGV[first + 7])
+      redis.call('PEXPIREAT', KEYS[k + 3], ARGV[first + 9])
+      redis.call('ZADD', KEYS[k + 4], ARGV[first + 8], string.sub(KEYS[k + 3], -10))
+      redis.call('ZREMRANGEBYSCORE', KEYS[k + 4], '-inf', '(' .. ARGV[first + 10])
+    end
+  end
+`;
+
+/** How many ARGV values `keep` reads. */
+const EFFECT_ARGS = 11;
+/** How many KEYS `keep` uses. */
+const EFFECT_KEYS = 5;
+
 const SCRIPTS = {
   insertWithinCaps: {
     keys: 4, // e:<id>, due, open, open:v:<visitor>
@@ -59,23 +107,34 @@ const SCRIPTS = {
       return 'ok'`,
   },
   replace: {
-    keys: 4, // e:<new id>, due, open, e:<old id>
-    // ARGV: new id, visitorPrefix, old id, then write's (from 4)
-    lua: `${HELPERS}
+    keys: 4 + EFFECT_KEYS, // e:<new id>, due, open, e:<old id>, then keep's
+    // ARGV: new id, visitorPrefix, old id, then keep's (from 4), then write's (from 4 + EFFECT_ARGS)
+    lua: `${HELPERS}${EFFECTS}
       unindex(KEYS[4], ARGV[3], ARGV[2])
       redis.call('DEL', KEYS[4])
       unindex(KEYS[1], ARGV[1], ARGV[2])
-      write(KEYS[1], ARGV[1], ARGV[2], 4)
+      write(KEYS[1], ARGV[1], ARGV[2], ${4 + EFFECT_ARGS})
+      keep(5, 4)
       return 'ok'`,
   },
   update: {
-    keys: 3, // e:<id>, due, open
-    // ARGV: id, visitorPrefix, states, then write's (from 4)
-    lua: `${HELPERS}
+    keys: 3 + EFFECT_KEYS, // e:<id>, due, open, then keep's
+    // ARGV: id, visitorPrefix, states, then keep's (from 4), then write's (from 4 + EFFECT_ARGS)
+    lua: `${HELPERS}${EFFECTS}
       local state = redis.call('HGET', KEYS[1], 'state')
       if not state or not allowed(state, ARGV[3]) then return 0 end
       unindex(KEYS[1], ARGV[1], ARGV[2])
-      write(KEYS[1], ARGV[1], ARGV[2], 4)
+      write(KEYS[1], ARGV[1], ARGV[2], ${4 + EFFECT_ARGS})
+      keep(4, 4)
+      return 1`,
+  },
+  rescheduleOutbox: {
+    keys: 2, // ob:<id>, outbox
+    // ARGV: id, attempts, nextAttemptAt
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      redis.call('HSET', KEYS[1], 'attempts', ARGV[2], 'nextAttemptAt', ARGV[3])
+      redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
       return 1`,
   },
   remove: {
@@ -124,6 +183,41 @@ type ScriptedRedis = Redis & Record<ScriptName, (...args: Array<string | number>
 const FIELDS = ['id', 'preset', 'origin', 'visitorKey', 'createdAt', 'deadline', 'lastHeartbeat', 'stopAttempts', 'state', 'nextAttemptAt', 'stoppedAt', 'reservedMinutes', 'dueAt', 'openUntil', 'visitorOpenUntil', 'forgetAt'] as const;
 
 const text = (value: number | string | null) => (value === null ? '' : String(value));
+
+const DAY_MS = 24 * 3600 * 1000;
+/** A `YYYY-MM-DD` day's number (days since the epoch). */
+const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+
+/** What `keep` takes (ARGV), and the keys it writes, for `effects` under `prefix`. */
+function effectArgs(prefix: string, effects: EntryEffects | undefined): { keys: string[]; args: string[] } {
+  const event = effects?.event;
+  const usage = effects?.usage;
+  // A day's key lives until it leaves the retention; the days older than that leave the index.
+  const day = usage?.day ?? '0000-00-00';
+  const oldestKept = Math.floor((Date.now() - USAGE_RETENTION_MS) / DAY_MS);
+  return {
+    keys: [`${prefix}outbox`, `${prefix}outbox:seq`, `${prefix}ob:${event?.id ?? ''}`, `${prefix}usage:${day}`, `${prefix}usage:days`],
+    args: [
+      ...(event ? [event.id, event.type, event.body, String(event.createdAt), String(event.attempts), String(event.nextAttemptAt)] : ['', '', '', '', '', '']),
+      ...(usage
+        ? [JSON.stringify([usage.preset, usage.origin]), String(usage.minutes), String(dayNumber(day)), String((dayNumber(day) + 1) * DAY_MS + USAGE_RETENTION_MS), String(oldestKept)]
+        : ['', '', '', '', '']),
+    ],
+  };
+}
+
+function fromEventHash(hash: Record<string, string>): (OutboxEvent & { seq: number }) | null {
+  if (!hash.id) return null;
+  return {
+    id: hash.id,
+    type: (hash.type ?? 'session.ended') as OutboxEventType,
+    body: hash.body ?? '',
+    createdAt: Number(hash.createdAt ?? 0),
+    attempts: Number(hash.attempts ?? 0),
+    nextAttemptAt: Number(hash.nextAttemptAt ?? 0),
+    seq: Number(hash.seq ?? 0),
+  };
+}
 
 /** What `write` takes: the three indexes, then the hash (the consent in two fields, empty for none). */
 function writeArgs(entry: LedgerEntry): string[] {
@@ -191,6 +285,10 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Ledg
     due: `${prefix}due`,
     open: `${prefix}open`,
     visitorPrefix: `${prefix}open:v:`,
+    outbox: `${prefix}outbox`,
+    event: (id: string) => `${prefix}ob:${id}`,
+    usage: (day: string) => `${prefix}usage:${day}`,
+    usageDays: `${prefix}usage:days`,
   };
   /** The entries of `ids`, in order (null where there is none), in one round trip. */
   async function readEntries(ids: string[]): Promise<Array<LedgerEntry | null>> {
@@ -206,14 +304,16 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Ledg
       const result = await redis.insertWithinCaps(key.entry(entry.id), key.due, key.open, key.visitorPrefix + entry.visitorKey, entry.id, key.visitorPrefix, now, caps.perVisitor, caps.global, ...writeArgs(entry));
       return result === 'ok' ? { admitted: true } : { admitted: false, reason: result as 'visitor-cap' | 'global-cap' };
     },
-    async replace(id, entry) {
-      await redis.replace(key.entry(entry.id), key.due, key.open, key.entry(id), entry.id, key.visitorPrefix, id, ...writeArgs(entry));
+    async replace(id, entry, effects) {
+      const kept = effectArgs(prefix, effects);
+      await redis.replace(key.entry(entry.id), key.due, key.open, key.entry(id), ...kept.keys, entry.id, key.visitorPrefix, id, ...kept.args, ...writeArgs(entry));
     },
     async get(id) {
       return fromHash(await redis.hgetall(key.entry(id)));
     },
-    async update(entry, states) {
-      return (await redis.update(key.entry(entry.id), key.due, key.open, entry.id, key.visitorPrefix, states.join(','), ...writeArgs(entry))) === 1;
+    async update(entry, states, effects) {
+      const kept = effectArgs(prefix, effects);
+      return (await redis.update(key.entry(entry.id), key.due, key.open, ...kept.keys, entry.id, key.visitorPrefix, states.join(','), ...kept.args, ...writeArgs(entry))) === 1;
     },
     async remove(id, states) {
       return (await redis.remove(key.entry(id), key.due, key.open, id, key.visitorPrefix, states.join(','))) === 1;
@@ -245,8 +345,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Ledg
     },
     async housekeeping() {
       // Every key here expires by itself: entries at their forgetAt, rate windows, budget
-      // days, leases; `listDue` drops the ids of expired entries from the due index, and the
-      // open sets are trimmed on every admission.
+      // days, usage days, leases; `listDue` drops the ids of expired entries from the due
+      // index, the open sets are trimmed on every admission, the usage days on every usage.
+      // The outbox never expires.
       return 0;
     },
     async hit(rateKey, limit, windowMs, now) {
@@ -260,6 +361,48 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Ledg
     },
     async budgetUsed(day) {
       return Number((await redis.get(`${prefix}budget:${day}`)) ?? 0);
+    },
+    async listOutboxDue(now, limit) {
+      const ids = await redis.zrangebyscore(key.outbox, '-inf', now, 'LIMIT', 0, limit);
+      if (ids.length === 0) return [];
+      // Events due at the same time go in the order they were written: those tied with the
+      // last one listed may lie past the limit, so they are read as well, and all sorted.
+      const boundary = Number(await redis.zscore(key.outbox, ids[ids.length - 1]!));
+      const tied = ids.length === limit ? await redis.zrangebyscore(key.outbox, boundary, boundary) : [];
+      const candidates = [...new Set([...ids, ...tied])];
+      const pipeline = redis.pipeline();
+      for (const id of candidates) pipeline.hgetall(key.event(id));
+      const events = ((await pipeline.exec()) ?? []).map(([, hash]) => fromEventHash(hash as Record<string, string>));
+      return events
+        .filter((event): event is NonNullable<typeof event> => event !== null)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.seq - b.seq)
+        .slice(0, limit)
+        .map(({ seq: _seq, ...event }) => event);
+    },
+    async rescheduleOutbox(id, attempts, nextAttemptAt) {
+      await redis.rescheduleOutbox(key.event(id), key.outbox, id, attempts, nextAttemptAt);
+    },
+    async removeOutbox(id) {
+      await redis.multi().del(key.event(id)).zrem(key.outbox, id).exec();
+    },
+    async outboxSize() {
+      return redis.zcard(key.outbox);
+    },
+    async usage(fromDay, toDay) {
+      const days = await redis.zrangebyscore(key.usageDays, dayNumber(fromDay), dayNumber(toDay));
+      const pipeline = redis.pipeline();
+      for (const day of days) pipeline.hgetall(key.usage(day));
+      const hashes = ((await pipeline.exec()) ?? []).map(([, hash]) => hash as Record<string, string>);
+      const rows: UsageRow[] = [];
+      for (const [index, day] of days.entries()) {
+        const hash = hashes[index] ?? {};
+        for (const [field, sessions] of Object.entries(hash)) {
+          if (!field.startsWith('s:')) continue;
+          const [preset, origin] = JSON.parse(field.slice(2)) as [string, string | null];
+          rows.push({ day, preset, origin, sessions: Number(sessions), minutes: Number(hash[`m:${field.slice(2)}`] ?? 0) });
+        }
+      }
+      return rows;
     },
     async keepFirst(name, value) {
       // No expiry: the deployment's identity and secret outlive every entry.

@@ -14,35 +14,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { BUDGET_RETENTION_MS, budgetDay, STALE_WINDOW_MS, type Admission, type IndexEntry, type LedgerEntry, type LedgerState, type LedgerStore } from './store.js';
+import {
+  BUDGET_RETENTION_MS,
+  budgetDay,
+  STALE_WINDOW_MS,
+  USAGE_RETENTION_MS,
+  type Admission,
+  type EntryEffects,
+  type IndexEntry,
+  type LedgerEntry,
+  type LedgerStore,
+  } from './store.js';
+import { ENTRY_COLUMN_NAMES, entryOfRow, entryValues, outboxEventOfRow, type EntryRow, type OutboxRow, type SqlValue } from './sql-rows.js';
 
-interface Row {
-  id: string;
-  preset: string;
-  origin: string | null;
-  visitor_key: string;
-  created_at: number;
-  deadline: number;
-  last_heartbeat: number;
-  stop_attempts: number;
-  state: LedgerState;
-  next_attempt_at: number;
-  stopped_at: number | null;
-  reserved_minutes: number;
-  due_at: number | null;
-  open_until: number;
-  visitor_open_until: number;
-  forget_at: number | null;
-  consent_version: string | null;
-  consent_at: number | null;
-}
 
 /**
  * The layout's version (`PRAGMA user_version`): 2 keeps the indexes with the entries; 3 adds
  * the visitor's own open index (`visitor_open_until`); 4 the visitor's consent
- * (`consent_version`, `consent_at`).
+ * (`consent_version`, `consent_at`); 5 the webhook outbox and the usage (`outbox`, `usage`).
  */
-const LAYOUT = 4;
+const LAYOUT = 5;
 
 /** Layout 4's columns, added to a file of an earlier layout (its entries have no consent: NULL). */
 const CONSENT_COLUMNS = ['consent_version TEXT', 'consent_at INTEGER'];
@@ -80,43 +71,41 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS budget (day TEXT PRIMARY KEY, minutes REAL NOT NULL);
   -- What the deployment keeps once: its identity, its generated session secret.
   CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- Events waiting for the webhook; seq keeps the order they were written in among equals.
+  CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at, seq);
+  -- Ended sessions by the day they started, preset and origin ('' for none: NULLs are never equal in a key).
+  CREATE TABLE IF NOT EXISTS usage (
+    day TEXT NOT NULL,
+    preset TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    minutes REAL NOT NULL,
+    PRIMARY KEY (day, preset, origin)
+  );
 `;
 
-const COLUMNS =
-  'id, preset, origin, visitor_key, created_at, deadline, last_heartbeat, stop_attempts, state, next_attempt_at, stopped_at, reserved_minutes, due_at, open_until, visitor_open_until, forget_at, consent_version, consent_at';
-const VALUES =
-  '@id, @preset, @origin, @visitorKey, @createdAt, @deadline, @lastHeartbeat, @stopAttempts, @state, @nextAttemptAt, @stoppedAt, @reservedMinutes, @dueAt, @openUntil, @visitorOpenUntil, @forgetAt, @consentVersion, @consentAt';
+const COLUMNS = ENTRY_COLUMN_NAMES.join(', ');
+/** Each column's named parameter is its own name: `@id, @preset, …`. */
+const VALUES = ENTRY_COLUMN_NAMES.map((column) => `@${column}`).join(', ');
 
-/** `column = @field` for every column but the id. */
-const ASSIGNMENTS = COLUMNS.split(', ')
-  .slice(1)
-  .map((column, index) => `${column} = ${VALUES.split(', ')[index + 1]}`)
+/** `column = @column` for every column but the id. */
+const ASSIGNMENTS = ENTRY_COLUMN_NAMES.slice(1)
+  .map((column) => `${column} = @${column}`)
   .join(', ');
 
-const toEntry = (row: Row): LedgerEntry => ({
-  id: row.id,
-  preset: row.preset,
-  origin: row.origin,
-  visitorKey: row.visitor_key,
-  createdAt: row.created_at,
-  deadline: row.deadline,
-  lastHeartbeat: row.last_heartbeat,
-  stopAttempts: row.stop_attempts,
-  state: row.state,
-  nextAttemptAt: row.next_attempt_at,
-  stoppedAt: row.stopped_at,
-  reservedMinutes: row.reserved_minutes,
-  dueAt: row.due_at,
-  openUntil: row.open_until,
-  visitorOpenUntil: row.visitor_open_until,
-  forgetAt: row.forget_at,
-  consent: row.consent_version !== null && row.consent_at !== null ? { version: row.consent_version, acceptedAt: row.consent_at } : null,
-});
-
-/** The named parameters of `entry` (`VALUES`): its consent in two columns. */
-function bind(entry: LedgerEntry): Record<string, string | number | null> {
-  const { consent, ...fields } = entry;
-  return { ...fields, consentVersion: consent?.version ?? null, consentAt: consent?.acceptedAt ?? null };
+/** The named parameters of `entry` (`VALUES`). */
+function bind(entry: LedgerEntry): Record<string, SqlValue> {
+  const values = entryValues(entry);
+  return Object.fromEntries(ENTRY_COLUMN_NAMES.map((column, index) => [column, values[index]!]));
 }
 
 /** `?, ?, …` for a list of values. */
@@ -166,9 +155,28 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     insert.run(bind(entry));
     return { admitted: true };
   });
-  const replace = db.transaction((id: string, entry: LedgerEntry) => {
+  const keepEvent = sql(
+    'INSERT INTO outbox (id, type, body, created_at, attempts, next_attempt_at) VALUES (@id, @type, @body, @createdAt, @attempts, @nextAttemptAt) ON CONFLICT(id) DO NOTHING',
+  );
+  const addUsage = sql(
+    `INSERT INTO usage (day, preset, origin, sessions, minutes) VALUES (@day, @preset, @origin, 1, @minutes)
+     ON CONFLICT(day, preset, origin) DO UPDATE SET sessions = sessions + 1, minutes = minutes + excluded.minutes`,
+  );
+  /** Keeps what an entry's change causes; runs inside that change's transaction. */
+  const keep = (effects: EntryEffects | undefined) => {
+    if (effects?.event) keepEvent.run(effects.event);
+    if (effects?.usage) addUsage.run({ ...effects.usage, origin: effects.usage.origin ?? '' });
+  };
+  const replace = db.transaction((id: string, entry: LedgerEntry, effects: EntryEffects | undefined) => {
     sql('DELETE FROM entries WHERE id = ?').run(id);
     insert.run(bind(entry));
+    keep(effects);
+  });
+  // A savepoint when it has effects: the guarded write and what it causes, both or neither.
+  const update = db.transaction((text: string, bound: Record<string, string | number | null>, effects: EntryEffects | undefined) => {
+    if (sql(text).run(bound).changes !== 1) return false;
+    keep(effects);
+    return true;
   });
   const claim = sql(
     `INSERT INTO leases (id, owner, until) VALUES (@id, @owner, @until)
@@ -179,6 +187,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     const windows = sql('DELETE FROM rate_windows WHERE window_start <= ?').run(now - STALE_WINDOW_MS);
     sql('DELETE FROM leases WHERE until <= ?').run(now);
     sql('DELETE FROM budget WHERE day < ?').run(budgetDay(now - BUDGET_RETENTION_MS));
+    sql('DELETE FROM usage WHERE day < ?').run(budgetDay(now - USAGE_RETENTION_MS));
     return entries.changes + windows.changes;
   });
 
@@ -187,24 +196,26 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     insertWithinCaps(entry, caps, now) {
       return write(() => insertWithinCaps(entry, caps, now));
     },
-    replace(id, entry) {
-      return write(() => void replace(id, entry));
+    replace(id, entry, effects) {
+      return write(() => void replace(id, entry, effects));
     },
     async get(id) {
-      const row = selectOne.get(id) as Row | undefined;
-      return row ? toEntry(row) : null;
+      const row = selectOne.get(id) as EntryRow | undefined;
+      return row ? entryOfRow(row) : null;
     },
-    update(entry, states) {
+    update(entry, states, effects) {
       const guard = states.map((_, index) => `@s${index}`).join(', ');
-      const bound = Object.fromEntries(states.map((state, index) => [`s${index}`, state]));
-      return write(() => sql(`UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`).run({ ...bind(entry), ...bound }).changes === 1);
+      const bound = { ...bind(entry), ...Object.fromEntries(states.map((state, index) => [`s${index}`, state])) };
+      const text = `UPDATE entries SET ${ASSIGNMENTS} WHERE id = @id AND state IN (${guard})`;
+      if (!effects) return write(() => sql(text).run(bound).changes === 1);
+      return write(() => update(text, bound, effects));
     },
     remove(id, states) {
       return write(() => sql(`DELETE FROM entries WHERE id = ? AND state IN (${placeholders(states.length)})`).run(id, ...states).changes === 1);
     },
     async listDue(now, states, limit) {
-      const rows = sql(`SELECT * FROM entries WHERE due_at <= ? AND state IN (${placeholders(states.length)}) ORDER BY due_at LIMIT ?`).all(now, ...states, limit) as Row[];
-      return rows.map(toEntry);
+      const rows = sql(`SELECT * FROM entries WHERE due_at <= ? AND state IN (${placeholders(states.length)}) ORDER BY due_at LIMIT ?`).all(now, ...states, limit) as EntryRow[];
+      return rows.map((row) => entryOfRow(row));
     },
     async countOpen(now, visitorKey) {
       return count(now, visitorKey);
@@ -236,6 +247,28 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
     async budgetUsed(day) {
       return (sql('SELECT minutes FROM budget WHERE day = ?').get(day) as { minutes: number } | undefined)?.minutes ?? 0;
+    },
+    async listOutboxDue(now, limit) {
+      return (sql('SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?').all(now, limit) as OutboxRow[]).map((row) => outboxEventOfRow(row));
+    },
+    rescheduleOutbox(id, attempts, nextAttemptAt) {
+      return write(() => void sql('UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?').run(attempts, nextAttemptAt, id));
+    },
+    removeOutbox(id) {
+      return write(() => void sql('DELETE FROM outbox WHERE id = ?').run(id));
+    },
+    async outboxSize() {
+      return (sql('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    },
+    async usage(fromDay, toDay) {
+      const rows = sql('SELECT day, preset, origin, sessions, minutes FROM usage WHERE day >= ? AND day <= ? ORDER BY day, preset, origin').all(fromDay, toDay) as Array<{
+        day: string;
+        preset: string;
+        origin: string;
+        sessions: number;
+        minutes: number;
+      }>;
+      return rows.map((row) => ({ ...row, origin: row.origin === '' ? null : row.origin }));
     },
     keepFirst(name, value) {
       return write(() => {
@@ -353,7 +386,9 @@ function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): vo
         db.exec('DROP INDEX IF EXISTS entries_visitor_open');
       }
       // Layouts 2 and 3 kept no consent: their entries read back with none.
-      for (const column of CONSENT_COLUMNS) db.exec(`ALTER TABLE entries ADD COLUMN ${column}`);
+      if (version <= 3) for (const column of CONSENT_COLUMNS) db.exec(`ALTER TABLE entries ADD COLUMN ${column}`);
+      // Layouts 2 to 4 had no outbox and no usage: the schema adds both, empty (the sessions
+      // that ended before count in no usage, and send no event).
       db.exec(SCHEMA);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
@@ -365,9 +400,9 @@ function migrate(db: Database.Database, indexLegacy: IndexEntry | undefined): vo
     db.exec(SCHEMA);
     if (legacy) {
       const insert = db.prepare(`INSERT OR REPLACE INTO entries (${COLUMNS}) VALUES (${VALUES})`);
-      type LegacyRow = Omit<Row, 'due_at' | 'open_until' | 'visitor_open_until' | 'forget_at' | 'consent_version' | 'consent_at'>;
+      type LegacyRow = Omit<EntryRow, 'due_at' | 'open_until' | 'visitor_open_until' | 'forget_at' | 'consent_version' | 'consent_at'>;
       for (const row of db.prepare('SELECT * FROM sessions').all() as LegacyRow[]) {
-        insert.run(bind(indexLegacy!(toEntry({ ...row, due_at: null, open_until: 0, visitor_open_until: 0, forget_at: null, consent_version: null, consent_at: null }))));
+        insert.run(bind(indexLegacy!(entryOfRow({ ...row, due_at: null, open_until: 0, visitor_open_until: 0, forget_at: null, consent_version: null, consent_at: null }))));
       }
       db.exec('DROP TABLE sessions');
     }

@@ -12,6 +12,11 @@
  *
  * Memory (tests, one process), SQLite (the default: a real file, zero set-up) and Redis
  * (several instances) implement it.
+ *
+ * Besides entries it keeps what their changes cause: events for the operator's webhook (an
+ * outbox, written in the same atomic step as the change that causes them, so a crash between
+ * the two cannot lose one; ../webhooks/ delivers them) and the usage they add up to (sessions
+ * and minutes per day, preset and origin, for the usage export).
  */
 
 /** Where an entry is in its life (../sessions/session-ledger.ts says what each state means). */
@@ -71,6 +76,46 @@ export type EntryFields = Omit<LedgerEntry, 'dueAt' | 'openUntil' | 'visitorOpen
  */
 export type IndexEntry = (fields: EntryFields) => LedgerEntry;
 
+/** What the outbox carries: a session started (Equos runs it, the browser has its token), or ended. */
+export type OutboxEventType = 'session.started' | 'session.ended';
+
+/** An event waiting in the ledger to be delivered to the operator's webhook. */
+export interface OutboxEvent {
+  /** Stable across retries and instances (`<type>:<session id>`): the receiver's idempotency key. */
+  id: string;
+  type: OutboxEventType;
+  /** The event's JSON body, exactly as it will be signed and sent. */
+  body: string;
+  createdAt: number;
+  /** Delivery attempts so far. */
+  attempts: number;
+  /** When the next attempt is due. */
+  nextAttemptAt: number;
+}
+
+/** Ended sessions added up for one UTC day, preset and origin. */
+export interface UsageRow {
+  /** `YYYY-MM-DD` (`budgetDay` of the session's start). */
+  day: string;
+  preset: string;
+  /** The page's origin; null for a create without one. */
+  origin: string | null;
+  sessions: number;
+  minutes: number;
+}
+
+/**
+ * What an entry's change causes, kept in the same atomic step as the change: both or neither.
+ * A store applies them only when the change itself is made (an `update` whose guard fails
+ * adds nothing).
+ */
+export interface EntryEffects {
+  /** An event for the outbox; when one of its id is there already, that one is kept (no duplicates). */
+  event?: OutboxEvent;
+  /** One ended session of `minutes`, added to its day's, preset's and origin's usage. */
+  usage?: { day: string; preset: string; origin: string | null; minutes: number };
+}
+
 /** The outcome of an insert within the caps. */
 export type Admission = { admitted: true } | { admitted: false; reason: 'visitor-cap' | 'global-cap' };
 
@@ -83,11 +128,14 @@ export interface EntryStore {
    * instances cannot both take the last place).
    */
   insertWithinCaps(entry: LedgerEntry, caps: { perVisitor: number; global: number }, now: number): Promise<Admission>;
-  /** Replaces entry `id` with `entry` (which may have another id), in one step. */
-  replace(id: string, entry: LedgerEntry): Promise<void>;
+  /** Replaces entry `id` with `entry` (which may have another id), and keeps `effects` [none], in one step. */
+  replace(id: string, entry: LedgerEntry, effects?: EntryEffects): Promise<void>;
   get(id: string): Promise<LedgerEntry | null>;
-  /** Writes `entry` over the stored entry of its id if that one is in one of `states`; whether it did. */
-  update(entry: LedgerEntry, states: readonly LedgerState[]): Promise<boolean>;
+  /**
+   * Writes `entry` over the stored entry of its id if that one is in one of `states`, and then
+   * keeps `effects` [none], in one step; whether it did.
+   */
+  update(entry: LedgerEntry, states: readonly LedgerState[], effects?: EntryEffects): Promise<boolean>;
   /** Deletes entry `id` if it is in one of `states`; whether this call did. */
   remove(id: string, states: readonly LedgerState[]): Promise<boolean>;
   /** Entries in one of `states` with `dueAt <= now`, soonest due first, at most `limit`. */
@@ -116,6 +164,23 @@ export interface LimitStore {
   budgetUsed(day: string): Promise<number>;
 }
 
+/** The outbox and the usage its events add up to (written through `EntryEffects`). */
+export interface OutboxStore {
+  /** Events due at `now` (`nextAttemptAt <= now`), soonest first, at most `limit`. */
+  listOutboxDue(now: number, limit: number): Promise<OutboxEvent[]>;
+  /** Records a failed delivery of event `id`: its attempts so far and when to try again (nothing if it is gone). */
+  rescheduleOutbox(id: string, attempts: number, nextAttemptAt: number): Promise<void>;
+  /** Deletes event `id` (delivered, or given up on); nothing if it is gone. */
+  removeOutbox(id: string): Promise<void>;
+  /** How many events wait in the outbox. */
+  outboxSize(): Promise<number>;
+  /** The usage of the days from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), by day, preset and origin. */
+  usage(fromDay: string, toDay: string): Promise<UsageRow[]>;
+}
+
+/** Usage rows stay readable this long (a year of monthly reconciliations, and a month more). */
+export const USAGE_RETENTION_MS = 400 * 24 * 3600 * 1000;
+
 /** Rate windows (at most a minute long) this old are over. */
 export const STALE_WINDOW_MS = 3600 * 1000;
 /** Daily budget totals stay readable this long after their last change, then are forgotten. */
@@ -132,13 +197,14 @@ export interface DeploymentStore {
 }
 
 /** A ledger backend. */
-export interface LedgerStore extends EntryStore, LimitStore, DeploymentStore {
+export interface LedgerStore extends EntryStore, LimitStore, DeploymentStore, OutboxStore {
   /** Which backend, for logs. */
-  readonly kind: 'memory' | 'sqlite' | 'redis';
+  readonly kind: 'memory' | 'sqlite' | 'redis' | 'postgres' | 'durable-object';
   /**
    * Deletes what no longer matters at `now`, so the ledger does not grow forever: entries
    * whose `forgetAt` has passed, past rate windows, lapsed claims, budget days older than
-   * `BUDGET_RETENTION_MS`. Returns how many entries and rate windows went (Redis expires its
+   * `BUDGET_RETENTION_MS`, usage days older than `USAGE_RETENTION_MS` (never the outbox: its
+   * events leave when delivered or given up on). Returns how many entries and rate windows went (Redis expires its
    * keys itself: 0).
    */
   housekeeping(now: number): Promise<number>;

@@ -7,7 +7,12 @@ import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StaticAssets } from '../http/routes/static-files.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The folders relative to this module: from the sources, the repository's dist/ and examples/;
+// a bundle, which lives elsewhere, names its own (scripts/build-server.mjs, build-package.mjs).
+declare const __EQUOS_WIDGET_DIR__: string | undefined;
+declare const __EQUOS_EXAMPLES_DIR__: string | undefined;
+const WIDGET_DIR = fileURLToPath(new URL(typeof __EQUOS_WIDGET_DIR__ === 'string' ? __EQUOS_WIDGET_DIR__ : '../../../dist/', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(new URL(typeof __EQUOS_EXAMPLES_DIR__ === 'string' ? __EQUOS_EXAMPLES_DIR__ : '../../../examples/', import.meta.url));
 
 /** Where `nodeAssets` reads from. */
 export interface NodeAssetsOptions {
@@ -25,10 +30,10 @@ export interface NodeAssetsOptions {
  * @param options the folders [this repository's]; the npm package's `widgetAssets()` passes its own `dist/`
  */
 export function nodeAssets(options: NodeAssetsOptions = {}): StaticAssets {
-  const examples = options.examples === undefined ? join(ROOT, 'examples') : options.examples;
+  const examples = options.examples === undefined ? EXAMPLES_DIR : options.examples;
   const folders: Array<[prefix: string, dir: string]> = [
     ...(examples === null ? [] : [['/examples/', examples] as [string, string]]),
-    ['/', options.widget ?? join(ROOT, 'dist')],
+    ['/', options.widget ?? WIDGET_DIR],
   ];
   const cache = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
   return {

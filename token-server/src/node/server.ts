@@ -5,123 +5,65 @@
  * requests finish, running sessions stay in the ledger (a redeploy must not cut visitors
  * off; the next instance's reaper watches them).
  *
- * This is the only module that reads `process.env` or listens on a port.
+ * This, and the Bun and Deno entries beside it (../bun/, ../deno/), are the only modules that
+ * read the environment or listen on a port. Production runs its build, dist/server/node.mjs
+ * (scripts/build-server.mjs), which has no sandbox.
  */
-import type { Settings } from '../config/settings.js';
-import { ConfigError } from '../config/settings.js';
-import type { LedgerStore } from '../ledger/store.js';
-import { createLogger } from '../logger.js';
-import { startScheduler } from '../reaping/scheduler.js';
-import { indexed, ledgerPolicyOf } from '../sessions/session-ledger.js';
-import { loadSharpResizer } from '../thumbnails/resizer.js';
-import { createTokenServer } from '../token-server.js';
+import { loadResizer, metricsFor, runEntry, StartFailure } from '../runtime/start.js';
 import { nodeAssets } from './assets.js';
 import { createEquosFetch } from './equos-fetch.js';
 import { readNodeSettings } from './env.js';
-import { createLineWriter } from './line-writer.js';
-import { listen, type Listening } from './listen.js';
+import { listen } from './listen.js';
 import { nodeHmac } from './node-hmac.js';
-import { openLedgerStore } from './open-ledger.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+// False in the production build (scripts/build-server.mjs); undefined from the sources.
+declare const __EQUOS_SANDBOX__: boolean | undefined;
 
-// Log lines leave in batches, one write per turn of the event loop (./line-writer.ts).
-const lines = createLineWriter();
+/**
+ * Loads the local sandbox; null in the production build, which leaves its code out (it needs
+ * development dependencies such as werift and ws): the define settles this at build time, so
+ * the bundler drops the import.
+ */
+const loadSandbox = typeof __EQUOS_SANDBOX__ === 'boolean' && !__EQUOS_SANDBOX__ ? null : () => import('../../../sandbox/index.js');
 
-async function main(): Promise<void> {
-  let read: ReturnType<typeof readNodeSettings>;
-  try {
-    read = readNodeSettings(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`equos-avatar token server: invalid configuration: ${error.message}\n`);
-    process.exit(1);
-  }
-  let settings: Settings = read.settings;
-  const logger = createLogger({ level: settings.logLevel, secrets: settings.equos ? [settings.equos.apiKey] : [], write: lines.write });
-  for (const warning of read.warnings) logger.warn('config.warning', { message: warning });
-
-  let closeSandbox: (() => Promise<void>) | undefined;
-  if (!settings.equos) {
+// The sequence (settings, ledger, ready, scheduler, listen, shutdown) is every entry's: ../runtime/start.ts.
+await runEntry({
+  readSettings: () => readNodeSettings(process.env),
+  async prepare(settings, logger) {
+    if (settings.equos) return { settings };
+    if (!loadSandbox) {
+      throw new StartFailure('EQUOS_API_KEY is not set: the production build has no local sandbox; set EQUOS_API_KEY (the sandbox runs with `npm start` from a development install)');
+    }
     // Loaded lazily: a production install (with a key) never touches the sandbox's code.
-    const { startLocalSandbox } = await import('../../../sandbox/index.js');
+    const { startLocalSandbox } = await loadSandbox();
     const sandbox = await startLocalSandbox();
-    closeSandbox = sandbox.close;
-    settings = {
-      ...settings,
-      equos: sandbox.equos,
-      // The demo avatar's picture, for the launcher (served by the sandbox like Equos serves thumbnails).
-      presets: settings.presets.map((preset) => (preset.thumbnailUrl ? preset : { ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl })),
-    };
     logger.info('sandbox.started', {
       equos_endpoint: sandbox.api.url,
       livekit_url: sandbox.livekit.url,
       note: 'EQUOS_API_KEY is not set: using the local Equos sandbox (session API, LiveKit server, demo avatar).',
     });
-  }
-
-  let store: LedgerStore;
-  try {
-    const policy = ledgerPolicyOf(settings);
-    store = await openLedgerStore(settings.ledger, (fields) => indexed(fields, policy));
-  } catch (error) {
-    const variable = settings.ledger.kind === 'redis' ? 'REDIS_URL' : 'LEDGER_PATH';
-    process.stderr.write(`equos-avatar token server: cannot open the session ledger (${variable}): ${(error as Error).message}\n`);
-    await closeSandbox?.();
-    process.exit(1);
-  }
-  logger.info('ledger.opened', { store: store.kind, instance_id: settings.instanceId });
-
-  // Loaded lazily (a dynamic import): without sharp the server still starts, and sends browsers to each picture's source.
-  const resizer = await loadSharpResizer();
-  if (!resizer) logger.warn('thumbnails.resizer.unavailable', { note: 'sharp could not be loaded: preset pictures are served from their sources, full size.' });
-  const server = createTokenServer(settings, { store, logger, assets: nodeAssets(), thumbnails: { resizer }, equosFetch: createEquosFetch(), hmac: nodeHmac });
-  try {
-    const { clientTag } = await server.ready();
-    logger.info('deployment.ready', { client_tag: clientTag, session_secret: settings.sessionSecret ? 'SESSION_SECRET' : 'kept in the ledger' });
-  } catch (error) {
-    const variable = settings.ledger.kind === 'redis' ? 'REDIS_URL' : 'LEDGER_PATH';
-    process.stderr.write(`equos-avatar token server: cannot use the session ledger (${variable}): ${(error as Error).message}\n`);
-    await store.close();
-    await closeSandbox?.();
-    process.exit(1);
-  }
-  const scheduler = startScheduler(server, settings.reaper);
-  let listening: Listening;
-  try {
-    listening = await listen(server.app, settings.listen);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const { host, port } = settings.listen;
-    const why = code === 'EADDRINUSE' ? `port ${port} is already in use (set PORT)` : `cannot listen on ${host}:${port} (${code ?? 'error'})`;
-    process.stderr.write(`equos-avatar token server: ${why}\n`);
-    await scheduler.stop();
-    await store.close();
-    await closeSandbox?.();
-    process.exit(1);
-  }
-  logger.info('server.listening', { url: listening.url, equos: read.settings.equos ? 'cloud' : 'local-sandbox', presets: settings.presets.length });
-  const demo = settings.demoPages ? `\n  Open ${listening.url}/ and click the bubble to talk to ${settings.presets[0]?.displayName ?? 'the avatar'}.` : '';
-  lines.flush();
-  process.stdout.write(`\n  Equos avatar token server ready at ${listening.url}${demo}\n\n`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('server.stopping', { signal });
-    await listening.close(SHUTDOWN_GRACE_MS);
-    await scheduler.stop();
-    await store.close();
-    await closeSandbox?.();
-    logger.info('server.stopped', {});
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => {
-    logger.error('process.unhandled-rejection', { error: reason instanceof Error ? reason.message : String(reason) });
-  });
-}
-
-await main();
+    return {
+      settings: {
+        ...settings,
+        equos: sandbox.equos,
+        // The demo avatar's picture, for the launcher (served by the sandbox like Equos serves thumbnails).
+        presets: settings.presets.map((preset) => (preset.thumbnailUrl ? preset : { ...preset, thumbnailUrl: sandbox.avatarThumbnailUrl })),
+      },
+      close: sandbox.close,
+    };
+  },
+  async deps(settings, logger) {
+    return {
+      assets: nodeAssets(),
+      thumbnails: { resizer: await loadResizer(logger) },
+      equosFetch: createEquosFetch(),
+      hmac: nodeHmac,
+      // The connection's address: the default, Node's socket (`c.env.incoming`).
+      metrics: await metricsFor(settings, true),
+    };
+  },
+  async serve(server, settings) {
+    const listening = await listen(server.app, settings.listen);
+    return { url: listening.url, close: (graceMs) => listening.close(graceMs) };
+  },
+});

@@ -16,6 +16,7 @@ import type { EquosGateway } from '../equos/gateway.js';
 import { hasEnded } from '../equos/session-state.js';
 import type { LedgerEntry, LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
+import { NO_METRICS, type MetricsRecorder } from '../observability/metrics.js';
 import type { StopSession } from '../sessions/stop-session.js';
 
 /** Options of `createOrphanSweeper`. */
@@ -32,6 +33,8 @@ export interface OrphanSweeperOptions {
   minAgeMs: number;
   /** How long a claim on an orphan holds, in ms (longer than one stop can take). */
   leaseMs: number;
+  /** [nowhere] */
+  metrics?: MetricsRecorder;
   now: () => number;
 }
 
@@ -67,7 +70,7 @@ const MAX_LISTED = 10_000;
 
 /** Creates a sweeper; it does nothing until called. */
 export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweeper {
-  const { store, equos, logger, instanceId, minAgeMs, leaseMs, now } = options;
+  const { store, equos, logger, instanceId, minAgeMs, leaseMs, metrics = NO_METRICS, now } = options;
   // Early sweeps wait a little past the orphan age, for clock skew and a slow list.
   const marginMs = Math.min(1000, minAgeMs / 10);
   let sweeping: Promise<number | undefined> | undefined;
@@ -108,6 +111,7 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
     }
     if (otherTags > 0) logger.warn('orphans.list.foreign-sessions', { count: otherTags, client: clientTag, note: "Equos listed sessions of other clients; they were left alone." });
     if (stopped > 0) logger.warn('orphans.stopped', { count: stopped });
+    metrics.orphanSweep('ok');
     return stopped;
   }
 
@@ -115,6 +119,7 @@ export function createOrphanSweeper(options: OrphanSweeperOptions): OrphanSweepe
     (sweeping ??= listAndStop()
       .catch((error: unknown) => {
         logger.error('orphans.sweep.failed', { error: error instanceof Error ? error.message : String(error) });
+        metrics.orphanSweep('failed');
         return undefined;
       })
       .finally(() => (sweeping = undefined)));

@@ -13,6 +13,7 @@
  */
 import type { LedgerEntry, LedgerStore } from '../ledger/store.js';
 import type { Logger } from '../logger.js';
+import { NO_METRICS, type MetricsRecorder } from '../observability/metrics.js';
 import type { SessionLedger } from '../sessions/session-ledger.js';
 import type { StopSession } from '../sessions/stop-session.js';
 import type { OrphanSweeper } from './orphan-sweeper.js';
@@ -33,6 +34,8 @@ export interface ReaperOptions {
   traceRetryMs: number;
   /** Sessions stopped in parallel [8]. */
   concurrency?: number;
+  /** [nowhere] */
+  metrics?: MetricsRecorder;
   now: () => number;
 }
 
@@ -52,7 +55,7 @@ const BATCH = 100;
  * await reaper.reapOnce();
  */
 export function createReaper(options: ReaperOptions): Reaper {
-  const { store, ledger, logger, instanceId, leaseMs, concurrency = 8, now } = options;
+  const { store, ledger, logger, instanceId, leaseMs, concurrency = 8, metrics = NO_METRICS, now } = options;
 
   async function stopOne(listed: LedgerEntry): Promise<boolean> {
     if (!(await store.claim(listed.id, instanceId, now(), leaseMs))) return false;
@@ -84,6 +87,8 @@ export function createReaper(options: ReaperOptions): Reaper {
 
   async function stopDue(): Promise<number> {
     const due = await ledger.dueSessions(now(), BATCH);
+    // Listed soonest due first: the first has waited longest.
+    metrics.reaperPass(due[0] ? now() - (due[0].dueAt ?? now()) : 0);
     let stopped = 0;
     let next = 0;
     // A pool, not batches: one slow stop must not hold back the sessions behind it.
@@ -106,6 +111,7 @@ export function createReaper(options: ReaperOptions): Reaper {
       const stops = (stopping ??= stopDue()
         .catch((error: unknown) => {
           logger.error('reaper.pass.failed', { error: errorText(error) });
+          metrics.reaperFailed();
           return 0;
         })
         .finally(() => (stopping = undefined)));

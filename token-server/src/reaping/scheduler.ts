@@ -1,7 +1,8 @@
 /**
  * Runs a token server's background passes on timers, for runtimes that keep a process
  * running (Node, Bun, Deno): a reaper pass and a due early sweep every REAPER_INTERVAL_S, an
- * orphan sweep every ORPHAN_SWEEP_S, housekeeping hourly. A cron-driven runtime calls the
+ * orphan sweep every ORPHAN_SWEEP_S, housekeeping hourly, a webhook pass every 2 s (retries,
+ * and what a predecessor left; new events start one at once). A cron-driven runtime calls the
  * same passes from its scheduled handler instead.
  */
 import type { ReaperTiming } from '../config/settings.js';
@@ -12,6 +13,8 @@ export interface BackgroundPasses {
   sweepIfDue(): Promise<unknown>;
   sweepOnce(): Promise<unknown>;
   housekeepOnce(): Promise<unknown>;
+  /** Sends the webhook's due events [none: no webhook pass]. */
+  deliverWebhooksOnce?(): Promise<unknown>;
 }
 
 /** A running scheduler. */
@@ -21,16 +24,19 @@ export interface Scheduler {
 }
 
 const HOUSEKEEPING_EVERY_MS = 3600 * 1000;
+/** The webhook pass's interval, in ms: the shortest retry (5 s) is not kept waiting long. */
+export const WEBHOOK_PASS_EVERY_MS = 2000;
 
 /**
- * Starts the timers, and a first reaper pass and housekeeping at once (a restarted instance
- * resumes from the ledger without waiting).
+ * Starts the timers, and a first reaper pass, housekeeping and webhook pass at once (a
+ * restarted instance resumes from the ledger without waiting). `timing.webhookIntervalMs`
+ * [WEBHOOK_PASS_EVERY_MS] sets the webhook pass's interval.
  *
  * @example
  * const scheduler = startScheduler(server, settings.reaper);
  * // on shutdown: await scheduler.stop();
  */
-export function startScheduler(passes: BackgroundPasses, timing: Pick<ReaperTiming, 'intervalMs' | 'orphanSweepMs'>): Scheduler {
+export function startScheduler(passes: BackgroundPasses, timing: Pick<ReaperTiming, 'intervalMs' | 'orphanSweepMs'> & { webhookIntervalMs?: number }): Scheduler {
   const underWay = new Set<Promise<unknown>>();
   let stopped = false;
   const run = (pass: () => Promise<unknown>) => {
@@ -51,8 +57,11 @@ export function startScheduler(passes: BackgroundPasses, timing: Pick<ReaperTimi
     every(HOUSEKEEPING_EVERY_MS, () => passes.housekeepOnce()),
     ...(timing.orphanSweepMs > 0 ? [every(timing.orphanSweepMs, () => passes.sweepOnce())] : []),
   ];
+  const deliver = passes.deliverWebhooksOnce?.bind(passes);
+  if (deliver) timers.push(every(timing.webhookIntervalMs ?? WEBHOOK_PASS_EVERY_MS, deliver));
   run(() => passes.reapOnce());
   run(() => passes.housekeepOnce());
+  if (deliver) run(deliver);
   return {
     async stop() {
       stopped = true;

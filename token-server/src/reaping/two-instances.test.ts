@@ -1,6 +1,7 @@
 /**
  * Two token server processes behind one (imaginary) load balancer, sharing a real
- * `redis-server`: sessions, rate limits, caps and the reaper's work are one deployment's.
+ * `redis-server`, then a real PostgreSQL: sessions, rate limits, caps and the reaper's work are
+ * one deployment's, whichever shared store keeps them.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,54 +9,75 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../../../sandbox/equos-api/server.js';
 import { TEST_API_KEY } from '../../test/harness.js';
-import { startRedis, type RunningRedis } from '../../test/redis-server.js';
+import { startPostgres } from '../../test/postgres-server.js';
+import { startRedis } from '../../test/redis-server.js';
 import { spawnTokenServer, type ServerProcess } from '../../test/server-process.js';
 
 const ORIGIN = 'https://shop.example';
 type Created = { session_id: string; stop_token: string };
 
-let redis: RunningRedis;
+/** A ledger several instances share: the variables that name it, and how to stop it. */
+interface SharedLedger {
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const SHARED_LEDGERS: Array<[name: string, start: () => Promise<SharedLedger>]> = [
+  ['Redis', async () => {
+    const redis = await startRedis();
+    return { env: { REDIS_URL: redis.url }, close: () => redis.close() };
+  }],
+  ['Postgres', async () => {
+    const postgres = await startPostgres();
+    return { env: { DATABASE_URL: postgres.url }, close: () => postgres.close() };
+  }],
+];
+
+let ledger: SharedLedger | undefined;
 let equos: RunningEquosApiDouble;
 let a: ServerProcess;
 let b: ServerProcess;
 const url: Record<'a' | 'b', string> = { a: '', b: '' };
-/** One instance's environment (all share Redis, Equos and the deployment's secret). */
+/** One instance's environment (all share the ledger, Equos and the deployment's secret). */
 let env: (instance: string) => Record<string, string>;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  // Equos never ends a session by itself here: every end is the token servers' doing.
-  equos = await startEquosApiDouble({ apiKey: TEST_API_KEY, autoEnd: false });
-  const presets = join(mkdtempSync(join(tmpdir(), 'two-')), 'presets.json');
-  writeFileSync(presets, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: 600 }, { name: 'short', avatar_id: 'avatar-1', max_duration_s: 5 }] }));
-  env = (instance: string) => ({
-    INSTANCE_ID: instance,
-    REDIS_URL: redis.url,
-    EQUOS_API_KEY: TEST_API_KEY,
-    EQUOS_ENDPOINT: equos.url,
-    PRESETS_FILE: presets,
-    ALLOWED_ORIGINS: ORIGIN,
-    SESSION_SECRET: 'shared-secret-of-the-deployment-0123456789',
-    TRUSTED_PROXY_HEADER: 'x-forwarded-for',
-    RATE_LIMIT_PER_MINUTE: '3',
-    MAX_SESSIONS_PER_VISITOR: '2',
-    MAX_CONCURRENT_SESSIONS: '6',
-    HEARTBEAT_INTERVAL_S: '0.5',
-    HEARTBEAT_TIMEOUT_S: '2',
-    REAPER_INTERVAL_S: '0.2',
-    STOP_GRACE_S: '0.5',
-    // Orphans are then 6 s old (create deadline + 5 s), so a dead create's trace is followed after 12 s.
-    EQUOS_CREATE_TIMEOUT_S: '1',
-  });
-  [a, b] = [spawnTokenServer(env('instance-a')), spawnTokenServer(env('instance-b'))];
-  [url.a, url.b] = await Promise.all([a.ready(), b.ready()]);
-}, 30_000);
+/** Before the tests of one describe: its shared ledger, the Equos double, and two instances on them; after them, gone. */
+function deployment(start: () => Promise<SharedLedger>): void {
+  beforeAll(async () => {
+    const shared = (ledger = await start());
+    // Equos never ends a session by itself here: every end is the token servers' doing.
+    equos = await startEquosApiDouble({ apiKey: TEST_API_KEY, autoEnd: false });
+    const presets = join(mkdtempSync(join(tmpdir(), 'two-')), 'presets.json');
+    writeFileSync(presets, JSON.stringify({ presets: [{ name: 'default', avatar_id: 'avatar-1', max_duration_s: 600 }, { name: 'short', avatar_id: 'avatar-1', max_duration_s: 5 }] }));
+    env = (instance: string) => ({
+      INSTANCE_ID: instance,
+      ...shared.env,
+      EQUOS_API_KEY: TEST_API_KEY,
+      EQUOS_ENDPOINT: equos.url,
+      PRESETS_FILE: presets,
+      ALLOWED_ORIGINS: ORIGIN,
+      SESSION_SECRET: 'shared-secret-of-the-deployment-0123456789',
+      TRUSTED_PROXY_HEADER: 'x-forwarded-for',
+      RATE_LIMIT_PER_MINUTE: '3',
+      MAX_SESSIONS_PER_VISITOR: '2',
+      MAX_CONCURRENT_SESSIONS: '6',
+      HEARTBEAT_INTERVAL_S: '0.5',
+      HEARTBEAT_TIMEOUT_S: '2',
+      REAPER_INTERVAL_S: '0.2',
+      STOP_GRACE_S: '0.5',
+      // Orphans are then 6 s old (create deadline + 5 s), so a dead create's trace is followed after 12 s.
+      EQUOS_CREATE_TIMEOUT_S: '1',
+    });
+    [a, b] = [spawnTokenServer(env('instance-a')), spawnTokenServer(env('instance-b'))];
+    [url.a, url.b] = await Promise.all([a.ready(), b.ready()]);
+  }, 30_000);
 
-afterAll(async () => {
-  await Promise.all([a?.kill(), b?.kill()]);
-  await equos?.close();
-  await redis?.close();
-});
+  afterAll(async () => {
+    await Promise.all([a?.kill(), b?.kill()]);
+    await equos?.close();
+    await ledger?.close();
+  });
+}
 
 const post = (on: 'a' | 'b', path: string, visitor: string, body: string, type = 'application/json') =>
   fetch(`${url[on]}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': type, 'x-forwarded-for': visitor }, body });
@@ -63,7 +85,9 @@ const create = (on: 'a' | 'b', visitor: string, preset = 'default') => post(on, 
 const stop = (on: 'a' | 'b', visitor: string, session: Created) => post(on, `/api/sessions/${session.session_id}/stop`, visitor, session.stop_token, 'text/plain');
 const heartbeat = (on: 'a' | 'b', visitor: string, session: Created) => post(on, `/api/sessions/${session.session_id}/heartbeat`, visitor, session.stop_token, 'text/plain');
 
-describe('two instances sharing Redis', () => {
+describe.each(SHARED_LEDGERS)('two instances sharing %s', (_name, start) => {
+  deployment(start);
+
   it('a session created on one is kept alive and stopped through the other', async () => {
     const created = await create('a', '198.51.100.1');
     expect(created.status).toBe(201);
@@ -161,7 +185,7 @@ describe('two instances sharing Redis', () => {
 
   it('stops the orphan of a create that was in flight on an instance killed mid-way, through the survivor', async () => {
     // A third instance takes a visitor; Equos is slow to start the session, and the instance
-    // is SIGKILLed before it hears back. Only its pending admission in Redis remembers.
+    // is SIGKILLed before it hears back. Only its pending admission in the ledger remembers.
     const doomed = spawnTokenServer(env('instance-c'));
     const doomedUrl = await doomed.ready();
     const before = Date.now();

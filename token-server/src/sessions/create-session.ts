@@ -14,6 +14,7 @@ import type { StartedSession, StartRequest } from '../equos/upstream.js';
 import type { LedgerConsent, LedgerStore } from '../ledger/store.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { Logger } from '../logger.js';
+import { NO_METRICS, type MetricsRecorder } from '../observability/metrics.js';
 import { ProblemError } from '../problems.js';
 import { newVisitorIdentity, sanitiseDisplayName } from '../visitors/visitor.js';
 import { admit, type AdmissionTicket } from './admission.js';
@@ -81,6 +82,8 @@ export interface CreateSessionDeps {
    */
   presetPicture?: (preset: Preset) => string | undefined;
   logger: Logger;
+  /** [nowhere] */
+  metrics?: MetricsRecorder;
   now: () => number;
 }
 
@@ -93,7 +96,7 @@ const DEFAULT_VISITOR_NAME = 'Visitor';
  *   EquosApiError when Equos fails, CallerGoneError when the browser left
  */
 export function createCreateSession(deps: CreateSessionDeps): CreateSession {
-  const { equos, store, ledger, logger, now } = deps;
+  const { equos, store, ledger, logger, metrics = NO_METRICS, now } = deps;
   const presets = new Map(deps.presets.map((preset) => [preset.name, preset]));
 
   /**
@@ -173,6 +176,7 @@ export function createCreateSession(deps: CreateSessionDeps): CreateSession {
     }
     // Of the consent only its version is logged: the ledger keeps the rest.
     logger.info('session.created', { ...log, origin: input.origin, max_duration_s: body.max_duration_s, ...(ticket.pending.consent ? { consent_version: ticket.pending.consent.version } : {}) });
+    metrics.sessionCreated(preset.name);
     return body;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What the ledger's states mean (sessions/session-ledger.ts), over every store: the one
- * policy must hold the same on memory, SQLite and Redis, since they only keep what it says.
+ * policy must hold the same on memory, SQLite, Redis and Postgres, since they only keep what it says.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startPostgres, type RunningPostgres } from '../../test/postgres-server.js';
 import { startRedis, type RunningRedis } from '../../test/redis-server.js';
 import { createMemoryStore } from '../ledger/memory-store.js';
+import { createPostgresStore } from '../ledger/postgres-store.js';
 import { createRedisStore } from '../ledger/redis-store.js';
 import { createSqliteStore } from '../ledger/sqlite-store.js';
 import { budgetDay, type LedgerEntry, type LedgerStore } from '../ledger/store.js';
@@ -19,19 +21,24 @@ import { createSessionLedger, indexed, STOPPED_RETENTION_MS, TRACE_RETENTION_MS,
 const T0 = 1_800_000_000_000;
 const POLICY: LedgerPolicy = { pendingTtlMs: 60_000, deadCreateAfterMs: 1000, graceMs: 10_000, heartbeatTimeoutMs: 60_000 };
 const CAPS = { perVisitor: 2, global: 3 };
+/** How the sessions here end: the visitor hangs up, Equos confirms. */
+const ENDED = { cause: 'visitor', unknownAtEquos: false } as const;
 
 let redis: RunningRedis;
+let postgres: RunningPostgres;
 let prefixes = 0;
 beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+}, 30_000);
+afterAll(() => Promise.all([redis?.close(), postgres?.close()]));
 
 const STORES: Array<[string, () => LedgerStore | Promise<LedgerStore>]> = [
   ['memory', () => createMemoryStore()],
   ['sqlite', () => createSqliteStore(':memory:')],
   // A fresh key prefix per test: an empty store without flushing the server.
   ['redis', () => createRedisStore({ url: redis.url, prefix: `sl${(prefixes += 1)}:` })],
+  // A fresh schema per test, in the one database.
+  ['postgres', () => createPostgresStore({ url: postgres.url, schema: `policy_${(prefixes += 1)}` })],
 ];
 
 /** An admission of `visitor-a` at T0 (5 reserved minutes, a 5-minute session). */
@@ -58,6 +65,31 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     await ledger.activate(pending, { id, createdAt: patch.createdAt ?? T0, deadline: patch.deadline ?? T0 + 300_000, lastHeartbeat: patch.lastHeartbeat ?? T0 });
   }
 
+  it('writes a session.started with the activation and a session.ended and its usage with the settle, once, and no event when events are off', async () => {
+    const kicks: string[] = [];
+    const withEvents = createSessionLedger(store, POLICY, { events: true, onEvent: () => kicks.push('kick'), now: () => T0 + 500_000 });
+    const admitted = await withEvents.admit(admission('p-1'), CAPS);
+    if (!admitted.admitted) throw new Error('not admitted');
+    await withEvents.activate(admitted.pending, { id: 'ses_1', createdAt: T0, deadline: T0 + 300_000, lastHeartbeat: T0 });
+    expect(kicks).toHaveLength(1);
+    expect(await withEvents.settleStopped('ses_1', T0 + 330_000, { cause: 'deadline', unknownAtEquos: false })).toMatchObject({ state: 'stopped' });
+    // Settled again (another instance, a replayed stop): nothing more.
+    expect(await withEvents.settleStopped('ses_1', T0 + 340_000, { cause: 'retry', unknownAtEquos: false })).toBeNull();
+    expect(kicks).toHaveLength(2);
+    const events = await store.listOutboxDue(T0 + 500_000, 10);
+    expect(events.map((event) => [event.id, event.type, event.createdAt, event.attempts])).toEqual([
+      ['session.started:ses_1', 'session.started', T0 + 500_000, 0],
+      ['session.ended:ses_1', 'session.ended', T0 + 500_000, 0],
+    ]);
+    expect(JSON.parse(events[1]!.body)).toMatchObject({ data: { session_id: 'ses_1', end_cause: 'deadline', duration_seconds: 330, ended_at: new Date(T0 + 330_000).toISOString() } });
+    expect(await store.usage(budgetDay(T0), budgetDay(T0))).toEqual([{ day: budgetDay(T0), preset: 'default', origin: 'https://shop.example', sessions: 1, minutes: 5.5 }]);
+    // Without events (no WEBHOOK_URL), the usage still counts.
+    await start('ses_2', { visitorKey: 'visitor-b' });
+    await ledger.settleStopped('ses_2', T0 + 60_000, ENDED);
+    expect(await store.outboxSize()).toBe(2);
+    expect(await store.usage(budgetDay(T0), budgetDay(T0))).toMatchObject([{ sessions: 2, minutes: 6.5 }]);
+  });
+
   it('admits, activates and reads back a session', async () => {
     await start('ses_1');
     expect(await ledger.get('ses_1')).toEqual(
@@ -74,7 +106,7 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     await ledger.activate((await ledger.get('p-ses_1'))!, { id: 'ses_1', createdAt: T0, deadline: T0 + 300_000, lastHeartbeat: T0 });
     await ledger.heartbeat('ses_1', T0 + 1000);
     expect(await ledger.get('ses_1')).toMatchObject({ state: 'running', lastHeartbeat: T0 + 1000, consent });
-    expect(await ledger.settleStopped('ses_1', T0 + 2000)).toMatchObject({ state: 'stopped', consent });
+    expect(await ledger.settleStopped('ses_1', T0 + 2000, ENDED)).toMatchObject({ state: 'stopped', consent });
     expect((await ledger.get('ses_1'))?.consent).toEqual(consent);
   });
 
@@ -94,7 +126,7 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
   it('frees a place when a session stops, when a pending admission is forgotten, or expires', async () => {
     await start('a1');
     await start('a2');
-    await ledger.settleStopped('a1', T0 + 1000);
+    await ledger.settleStopped('a1', T0 + 1000, ENDED);
     expect(await ledger.admit(admission('p-a3'), CAPS)).toMatchObject({ admitted: true });
     await ledger.forget((await ledger.get('p-a3'))!);
     expect(await store.countOpen(T0, 'visitor-a')).toBe(1);
@@ -128,7 +160,7 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     await ledger.forget(traces[0]!);
     expect(await ledger.get('p-older')).toBeNull();
     expect((await ledger.dueTraces(T0 + POLICY.deadCreateAfterMs, 10)).map((trace) => trace.id)).toEqual(['p-young']);
-    await ledger.settleStopped('ses_1', T0);
+    await ledger.settleStopped('ses_1', T0, ENDED);
     expect((await ledger.dueTraces(T0 + 60_000, 10)).map((trace) => trace.id)).toEqual(['p-young']);
   });
 
@@ -174,18 +206,18 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     expect((await ledger.get('ses_1'))!.lastHeartbeat).toBe(T0 + 5000);
     expect(await ledger.heartbeat('ses_1', T0 + 1000)).toBe('running');
     expect((await ledger.get('ses_1'))!.lastHeartbeat).toBe(T0 + 5000);
-    await ledger.settleStopped('ses_1', T0 + 6000);
+    await ledger.settleStopped('ses_1', T0 + 6000, ENDED);
     expect(await ledger.heartbeat('ses_1', T0 + 7000)).toBe('stopped');
     expect(await ledger.heartbeat('ses_nope', T0)).toBeNull();
   });
 
   it('marks a session stopped once', async () => {
     await start('ses_1');
-    const first = await ledger.settleStopped('ses_1', T0 + 2000);
+    const first = await ledger.settleStopped('ses_1', T0 + 2000, ENDED);
     expect(first).toMatchObject({ id: 'ses_1', state: 'stopped', stoppedAt: T0 + 2000, reservedMinutes: 5 });
-    expect(await ledger.settleStopped('ses_1', T0 + 3000)).toBeNull();
+    expect(await ledger.settleStopped('ses_1', T0 + 3000, ENDED)).toBeNull();
     expect((await ledger.get('ses_1'))!.stoppedAt).toBe(T0 + 2000);
-    expect(await ledger.settleStopped('ses_nope', T0)).toBeNull();
+    expect(await ledger.settleStopped('ses_nope', T0, ENDED)).toBeNull();
   });
 
   it('lists sessions past deadline + grace, silent too long, or with a failed stop due again; and says why', async () => {
@@ -205,8 +237,8 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
     expect((await ledger.dueSessions(T0 + 120_000, 10)).map((entry) => entry.id)).toContain('late');
     expect(ledger.dueCause(retried, T0 + 120_000)).toBe('retry');
 
-    await ledger.settleStopped('silent', T0 + 100_500);
-    await ledger.settleStopped('late', T0 + 120_500);
+    await ledger.settleStopped('silent', T0 + 100_500, ENDED);
+    await ledger.settleStopped('late', T0 + 120_500, ENDED);
     expect(await ledger.recordStopFailure((await ledger.get('late'))!, T0), 'a stopped session is not retried').toBe(false);
     expect(await ledger.dueSessions(T0 + 10_000_000, 10)).toHaveLength(1);
   });
@@ -214,9 +246,9 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
   it('settles a stop once, giving back the reserved minutes the session did not use', async () => {
     await store.addBudget(budgetDay(T0), 10);
     await start('ses_1', { reservedMinutes: 10 });
-    expect(await ledger.settleStopped('ses_1', T0 + 3 * 60_000)).toMatchObject({ id: 'ses_1', state: 'stopped' });
+    expect(await ledger.settleStopped('ses_1', T0 + 3 * 60_000, ENDED)).toMatchObject({ id: 'ses_1', state: 'stopped' });
     expect(await store.budgetUsed(budgetDay(T0))).toBeCloseTo(3);
-    expect(await ledger.settleStopped('ses_1', T0 + 4 * 60_000)).toBeNull();
+    expect(await ledger.settleStopped('ses_1', T0 + 4 * 60_000, ENDED)).toBeNull();
     expect(await store.budgetUsed(budgetDay(T0))).toBeCloseTo(3);
   });
 
@@ -231,7 +263,7 @@ describe.each(STORES)('the ledger on %s', (_name, make) => {
   it('keeps stopped sessions for their retention, and traces for theirs (housekeeping)', async () => {
     await start('ses_1');
     await ledger.admit(admission('p-trace', { visitorKey: 'visitor-b' }), CAPS);
-    await ledger.settleStopped('ses_1', T0 + 1000);
+    await ledger.settleStopped('ses_1', T0 + 1000, ENDED);
     expect(await ledger.get('ses_1')).toMatchObject({ forgetAt: T0 + 1000 + STOPPED_RETENTION_MS });
     expect(await ledger.get('p-trace')).toMatchObject({ forgetAt: T0 + TRACE_RETENTION_MS });
     if (store.kind === 'redis') return; // Redis expires them on the real clock (below).
@@ -258,7 +290,7 @@ describe('the Redis store expires on its own', () => {
       expect(pendingTtl).toBeLessThanOrEqual(TRACE_RETENTION_MS);
       await ledger.activate((await ledger.get('p-1'))!, { id: 'ses_1', createdAt: now, deadline: now + 300_000, lastHeartbeat: now });
       expect(await raw.pttl(`${prefix}e:ses_1`)).toBe(-1);
-      await ledger.settleStopped('ses_1', now);
+      await ledger.settleStopped('ses_1', now, ENDED);
       const stoppedTtl = await raw.pttl(`${prefix}e:ses_1`);
       expect(stoppedTtl).toBeGreaterThan(STOPPED_RETENTION_MS - 60_000);
       expect(stoppedTtl).toBeLessThanOrEqual(STOPPED_RETENTION_MS);
@@ -341,7 +373,7 @@ describe('a ledger written by the earlier layout', () => {
     expect(await store.countOpen(T0 + 50_000, 'v1')).toBe(0);
     await store.close();
     const reopened = new Database(path);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     reopened.close();
   });
 
@@ -376,11 +408,11 @@ describe('a ledger written by the earlier layout', () => {
     const consent = { version: '2026-11', acceptedAt: T0 - 1000 };
     await start('ses_new', { consent });
     expect((await store.get('ses_new'))?.consent).toEqual(consent);
-    expect(await ledger.settleStopped('ses_old', T0 + 2000)).toMatchObject({ state: 'stopped', consent: null });
+    expect(await ledger.settleStopped('ses_old', T0 + 2000, ENDED)).toMatchObject({ state: 'stopped', consent: null });
     await store.close();
 
     const reopened = new Database(path);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     expect(reopened.prepare('SELECT id, consent_version, consent_at FROM entries ORDER BY id').all()).toEqual([
       { id: 'ses_new', consent_version: '2026-11', consent_at: T0 - 1000 },
       { id: 'ses_old', consent_version: null, consent_at: null },
@@ -399,6 +431,31 @@ describe('a ledger written by the earlier layout', () => {
     }
   });
 
+  it('gains the outbox and the usage when SQLite opens a layout-4 file: its running session ends with its event and usage', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'layout4-')), 'ledger.sqlite');
+    // Layout 4 is the current one without the outbox and the usage.
+    const made = createSqliteStore(path);
+    const ledger = createSessionLedger(made, POLICY);
+    const admitted = await ledger.admit(admission('p-1'), CAPS);
+    if (!admitted.admitted) throw new Error('not admitted');
+    await ledger.activate(admitted.pending, { id: 'ses_old', createdAt: T0, deadline: T0 + 300_000, lastHeartbeat: T0 });
+    await made.close();
+    const old = new Database(path);
+    old.exec('DROP TABLE outbox; DROP TABLE usage; PRAGMA user_version = 4;');
+    old.close();
+
+    const store = createSqliteStore(path);
+    const events = createSessionLedger(store, POLICY, { events: true, now: () => T0 + 120_000 });
+    expect(await store.outboxSize()).toBe(0);
+    expect(await events.settleStopped('ses_old', T0 + 90_000, ENDED)).toMatchObject({ state: 'stopped' });
+    expect((await store.listOutboxDue(T0 + 120_000, 10)).map((event) => event.id)).toEqual(['session.ended:ses_old']);
+    expect(await store.usage(budgetDay(T0), budgetDay(T0))).toEqual([{ day: budgetDay(T0), preset: 'default', origin: 'https://shop.example', sessions: 1, minutes: 1.5 }]);
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+    reopened.close();
+  });
+
   it('reads a Redis entry written before consent was kept as one without consent, and keeps it on its next change', async () => {
     const prefix = 'noconsent:';
     const store = await createRedisStore({ url: redis.url, prefix });
@@ -411,7 +468,7 @@ describe('a ledger written by the earlier layout', () => {
       expect(await raw.hexists(`${prefix}e:ses_old`, 'consentVersion')).toBe(0);
       expect(await store.get('ses_old')).toEqual(before);
       const ledger = createSessionLedger(store, POLICY);
-      expect(await ledger.settleStopped('ses_old', T0 + 1000)).toMatchObject({ state: 'stopped', consent: null });
+      expect(await ledger.settleStopped('ses_old', T0 + 1000, ENDED)).toMatchObject({ state: 'stopped', consent: null });
       expect((await store.get('ses_old'))?.consent).toBeNull();
     } finally {
       raw.disconnect();

@@ -12,9 +12,21 @@
  * | `stopped`    | Equos showed the end (or answered 404 for a day past its deadline) | no                           | no                | never                                       | after `STOPPED_RETENTION_MS` |
  *
  * Budget reservations are given back here too, so no path can leave minutes reserved.
+ *
+ * What a change causes is written with it, in the same store call (`EntryEffects`: both or
+ * neither), by ../webhooks/events.ts:
+ *
+ * | change                                          | webhook event (when `events` is on) | usage                                                    |
+ * |-------------------------------------------------|-------------------------------------|----------------------------------------------------------|
+ * | `activate` (pending → running)                  | `session.started`                   | —                                                        |
+ * | `settleStopped` (running or stopping → stopped) | `session.ended` (cause, duration)   | one session of its billed minutes, on the day it started |
+ *
+ * No other change causes either: a stop of a session the ledger holds as stopped settles
+ * nothing (no second `session.ended`), and an admission that is forgotten never started.
  */
 import { orphanMinAgeMs, type Settings } from '../config/settings.js';
 import { budgetDay, type Admission, type EntryFields, type LedgerEntry, type LedgerState, type LedgerStore } from '../ledger/store.js';
+import { sessionEnded, sessionStarted, usageOf, type SessionEnd } from '../webhooks/events.js';
 
 /** The times that give the states their meaning, in ms (from the settings). */
 export interface LedgerPolicy {
@@ -112,10 +124,11 @@ export interface SessionLedger {
   /** Notes a heartbeat of a running session; returns the entry's state, or null when unknown. */
   heartbeat(id: string, at: number): Promise<LedgerState | null>;
   /**
-   * Records that a session has ended (Equos confirmed, or does not know it) and gives back the
-   * part of its budget it did not use. Returns the entry when this call stopped it.
+   * Records that a session has ended at `at` (Equos confirmed, or does not know it: `end`
+   * says which, and the stop's cause), with its usage and its `session.ended` event, and gives
+   * back the part of its budget it did not use. Returns the entry when this call stopped it.
    */
-  settleStopped(id: string, at: number): Promise<LedgerEntry | null>;
+  settleStopped(id: string, at: number, end: SessionEnd): Promise<LedgerEntry | null>;
   /** Counts an unconfirmed stop of `entry` (as read) and schedules the next attempt; whether it did. */
   recordStopFailure(entry: LedgerEntry, retryAt: number): Promise<boolean>;
   /** Sessions to stop at `now`, soonest first. */
@@ -128,13 +141,28 @@ export interface SessionLedger {
   dueCause(entry: LedgerEntry, now: number): DueCause | null;
 }
 
+/** Options of `createSessionLedger`. */
+export interface SessionLedgerOptions {
+  /**
+   * Write the webhook's events (`session.started`, `session.ended`) to the outbox with the
+   * changes that cause them [false: no WEBHOOK_URL, so nobody would receive them]. Usage is
+   * counted either way.
+   */
+  events?: boolean;
+  /** Called after a store call that wrote an event (the delivery starts a pass at once) [none]. */
+  onEvent?: () => void;
+  /** Clock of the events' times, in ms [Date.now]. */
+  now?: () => number;
+}
+
 /**
  * The ledger on `store` under `policy`.
  *
  * @example
- * const ledger = createSessionLedger(store, { pendingTtlMs: 20_000, deadCreateAfterMs: 40_000, graceMs: 30_000, heartbeatTimeoutMs: 90_000 });
+ * const ledger = createSessionLedger(store, { pendingTtlMs: 20_000, deadCreateAfterMs: 40_000, graceMs: 30_000, heartbeatTimeoutMs: 90_000 }, { events: true, onEvent: () => webhooks.kick() });
  */
-export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy): SessionLedger {
+export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy, options: SessionLedgerOptions = {}): SessionLedger {
+  const { events = false, onEvent = () => {}, now = Date.now } = options;
   const entry = (fields: EntryFields) => indexed(fields, policy);
   return {
     async admit(admission, caps) {
@@ -142,8 +170,11 @@ export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy): S
       const result = await store.insertWithinCaps(pending, caps, admission.createdAt);
       return result.admitted ? { admitted: true, pending } : result;
     },
-    activate(pending, session) {
-      return store.replace(pending.id, entry({ ...pending, ...session, state: 'running' }));
+    async activate(pending, session) {
+      const running = entry({ ...pending, ...session, state: 'running' });
+      if (!events) return store.replace(pending.id, running);
+      await store.replace(pending.id, running, { event: sessionStarted(running, now()) });
+      onEvent();
     },
     async markUnresolved(pendingId) {
       const pending = await store.get(pendingId);
@@ -159,11 +190,15 @@ export function createSessionLedger(store: LedgerStore, policy: LedgerPolicy): S
       if (current.state === 'running' && at > current.lastHeartbeat) await store.update(entry({ ...current, lastHeartbeat: at }), ['running']);
       return current.state;
     },
-    async settleStopped(id, at) {
+    async settleStopped(id, at, end) {
       const current = await store.get(id);
       if (!current || current.state === 'stopped') return null;
       const stopped = entry({ ...current, state: 'stopped', stoppedAt: at });
-      if (!(await store.update(stopped, NOT_STOPPED))) return null;
+      // The usage and the event go with the change that makes them true: a second settle (another
+      // instance's, a replayed stop) finds it stopped and adds nothing.
+      const effects = { usage: usageOf(stopped, end), ...(events ? { event: sessionEnded(stopped, end, now()) } : {}) };
+      if (!(await store.update(stopped, NOT_STOPPED, effects))) return null;
+      if (events) onEvent();
       if (stopped.reservedMinutes > 0) {
         const usedMinutes = Math.max(0, Math.min(stopped.reservedMinutes, (at - stopped.createdAt) / 60_000));
         const refund = stopped.reservedMinutes - usedMinutes;

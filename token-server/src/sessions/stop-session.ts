@@ -17,6 +17,7 @@ import { hasEnded } from '../equos/session-state.js';
 import type { LedgerEntry } from '../ledger/store.js';
 import type { SessionLedger } from './session-ledger.js';
 import type { Logger } from '../logger.js';
+import { NO_METRICS, type MetricsRecorder } from '../observability/metrics.js';
 
 /** Why a session is being stopped (in logs, and later in metrics). */
 export type StopCause =
@@ -64,6 +65,8 @@ export interface StopSessionDeps {
   /** Waits between unconfirmed stops of one session, in ms: the first, doubling up to the cap. */
   backoff: { baseMs: number; maxMs: number };
   logger: Logger;
+  /** [nowhere] */
+  metrics?: MetricsRecorder;
   now: () => number;
 }
 
@@ -88,7 +91,7 @@ type EquosAnswer = { ended: true; session: UpstreamSession } | { ended: false; e
  * const outcome = await stopSession(id, 'visitor');
  */
 export function createStopSession(deps: StopSessionDeps): StopSession {
-  const { equos, ledger, backoff, logger, now } = deps;
+  const { equos, ledger, backoff, logger, metrics = NO_METRICS, now } = deps;
 
   /** Stops at Equos and, unless the answer shows the end, asks whether it has ended. */
   async function endAtEquos(id: string): Promise<EquosAnswer> {
@@ -116,7 +119,7 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     // clock claims a time still to come.
     const reported = endedAt === null ? Number.NaN : Date.parse(endedAt);
     const at = Number.isFinite(reported) && reported <= now() ? reported : now();
-    const record = await ledger.settleStopped(id, at).catch(() => null);
+    const record = await ledger.settleStopped(id, at, { cause, unknownAtEquos }).catch(() => null);
     const fields = {
       session_id: id,
       cause,
@@ -124,8 +127,13 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
       ...(unknownAtEquos ? { unknown_at_equos: true } : {}),
       ...(record ? { overrun_ms: Math.max(0, at - record.deadline) } : {}),
     };
-    if (unknownAtEquos) logger.error('session.stop.unconfirmed', { ...fields, note: 'Equos has answered 404 for a day past its deadline; the ledger stops retrying it.' });
-    else logger.info('session.stopped', fields);
+    if (unknownAtEquos) {
+      logger.error('session.stop.unconfirmed', { ...fields, note: 'Equos has answered 404 for a day past its deadline; the ledger stops retrying it.' });
+      metrics.sessionUnconfirmed(cause);
+    } else {
+      logger.info('session.stopped', fields);
+      metrics.sessionStopped(cause, fields.overrun_ms);
+    }
   }
 
   /** A stop Equos did not confirm: scheduled again if the ledger holds the session. */
@@ -141,6 +149,7 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
         const retryAt = now() + delay;
         if (await ledger.recordStopFailure(record, retryAt)) {
           logger.warn('session.stop.failed', { session_id: id, cause, attempts: record.stopAttempts + 1, retry_in_ms: delay, error: failure.message });
+          metrics.stopFailed(cause, true);
           return { kind: 'deferred', retryAt, error: failure };
         }
       }
@@ -151,6 +160,7 @@ export function createStopSession(deps: StopSessionDeps): StopSession {
     // that could not be read, `undefined`, says nothing).
     if (answer.unknown && record === null) return { kind: 'unknown' };
     logger.warn('session.stop.failed', { session_id: id, cause, error: failure.message });
+    metrics.stopFailed(cause, false);
     return { kind: 'failed', error: failure };
   }
 

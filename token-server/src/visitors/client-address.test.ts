@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../test/harness.js';
-import { clientAddress, createVisitorKeys, parseAddress, visitorNetwork, type TrustedProxy } from './client-address.js';
+import { SITE_ORIGIN, startStack, type Stack } from '../../test/harness.js';
+import { createLogger } from '../logger.js';
+import { clientAddress, createClientAddress, createVisitorKeys, parseAddress, UNKNOWN_CLIENT, visitorNetwork, type ConnectionAddress, type TrustedProxy } from './client-address.js';
 
 function addressOf(headers: Record<string, string>, proxy: TrustedProxy | null, socket = '203.0.113.5') {
   const app = new Hono<{ Bindings: { incoming: { socket: { remoteAddress: string } } } }>();
@@ -137,6 +138,53 @@ describe('visitors behind a proxy, over HTTP', () => {
       }
       expect(statuses).toEqual([201, 429, 201, 429]);
     });
+  });
+});
+
+describe('createClientAddress: the runtime tells the connection', () => {
+  function addressesOf(requests: Array<Record<string, string>>, options: { proxy?: TrustedProxy; connection?: ConnectionAddress }) {
+    const lines: string[] = [];
+    const addressOf = createClientAddress({ trustedProxy: options.proxy ?? null, connectionAddress: options.connection, logger: createLogger({ write: (line) => lines.push(line) }) });
+    const app = new Hono();
+    app.get('/', (c) => c.text(addressOf(c)));
+    // `app.request` without an env: like a host that calls `server.fetch(request)` and nothing more.
+    return Promise.all(requests.map(async (headers) => (await app.request('/', { headers })).text())).then((addresses) => ({ addresses, warnings: lines.map((line) => JSON.parse(line) as Record<string, string>) }));
+  }
+
+  it('asks the runtime for the connection address, unless the trusted proxy names one', async () => {
+    const connection: ConnectionAddress = (c) => c.req.header('x-test-connection');
+    const { addresses } = await addressesOf([{ 'x-test-connection': '[2001:db8::9]:5000' }, { 'x-test-connection': '192.0.2.1', 'x-forwarded-for': '198.51.100.4' }], { connection });
+    expect(addresses).toEqual(['2001:db8::9', '192.0.2.1']);
+    const proxied = await addressesOf([{ 'x-test-connection': '192.0.2.1', 'x-forwarded-for': '198.51.100.4' }, { 'x-test-connection': '192.0.2.1' }], { connection, proxy: { header: 'x-forwarded-for', hops: 1 } });
+    expect(proxied.addresses).toEqual(['198.51.100.4', '192.0.2.1']);
+    expect(proxied.warnings).toEqual([]);
+  });
+
+  it('without any address: one visitor, and one warning naming the cause and both fixes', async () => {
+    const { addresses, warnings } = await addressesOf([{}, {}, { 'x-forwarded-for': '198.51.100.4' }], {});
+    expect(addresses).toEqual([UNKNOWN_CLIENT, UNKNOWN_CLIENT, UNKNOWN_CLIENT]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', event: 'visitors.address.unknown' });
+    expect(warnings[0]!.note).toMatch(/no TRUSTED_PROXY_HEADER is set.*per-visitor limits are shared.*deps\.connectionAddress.*TRUSTED_PROXY_HEADER/);
+    const proxied = await addressesOf([{}, {}], { proxy: { header: 'cf-connecting-ip', hops: 1 }, connection: () => undefined });
+    expect(proxied.warnings).toHaveLength(1);
+    expect(proxied.warnings[0]!.note).toMatch(/no cf-connecting-ip header naming one/);
+  });
+
+  it('over a whole token server called through server.fetch alone: those callers share one per-visitor cap, apart from addressed visitors', async () => {
+    const stack = await startStack({ config: { limits: { ratePerMinute: 1000, siteRatePerMinute: 1000, perVisitor: 1, concurrent: 1000, actionsPerMinute: 100_000 } } });
+    try {
+      const create = () => stack.server.fetch(new Request('http://token-server.test/api/sessions', { method: 'POST', headers: { origin: SITE_ORIGIN, 'content-type': 'application/json' }, body: '{}' }));
+      expect((await create()).status).toBe(201);
+      const refused = await create();
+      expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([429, 'too-many-sessions']);
+      // A visitor with an address (this one, on 127.0.0.1 over real HTTP) has its own cap.
+      expect((await stack.request('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(201);
+      expect(stack.equos.state.callsTo('create')).toHaveLength(2);
+      expect(stack.logs.filter((line) => line.includes('"event":"visitors.address.unknown"'))).toHaveLength(1);
+    } finally {
+      await stack.close();
+    }
   });
 });
 

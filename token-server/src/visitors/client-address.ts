@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { toBase64Url } from '../internal/base64url.js';
 import { lazyHmac, type HmacFactory, type SecretSource } from '../internal/hmac-key.js';
+import type { Logger } from '../logger.js';
 
 /** Which proxy header to believe, and how many proxies sit in front of the server. */
 export interface TrustedProxy {
@@ -20,23 +21,42 @@ const FORWARDED = 'forwarded';
 /** Longer than any address with brackets, zone and port: not worth parsing. */
 const MAX_ENTRY_LENGTH = 128;
 
-/** The socket's address, when the runtime tells (Node: `c.env.incoming`). */
-function socketAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
-}
+/**
+ * Reads the address of the connection a request came on, as the runtime tells it (undefined
+ * when it cannot): each runtime's server hands it over differently (`c.env`).
+ *
+ * @example
+ * import { getConnInfo } from 'hono/bun';
+ * const connectionAddress: ConnectionAddress = (c) => getConnInfo(c).remote.address;
+ */
+export type ConnectionAddress = (c: Context) => string | undefined;
 
 /**
- * The client's address, or 'unknown'. With a trusted proxy, its header's entry `proxy.hops`
+ * Node's (`@hono/node-server` passes the `IncomingMessage` as `c.env.incoming`), undefined
+ * elsewhere. The default, so callers that serve on Node need not say it.
+ *
+ * @example nodeConnectionAddress(c) // '::ffff:203.0.113.5'
+ */
+export const nodeConnectionAddress: ConnectionAddress = (c) => {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+};
+
+/** What `clientAddress` answers when neither the trusted proxy nor the connection names an address. */
+export const UNKNOWN_CLIENT = 'unknown';
+
+/**
+ * The client's address, or `UNKNOWN_CLIENT`. With a trusted proxy, its header's entry `proxy.hops`
  * from the right (the first one if there are fewer), when that entry is an address; otherwise,
- * and without a trusted proxy, the socket's. Ports, brackets and zone ids are dropped, so
+ * and without a trusted proxy, the connection's. Ports, brackets and zone ids are dropped, so
  * a visitor is the same whichever source port a connection came from.
  *
+ * @param connection how the runtime tells the connection's address [Node's socket]
  * @example
  * // Forwarded: for=198.51.100.9;proto=https, for="[2001:db8::7]:4711"   (hops: 1)
  * clientAddress(c, { header: 'forwarded', hops: 1 }) // '2001:db8::7'
  */
-export function clientAddress(c: Context, proxy: TrustedProxy | null): string {
+export function clientAddress(c: Context, proxy: TrustedProxy | null, connection: ConnectionAddress = nodeConnectionAddress): string {
   if (proxy) {
     const header = c.req.header(proxy.header) ?? '';
     const entries = proxy.header === FORWARDED ? forwardedFor(header) : listEntries(header);
@@ -44,8 +64,52 @@ export function clientAddress(c: Context, proxy: TrustedProxy | null): string {
     const address = candidate ? parseAddress(candidate) : null;
     if (address) return address;
   }
-  const socket = socketAddress(c);
-  return (socket && parseAddress(socket)) || 'unknown';
+  const socket = connection(c);
+  return (socket && parseAddress(socket)) || UNKNOWN_CLIENT;
+}
+
+/** Options of `createClientAddress`. */
+export interface ClientAddressOptions {
+  trustedProxy: TrustedProxy | null;
+  /** [Node's socket: `nodeConnectionAddress`] */
+  connectionAddress?: ConnectionAddress;
+  /** Told, once, when a request's address cannot be told. */
+  logger: Logger;
+}
+
+/**
+ * `clientAddress` with the host's way of reading connections, saying so once when a request
+ * comes without any address: a host that calls `server.fetch` without telling the connection
+ * (and no trusted proxy header), or a connection that has none (a Unix socket).
+ *
+ * Such requests all count as one visitor, `UNKNOWN_CLIENT`: the per-visitor limits then hold
+ * for all of them together. That fails closed: they can never start more sessions than one
+ * visitor may (a key per request would lift the limits altogether), at the price that one of
+ * them can use up the others' share, until the operator follows the warning.
+ *
+ * @example
+ * const addressOf = createClientAddress({ trustedProxy: settings.trustedProxy, logger });
+ * const key = await visitorKey(addressOf(c));
+ */
+export function createClientAddress(options: ClientAddressOptions): (c: Context) => string {
+  const { trustedProxy, logger } = options;
+  const connection = options.connectionAddress ?? nodeConnectionAddress;
+  let warned = false;
+  return (c) => {
+    const address = clientAddress(c, trustedProxy, connection);
+    if (address === UNKNOWN_CLIENT && !warned) {
+      warned = true;
+      logger.warn('visitors.address.unknown', {
+        note:
+          'A request came without a client address: the runtime did not tell its connection\'s' +
+          (trustedProxy ? `, and it had no ${trustedProxy.header} header naming one` : ' and no TRUSTED_PROXY_HEADER is set') +
+          '. Every such request counts as one visitor, so the per-visitor limits are shared among them.' +
+          ' Fix: pass deps.connectionAddress to createTokenServer (how your runtime tells the connection\'s address),' +
+          ' or set TRUSTED_PROXY_HEADER to the header your proxy or platform sets. Said once.',
+      });
+    }
+    return address;
+  };
 }
 
 /** The entries of a comma-separated list header such as X-Forwarded-For, empty ones skipped. */

@@ -16,7 +16,6 @@ import { ProblemError } from '../../problems.js';
 import type { LimitActions } from '../../sessions/action-limits.js';
 import type { RecordHeartbeat } from '../../sessions/heartbeat.js';
 import { ledgerStep } from '../../sessions/ledger-step.js';
-import { clientAddress, type TrustedProxy } from '../../visitors/client-address.js';
 import type { StopSession } from '../../sessions/stop-session.js';
 import type { StopTokens } from '../../sessions/stop-tokens.js';
 import type { AppEnv } from '../app-env.js';
@@ -28,7 +27,8 @@ import { readStopToken } from '../request/stop-request.js';
 export interface SessionActionDeps {
   stopTokens: StopTokens;
   limitActions: LimitActions;
-  trustedProxy: TrustedProxy | null;
+  /** The client's address (visitors/client-address.ts: `createClientAddress`). */
+  clientAddress: (c: Context) => string;
   visitorKey: (address: string) => Promise<string>;
   stopSession: StopSession;
   recordHeartbeat: RecordHeartbeat;
@@ -45,7 +45,7 @@ export function sessionActionRoutes(deps: SessionActionDeps): Hono<AppEnv> {
   async function authorised(c: Context<AppEnv>): Promise<string> {
     const id = c.req.param('id') ?? '';
     if (!isEquosId(id)) throw new ProblemError('session-not-found', { detail: 'This is not a session id.' });
-    await deps.limitActions.fromAddress(await deps.visitorKey(clientAddress(c, deps.trustedProxy)));
+    await deps.limitActions.fromAddress(await deps.visitorKey(deps.clientAddress(c)));
     const token = readStopToken(await readBody(c, ['json', 'text']));
     if (token === undefined || !(await ledgerStep(() => deps.stopTokens.verify(id, token)))) throw new ProblemError('invalid-stop-token');
     await deps.limitActions.onSession(id);

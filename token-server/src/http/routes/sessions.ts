@@ -4,9 +4,8 @@
  * token-endpoint format (`201`, snake_case, `server_url` + `participant_token`) so any
  * LiveKit client can use it, plus what our widget needs (contract/token-server-api.ts).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { CallerGoneError, type CreateSession } from '../../sessions/create-session.js';
-import { clientAddress, type TrustedProxy } from '../../visitors/client-address.js';
 import type { AppEnv } from '../app-env.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 import { readBody } from '../request/body.js';
@@ -16,7 +15,8 @@ import { NO_STORE } from './session-actions.js';
 /** What the route calls. */
 export interface SessionRoutesDeps {
   createSession: CreateSession;
-  trustedProxy: TrustedProxy | null;
+  /** The client's address (visitors/client-address.ts: `createClientAddress`). */
+  clientAddress: (c: Context) => string;
   visitorKey: (address: string) => Promise<string>;
 }
 
@@ -28,7 +28,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
     try {
       const created = await deps.createSession({
         ...request,
-        visitorKey: await deps.visitorKey(clientAddress(c, deps.trustedProxy)),
+        visitorKey: await deps.visitorKey(deps.clientAddress(c)),
         origin: c.get('origin'),
         callerGone: c.req.raw.signal,
         requestId: c.get('requestId'),

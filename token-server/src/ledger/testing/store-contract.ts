@@ -7,7 +7,7 @@
  * Test support, not product code.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUDGET_RETENTION_MS, budgetDay, type LedgerEntry, type LedgerStore } from '../store.js';
+import { BUDGET_RETENTION_MS, budgetDay, USAGE_RETENTION_MS, type LedgerEntry, type LedgerStore, type OutboxEvent } from '../store.js';
 
 const T0 = 1_800_000_000_000;
 const CAPS = { perVisitor: 2, global: 3 };
@@ -235,6 +235,98 @@ export function describeStoreContract(
       expect((await store.hit('ip:2', 3, 60_000, T0)).allowed).toBe(true);
       const nextWindow = T0 - (T0 % 60_000) + 60_000;
       expect((await store.hit('ip:1', 3, 60_000, nextWindow)).allowed).toBe(true);
+    });
+
+    /** An outbox event for tests, due at `nextAttemptAt` [T0]. */
+    const event = (id: string, patch: Partial<OutboxEvent> = {}): OutboxEvent => ({
+      id,
+      type: 'session.ended',
+      body: JSON.stringify({ type: 'session.ended', data: { session_id: id.split(':')[1] ?? id, note: 'ünïcødé "quoted"' } }),
+      createdAt: T0,
+      attempts: 0,
+      nextAttemptAt: T0,
+      ...patch,
+    });
+
+    it('keeps the effects of a replace and of an update in the same step, and none of an update whose guard fails', async () => {
+      await insert('p-1', { state: 'pending' });
+      await store.replace('p-1', entry('ses_1'), { event: event('session.started:ses_1', { type: 'session.started' }) });
+      const ended = { event: event('session.ended:ses_1'), usage: { day: '2027-01-15', preset: 'default', origin: 'https://shop.example', minutes: 4.25 } };
+      // The guard fails (the entry is running, not stopping): neither the change nor its effects.
+      expect(await store.update(entry('ses_1', { state: 'stopped' }), ['stopping'], ended)).toBe(false);
+      expect(await store.outboxSize()).toBe(1);
+      expect(await store.usage('2027-01-01', '2027-01-31')).toEqual([]);
+      expect(await store.update(entry('ses_1', { state: 'stopped' }), ['running'], ended)).toBe(true);
+      expect((await store.get('ses_1'))?.state).toBe('stopped');
+      expect(await store.outboxSize()).toBe(2);
+      expect(await store.listOutboxDue(T0, 10)).toEqual([event('session.started:ses_1', { type: 'session.started' }), event('session.ended:ses_1')]);
+      expect(await store.usage('2027-01-01', '2027-01-31')).toEqual([{ day: '2027-01-15', preset: 'default', origin: 'https://shop.example', sessions: 1, minutes: 4.25 }]);
+    });
+
+    it('keeps one event per id: a second with the same id leaves the first as it was', async () => {
+      await insert('ses_1');
+      await insert('ses_2', { visitorKey: 'visitor-b' });
+      expect(await store.update(entry('ses_1', { state: 'stopping' }), ['running'], { event: event('session.ended:ses_1', { body: '{"first":true}' }) })).toBe(true);
+      expect(await store.update(entry('ses_1', { state: 'stopped' }), ['stopping'], { event: event('session.ended:ses_1', { body: '{"second":true}' }) })).toBe(true);
+      expect(await store.outboxSize()).toBe(1);
+      expect((await store.listOutboxDue(T0, 10))[0]?.body).toBe('{"first":true}');
+    });
+
+    it('lists due events soonest first up to the limit, reschedules and removes them', async () => {
+      await insert('ses_1');
+      await insert('ses_2', { visitorKey: 'visitor-b' });
+      await store.replace('ses_1', entry('ses_1'), { event: event('a', { nextAttemptAt: T0 + 30 }) });
+      await store.replace('ses_2', entry('ses_2', { visitorKey: 'visitor-b' }), { event: event('b', { nextAttemptAt: T0 + 10 }) });
+      await store.update(entry('ses_2', { visitorKey: 'visitor-b' }), ['running'], { event: event('c', { nextAttemptAt: T0 + 20 }) });
+      expect((await store.listOutboxDue(T0 + 25, 10)).map((due) => due.id)).toEqual(['b', 'c']);
+      expect((await store.listOutboxDue(T0 + 100, 2)).map((due) => due.id)).toEqual(['b', 'c']);
+      await store.rescheduleOutbox('b', 1, T0 + 60);
+      expect((await store.listOutboxDue(T0 + 50, 10)).map((due) => [due.id, due.attempts])).toEqual([['c', 0], ['a', 0]]);
+      expect((await store.listOutboxDue(T0 + 60, 10)).map((due) => [due.id, due.attempts, due.nextAttemptAt])).toEqual([
+        ['c', 0, T0 + 20],
+        ['a', 0, T0 + 30],
+        ['b', 1, T0 + 60],
+      ]);
+      await store.removeOutbox('c');
+      await store.removeOutbox('c');
+      await store.rescheduleOutbox('gone', 3, T0);
+      expect((await store.listOutboxDue(T0 + 100, 10)).map((due) => due.id)).toEqual(['a', 'b']);
+      expect(await store.outboxSize()).toBe(2);
+      // Housekeeping never drops an undelivered event.
+      await store.housekeeping(T0 + 30 * 24 * 3600 * 1000);
+      expect(await store.outboxSize()).toBe(2);
+    });
+
+    it('adds usage up by day, preset and origin (a null origin its own), and reads a range of days', async () => {
+      const ids = ['s1', 's2', 's3', 's4', 's5'];
+      for (const [index, id] of ids.entries()) await insert(id, { visitorKey: `visitor-${index}`, openUntil: 0 });
+      const end = (id: string, day: string, preset: string, origin: string | null, minutes: number) =>
+        store.update(entry(id, { state: 'stopped' }), ['running'], { usage: { day, preset, origin, minutes } });
+      await end('s1', '2027-01-15', 'default', 'https://shop.example', 1.5);
+      await end('s2', '2027-01-15', 'default', 'https://shop.example', 2);
+      await end('s3', '2027-01-15', 'default', null, 3);
+      await end('s4', '2027-01-15', 'sales', 'https://shop.example', 4);
+      await end('s5', '2027-01-17', 'default', 'https://shop.example', 5);
+      const byKey = (rows: Awaited<ReturnType<LedgerStore['usage']>>) => [...rows].sort((a, b) => JSON.stringify([a.day, a.preset, a.origin]).localeCompare(JSON.stringify([b.day, b.preset, b.origin])));
+      expect(byKey(await store.usage('2027-01-15', '2027-01-15'))).toEqual([
+        { day: '2027-01-15', preset: 'default', origin: 'https://shop.example', sessions: 2, minutes: 3.5 },
+        { day: '2027-01-15', preset: 'default', origin: null, sessions: 1, minutes: 3 },
+        { day: '2027-01-15', preset: 'sales', origin: 'https://shop.example', sessions: 1, minutes: 4 },
+      ]);
+      expect((await store.usage('2027-01-16', '2027-01-31')).map((row) => [row.day, row.sessions, row.minutes])).toEqual([['2027-01-17', 1, 5]]);
+      expect(await store.usage('2027-02-01', '2027-02-28')).toEqual([]);
+    });
+
+    it.skipIf(options.expiresByItself)('forgets usage days older than USAGE_RETENTION_MS at housekeeping, and keeps the rest', async () => {
+      await insert('s1');
+      await insert('s2', { visitorKey: 'visitor-b' });
+      const now = T0 + 1000 * 24 * 3600 * 1000;
+      const old = budgetDay(now - USAGE_RETENTION_MS - 24 * 3600 * 1000);
+      const recent = budgetDay(now - USAGE_RETENTION_MS + 24 * 3600 * 1000);
+      await store.update(entry('s1', { state: 'stopped' }), ['running'], { usage: { day: old, preset: 'default', origin: null, minutes: 1 } });
+      await store.update(entry('s2', { state: 'stopped' }), ['running'], { usage: { day: recent, preset: 'default', origin: null, minutes: 2 } });
+      await store.housekeeping(now);
+      expect((await store.usage('0000-01-01', '9999-12-31')).map((row) => row.day)).toEqual([recent]);
     });
 
     it('keeps a daily budget of minutes, reserved and refunded', async () => {
