@@ -11,9 +11,13 @@ export interface RunningRedis {
   close(): Promise<void>;
 }
 
-/** Starts `redis-server` without persistence on 127.0.0.1. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
+/**
+ * Starts `redis-server` without persistence on 127.0.0.1.
+ *
+ * @param port [a free one]; the same port again brings a stopped Redis back where its clients look
+ */
+export async function startRedis(port?: number): Promise<RunningRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -55,12 +55,22 @@ export function spawnTokenServer(env: Record<string, string>, options: SpawnOpti
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchServerProcess(child, 'token server');
+}
+
+/**
+ * Follows a server process started by hand (another runtime's entry, say): collects its output
+ * and waits for its `ready at <url>` line.
+ *
+ * @param label names it in errors
+ */
+export function watchServerProcess(child: ChildProcess, label: string): ServerProcess {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`token server did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${label} did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
       const url = READY.exec(output)?.[1];
       if (url) {
@@ -72,7 +82,7 @@ export function spawnTokenServer(env: Record<string, string>, options: SpawnOpti
     child.stdout!.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`token server exited (${code}) before it was ready:\n${output}`));
+      reject(new Error(`${label} exited (${code}) before it was ready:\n${output}`));
     });
   });
   // Callers that never ask for readiness must not see an unhandled rejection.

@@ -3,7 +3,6 @@
  * not-ready` while it does not (a store that fails, one that hangs, a real redis-server that
  * is stopped), ready again when it is back; `GET /healthz` (liveness) unchanged throughout.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,30 +38,6 @@ async function probe(stack: Stack) {
 }
 
 const ready = (ledger: string) => ({ status: 200, body: { status: 'ready', ledger }, cacheControl: 'no-store', type: 'application/json' });
-
-/** A redis-server on `port` (the same port again, as a restarted Redis comes back). */
-async function redisOn(port: number): Promise<{ close(): Promise<void> }> {
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
-    child.once('error', reject);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return {
-    async close() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
 
 describe('GET /readyz', () => {
   it('is ready on memory and SQLite ledgers, from any origin or none; only GET', async () => {
@@ -131,7 +106,7 @@ describe('GET /readyz', () => {
       await first.close();
       const down = await probe(stack);
       expect([down.status, down.body.code]).toEqual([503, 'not-ready']);
-      second = await redisOn(port);
+      second = await startRedis(port);
       // The client reconnects by itself (within its backoff, at most 2 s).
       await expect.poll(async () => (await probe(stack)).status, { timeout: 10_000, interval: 200 }).toBe(200);
       expect(await probe(stack)).toEqual(ready('redis'));

@@ -3,16 +3,16 @@
  * it (the binaries are the npm packages `bun` and `deno`, in node_modules/.bin): the source
  * straight from the checkout.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { watchServerProcess, type ServerProcess } from '../server-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const READY = /ready at (http:\/\/\S+)/;
 
 /** The runtimes with an entry of their own besides Node's. */
 export type Runtime = 'bun' | 'deno';
@@ -64,17 +64,7 @@ export async function buildEntries(): Promise<Build> {
 }
 
 /** A running entry. */
-export interface RuntimeProcess {
-  child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
-  /** Resolves with its exit code. */
-  exited: Promise<number | null>;
-  /** Resolves with its URL once it printed its ready line; rejects if it exits first or takes over 20 s. */
-  ready(): Promise<string>;
-  /** Sends `signal` [SIGKILL] and waits for the exit (no-op if it already exited). */
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
+export type RuntimeProcess = ServerProcess;
 
 /** Starts an entry with only `env` (plus PATH, HOME and loopback defaults) as its environment. */
 export function spawnEntry({ command, cwd }: EntryCommand, env: Record<string, string>): RuntimeProcess {
@@ -86,38 +76,7 @@ export function spawnEntry({ command, cwd }: EntryCommand, env: Record<string, s
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command.join(' ')} did not start in 20 s:\n${output}`)), 20_000);
-    const check = () => {
-      const url = READY.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        child.stdout!.off('data', check);
-        resolve(url);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command.join(' ')} exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-  ready.catch(() => {});
-  return {
-    child,
-    output: () => output,
-    exited,
-    ready: () => ready,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      await exited;
-    },
-  };
+  return watchServerProcess(child, command.join(' '));
 }
 
 /** A response, read. */
