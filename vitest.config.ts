@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['scripts/**/*.test.ts', 'contract/**/*.test.ts', 'token-server/**/*.test.ts', 'sandbox/**/*.test.ts', 'widget/src/**/*.test.ts', 'widget/e2e/**/*.test.ts', 'integrations/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['scripts/**/*.test.ts', 'testing/**/*.test.ts', 'contract/**/*.test.ts', 'token-server/**/*.test.ts', 'sandbox/**/*.test.ts', 'widget/src/**/*.test.ts', 'widget/e2e/**/*.test.ts', 'integrations/**/*.test.ts', 'examples/**/*.test.ts'],
     // Browser suites run in Chromium through Web Test Runner.
     exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
     environment: 'node',

@@ -8,9 +8,8 @@
  */
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
-import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './sandbox/testing/chromium.ts';
-import { firefoxLauncher } from './testing/wtr-firefox.ts';
+import { START_BUDGET_MS } from './sandbox/testing/browser-start.ts';
+import { chromiumLauncher, firefoxLauncher } from './testing/wtr-launchers.ts';
 import { sandboxPlugin } from './testing/wtr-plugin.ts';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 
@@ -21,7 +20,8 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 10 * 60_000,
-  browserStartTimeout: 60_000,
+  // Every start attempt (testing/wtr-launchers.ts retries a start that fails), then the page.
+  browserStartTimeout: START_BUDGET_MS + 30_000,
   testFramework: { config: { timeout: 45_000 } },
   plugins: [asBuilt(esbuildPlugin({ ts: true, target: 'es2022' })), sandboxPlugin()],
   browsers: browsers(),
@@ -42,8 +42,7 @@ function asBuilt(plugin) {
 function browsers() {
   const wanted = new Set((process.env.WTR_BROWSERS ?? 'chromium,firefox').split(',').map((name) => name.trim().toLowerCase()));
   const launchers = {
-    // Passing puppeteer-core itself only makes the launcher call itself "Chromium", not "Chrome".
-    chromium: () => chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] }, puppeteer: puppeteerCore }),
+    chromium: () => chromiumLauncher(),
     firefox: () => firefoxLauncher(),
   };
   const unknown = [...wanted].filter((name) => !(name in launchers));

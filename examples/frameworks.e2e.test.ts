@@ -15,7 +15,7 @@ import { waitForPart } from '../testing/widget-parts.js';
 import { startReactExample } from './react/server.js';
 import type { ExampleServer } from './serve.js';
 import { startVueExample } from './vue/server.js';
-import { startEndToEnd, type EndToEnd } from '../testing/end-to-end.js';
+import { startEndToEnd, WITH_BROWSER_START_MS, type EndToEnd } from '../testing/end-to-end.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const NEXT_DIR = `${ROOT}examples/nextjs`;
@@ -31,7 +31,7 @@ let browser: Browser;
 beforeAll(async () => {
   endToEnd = await startEndToEnd();
   ({ stack, browser } = endToEnd);
-}, 60_000);
+}, WITH_BROWSER_START_MS);
 afterAll(() => endToEnd?.close());
 
 /** A page of the example at `url`, with everything it logs that a visitor's console would show as a problem. */

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEquosApiDouble, type RunningEquosApiDouble } from '../sandbox/equos-api/server.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../sandbox/testing/chromium.js';
+import { launchBrowser } from '../sandbox/testing/browser-start.js';
+import { WITH_BROWSER_START_MS } from '../testing/end-to-end.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY = `sk_test_${'5e1d'.repeat(9)}`;
@@ -227,7 +227,7 @@ process.on('SIGTERM', () => listening.close(1000).then(() => process.exit(0)));
     } finally {
       child.kill('SIGTERM');
     }
-  }, 60_000);
+  }, WITH_BROWSER_START_MS);
 
   it("imports 'equos-avatar' under Node (server rendering) without a DOM: the same names, nothing defined", async () => {
     writeFileSync(
@@ -273,7 +273,7 @@ window.defined = customElements.get('equos-avatar') === EquosAvatarElement;
     else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html lang="en"><body><script type="module" src="/app.js"></script></body></html>');
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const requested: string[] = [];

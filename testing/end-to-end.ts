@@ -8,9 +8,8 @@
  * moment). A file run on its own builds first.
  */
 import { execFileSync } from 'node:child_process';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../sandbox/testing/chromium.js';
+import { launchBrowser, START_BUDGET_MS } from '../sandbox/testing/browser-start.js';
 import { startTestStack, type TestStack } from './stack.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -20,6 +19,9 @@ export function ensureWidgetBuilt(): void {
   if (process.env.EQUOS_WIDGET_BUILT === '1') return;
   execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'ignore' });
 }
+
+/** The deadline of a hook or test that starts this setup or a browser: every start attempt (a start is retried), then a minute for the rest. */
+export const WITH_BROWSER_START_MS = START_BUDGET_MS + 60_000;
 
 /** A running end-to-end setup. */
 export interface EndToEnd {
@@ -35,7 +37,7 @@ export async function startEndToEnd(): Promise<EndToEnd> {
   const stack = await startTestStack();
   let browser: Browser;
   try {
-    browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+    browser = await launchBrowser();
   } catch (error) {
     await stack.close();
     throw error;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 import { startWordPressSite, WORDPRESS_ADMIN, type WordPressSite } from './test-site/wordpress-site.js';
-import { startEndToEnd, type EndToEnd } from '../../testing/end-to-end.js';
+import { startEndToEnd, WITH_BROWSER_START_MS, type EndToEnd } from '../../testing/end-to-end.js';
 
 let endToEnd: EndToEnd | undefined;
 let stack: TestStack | undefined;
@@ -49,7 +49,7 @@ beforeAll(async () => {
       .map(([name, content]) => `'${name}' => $page( '${name}', '${Buffer.from(content).toString('base64')}' )`)
       .join(', ')});
   `);
-}, 120_000);
+}, WITH_BROWSER_START_MS + 60_000);
 
 afterAll(async () => {
   await site?.close();

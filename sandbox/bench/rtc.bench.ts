@@ -14,10 +14,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
 import type { RoomReport } from '../control/room-report.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.js';
+import { launchBrowser } from '../testing/browser-start.js';
 import { equosHttp } from '../testing/equos-http.js';
 
 const firstFrameRuns = Number(process.env.BENCH_FIRST_FRAME_RUNS ?? 10);
@@ -90,11 +89,7 @@ const sandbox = await startSandboxProcess();
 const equos = equosHttp(sandbox.equos);
 const control = (path: string, init?: RequestInit) => fetch(`${sandbox.equos.endpoint}/__sandbox${path}`, init);
 const page = await servePage();
-const browser = await puppeteerCore.launch({
-  executablePath: CHROMIUM_PATH,
-  headless: true,
-  args: [...CHROMIUM_ARGS],
-});
+const browser = await launchBrowser();
 
 try {
   const tab = await browser.newPage();

@@ -11,8 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { puppeteerCore } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { launchBrowser } from '../../sandbox/testing/browser-start.js';
 import { startTestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 
@@ -22,7 +21,7 @@ execFileSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'ignore' }
 const manifest = JSON.parse(readFileSync(`${root}dist/manifest.json`, 'utf8')) as { sizes: Record<string, { raw: number; gzip: number }> };
 
 const stack = await startTestStack();
-const browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+const browser = await launchBrowser();
 const times: Record<'avatar_joins_after_1s' | 'avatar_already_there', number[]> = { avatar_joins_after_1s: [], avatar_already_there: [] };
 try {
   for (let index = 0; index < runs * 2; index += 1) {

@@ -25,9 +25,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Protocol } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { launchBrowser } from '../../sandbox/testing/browser-start.js';
 import { startTestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
 import { metrics, rendererMainThread, round, sleep, stopTrace, TASK_CATEGORIES } from './bench-browser.js';
@@ -121,7 +120,7 @@ function attribute(profile: Protocol.Profiler.Profile, ours: (url: string) => bo
 }
 
 const stack = await startTestStack();
-const browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+const browser = await launchBrowser();
 const browserVersion = await browser.version();
 const results: Record<string, unknown> = {};
 let call: Record<string, unknown> = {};

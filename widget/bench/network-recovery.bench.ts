@@ -11,8 +11,7 @@
  *   `recovered`, i.e. LiveKit's report arrived) to that frame.
  */
 import { execFileSync } from 'node:child_process';
-import { puppeteerCore } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { launchBrowser } from '../../sandbox/testing/browser-start.js';
 import { actOnRoom } from '../../testing/room-faults.js';
 import { startTestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
@@ -23,7 +22,7 @@ const root = new URL('../../', import.meta.url).pathname;
 execFileSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'ignore' });
 
 const stack = await startTestStack();
-const browser = await puppeteerCore.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+const browser = await launchBrowser();
 const weakToAudioOnly: number[] = [];
 const recoveredToFrame: number[] = [];
 const reportToFrame: number[] = [];

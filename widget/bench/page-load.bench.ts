@@ -32,9 +32,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, CDPSession, Page, Protocol } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { launchBrowser } from '../../sandbox/testing/browser-start.js';
+import { CHROMIUM_ARGS } from '../../sandbox/testing/chromium.js';
 import { startTestStack } from '../../testing/stack.js';
 import { mainThreadTasks, markTs, metrics, ratio, rendererMainThread, round, serve, sleep, stopTrace, summarize, TASK_CATEGORIES, type Summary } from './bench-browser.js';
 
@@ -147,11 +147,7 @@ const ORIGINS: [string, string][] = [
 ];
 const label = (url: string) => ORIGINS.reduce((text, [origin, name]) => (text.startsWith(origin) ? name + text.slice(origin.length) : text), url);
 
-const browser: Browser = await puppeteerCore.launch({
-  executablePath: CHROMIUM_PATH,
-  headless: true,
-  args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
+const browser: Browser = await launchBrowser({ args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
 
 const browserVersion = await browser.version();
 

@@ -9,18 +9,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessage, EQUOS_TOPIC } from '../../contract/equos/realtime.js';
 import { reportRoom } from '../../sandbox/control/room-report.js';
 import { RoomParticipant } from '../../sandbox/livekit/participant.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../sandbox/testing/chromium.js';
+import { launchBrowser } from '../../sandbox/testing/browser-start.js';
+import { CHROMIUM_ARGS } from '../../sandbox/testing/chromium.js';
 import { createFirefoxProfile, FIREFOX_PATH, FIREFOX_PREFS, type FirefoxProfile } from '../../sandbox/testing/firefox.js';
 import { actOnRoom } from '../../testing/room-faults.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitForPart } from '../../testing/widget-parts.js';
-import { startEndToEnd, type EndToEnd } from '../../testing/end-to-end.js';
+import { startEndToEnd, WITH_BROWSER_START_MS, type EndToEnd } from '../../testing/end-to-end.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}test-output/screenshots`;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   endToEnd = await startEndToEnd();
   ({ stack, browser } = endToEnd);
-}, 60_000);
+}, WITH_BROWSER_START_MS);
 afterAll(() => endToEnd?.close());
 
 async function open(path: string, viewport = { width: 1280, height: 800 }, from: Browser = browser): Promise<Page> {
@@ -664,9 +664,7 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
 
   it('a refused microphone: the call goes ahead by text (listen and type)', async () => {
     // A browser that refuses every permission prompt, as a visitor who clicks "Block" does.
-    const refusing = await puppeteerCore.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
+    const refusing = await launchBrowser({
       args: [...CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
     });
     try {
@@ -690,7 +688,7 @@ describe("Equos' real-time channel end to end (product page: captions, typing, c
     } finally {
       await refusing.close();
     }
-  }, 60_000);
+  }, WITH_BROWSER_START_MS);
 });
 
 /**
@@ -734,14 +732,8 @@ describe('Firefox end to end (firefox-esr over WebDriver BiDi)', () => {
     // The microphone permission a visitor grants, stored for the token server's origin: without
     // it Firefox offers no loopback candidate and ICE with the sandbox fails (sandbox/testing/firefox.ts).
     profile = createFirefoxProfile([stack.tokenServerUrl]);
-    firefox = await puppeteerCore.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX_PATH,
-      headless: true,
-      userDataDir: profile.dir,
-      extraPrefsFirefox: { ...FIREFOX_PREFS },
-    });
-  }, 60_000);
+    firefox = await launchBrowser({ browser: 'firefox', executablePath: FIREFOX_PATH, userDataDir: profile.dir, extraPrefsFirefox: { ...FIREFOX_PREFS } });
+  }, WITH_BROWSER_START_MS);
   afterAll(async () => {
     await firefox?.close();
     profile?.remove();

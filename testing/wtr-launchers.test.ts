@@ -1,0 +1,74 @@
+/**
+ * The browser suites' launchers start a browser again when a start fails. @web/test-runner-chrome
+ * keeps the promise of a failed start (its getOrStartBrowser never clears it), so before this one
+ * start slower than puppeteer's deadline failed every later file in that browser: CI once read
+ * "in Chromium: 0 passed, 20 failed" while Firefox passed all 175, and an earlier run the reverse.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH } from '../sandbox/testing/chromium.js';
+import { launchBrowser } from '../sandbox/testing/browser-start.js';
+import { chromiumLauncher } from './wtr-launchers.js';
+
+let scratch: string | undefined;
+afterEach(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+});
+
+/**
+ * A Chromium whose first `hangs` starts stay silent (as a start starved of CPU does: alive, no
+ * DevTools line), and whose later starts are the real browser. Returns the path and a count of starts.
+ */
+function stallingChromium(hangs: number): { path: string; starts: () => number } {
+  scratch = mkdtempSync(join(tmpdir(), 'stalling-chromium-'));
+  const count = join(scratch, 'starts');
+  const path = join(scratch, 'chromium');
+  writeFileSync(
+    path,
+    [
+      '#!/bin/sh',
+      `n=$(( $(cat '${count}' 2>/dev/null || echo 0) + 1 ))`,
+      `echo "$n" > '${count}'`,
+      `if [ "$n" -le ${hangs} ]; then exec sleep 60; fi`,
+      `exec '${CHROMIUM_PATH}' "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(path, 0o755);
+  return { path, starts: () => Number(readFileSync(count, 'utf8')) };
+}
+
+describe('starting a test browser', () => {
+  it('the Web Test Runner launcher starts Chromium again after a start that never answered', async () => {
+    const chromium = stallingChromium(1);
+    const launcher = chromiumLauncher({ executablePath: chromium.path, timeout: 2_000 });
+    const browser = await launcher.launchBrowser();
+    try {
+      expect(browser.connected).toBe(true);
+      expect(await browser.version()).toMatch(/Chrom/);
+      expect(chromium.starts()).toBe(2);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
+
+  it('a direct start (end-to-end tests, benches) is retried the same way', async () => {
+    const chromium = stallingChromium(2);
+    const browser = await launchBrowser({ executablePath: chromium.path, timeout: 2_000 });
+    try {
+      expect(await browser.version()).toMatch(/Chrom/);
+      expect(chromium.starts()).toBe(3);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
+
+  it('a browser that never starts fails after the last attempt, naming how many were made', async () => {
+    const chromium = stallingChromium(99);
+    await expect(launchBrowser({ executablePath: chromium.path, timeout: 1_000 })).rejects.toThrow(/3 attempts/);
+    expect(chromium.starts()).toBe(3);
+  }, 30_000);
+});
