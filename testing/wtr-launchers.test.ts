@@ -19,11 +19,12 @@ afterEach(() => {
 });
 
 /**
- * A Chromium whose first `hangs` starts stay silent (as a start starved of CPU does: alive, no
- * DevTools line), and whose later starts are the real browser. Returns the path and a count of starts.
+ * A Chromium whose first `failures` starts fail as `how` says, and whose later starts are the
+ * real browser: `hang` stays alive and silent (a start that never prints its DevTools line, as
+ * CI saw), `crash` exits at once. Returns the path and a count of starts.
  */
-function stallingChromium(hangs: number): { path: string; starts: () => number } {
-  scratch = mkdtempSync(join(tmpdir(), 'stalling-chromium-'));
+function flakyChromium(failures: number, how: 'hang' | 'crash'): { path: string; starts: () => number } {
+  scratch = mkdtempSync(join(tmpdir(), 'flaky-chromium-'));
   const count = join(scratch, 'starts');
   const path = join(scratch, 'chromium');
   writeFileSync(
@@ -32,7 +33,7 @@ function stallingChromium(hangs: number): { path: string; starts: () => number }
       '#!/bin/sh',
       `n=$(( $(cat '${count}' 2>/dev/null || echo 0) + 1 ))`,
       `echo "$n" > '${count}'`,
-      `if [ "$n" -le ${hangs} ]; then exec sleep 60; fi`,
+      `if [ "$n" -le ${failures} ]; then ${how === 'hang' ? 'exec sleep 120' : 'exit 1'}; fi`,
       `exec '${CHROMIUM_PATH}' "$@"`,
       '',
     ].join('\n'),
@@ -41,10 +42,13 @@ function stallingChromium(hangs: number): { path: string; starts: () => number }
   return { path, starts: () => Number(readFileSync(count, 'utf8')) };
 }
 
+/** Per attempt: long enough for a real start while other test files load the machine, short enough to keep the hanging attempts brief. */
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
 describe('starting a test browser', () => {
   it('the Web Test Runner launcher starts Chromium again after a start that never answered', async () => {
-    const chromium = stallingChromium(1);
-    const launcher = chromiumLauncher({ executablePath: chromium.path, timeout: 2_000 });
+    const chromium = flakyChromium(1, 'hang');
+    const launcher = chromiumLauncher({ executablePath: chromium.path, timeout: ATTEMPT_TIMEOUT_MS });
     const browser = await launcher.launchBrowser();
     try {
       expect(browser.connected).toBe(true);
@@ -53,22 +57,22 @@ describe('starting a test browser', () => {
     } finally {
       await browser.close();
     }
-  }, 30_000);
+  }, 60_000);
 
-  it('a direct start (end-to-end tests, benches) is retried the same way', async () => {
-    const chromium = stallingChromium(2);
-    const browser = await launchBrowser({ executablePath: chromium.path, timeout: 2_000 });
+  it('a direct start (end-to-end tests, benches) is retried the same way, after a crash too', async () => {
+    const chromium = flakyChromium(2, 'crash');
+    const browser = await launchBrowser({ executablePath: chromium.path, timeout: ATTEMPT_TIMEOUT_MS });
     try {
       expect(await browser.version()).toMatch(/Chrom/);
       expect(chromium.starts()).toBe(3);
     } finally {
       await browser.close();
     }
-  }, 30_000);
+  }, 60_000);
 
   it('a browser that never starts fails after the last attempt, naming how many were made', async () => {
-    const chromium = stallingChromium(99);
-    await expect(launchBrowser({ executablePath: chromium.path, timeout: 1_000 })).rejects.toThrow(/3 attempts/);
+    const chromium = flakyChromium(99, 'crash');
+    await expect(launchBrowser({ executablePath: chromium.path, timeout: ATTEMPT_TIMEOUT_MS })).rejects.toThrow(/did not start in 3 attempts/);
     expect(chromium.starts()).toBe(3);
-  }, 30_000);
+  }, 60_000);
 });

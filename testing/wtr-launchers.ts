@@ -3,9 +3,10 @@
  * `@web/test-runner-chrome`'s launcher drives any browser its puppeteer can (puppeteer-core
  * speaks WebDriver BiDi to Firefox), so no other runner package is needed. The subclasses add:
  *
- * - a start that is tried again when it fails (../sandbox/testing/browser-start.ts). The
- *   runner's launcher keeps the promise of a failed start and hands it to every later file, so
- *   one slow start used to fail all 20 files in that browser;
+ * - a start that reads the browser's files into the page cache first, and is tried again when
+ *   it fails (../sandbox/testing/browser-start.ts). The runner's launcher keeps the promise of
+ *   a failed start and hands it to every later file, so one slow start used to fail all 20
+ *   files in that browser;
  * - for Firefox, a profile in which the test server's origin already holds the microphone
  *   permission (see ../sandbox/testing/firefox.ts for why ICE needs it), built once the runner
  *   knows its port.
@@ -20,6 +21,7 @@ import { FIREFOX_PATH, FIREFOX_PREFS, createFirefoxProfile, type FirefoxProfile 
 /** The runner's launcher, whose browser start is retried; `launchOptions.timeout` is the per-attempt deadline. */
 class RetryingLauncher extends ChromeLauncher {
   readonly #attemptTimeout: number | undefined;
+  readonly #executablePath: string | undefined;
 
   constructor(launchOptions: LaunchOptions) {
     super(
@@ -31,10 +33,16 @@ class RetryingLauncher extends ChromeLauncher {
       puppeteerCore,
     );
     this.#attemptTimeout = launchOptions.timeout;
+    this.#executablePath = launchOptions.executablePath;
   }
 
   override launchBrowser(options: LaunchOptions = {}) {
-    return startWithRetries((timeout) => super.launchBrowser({ ...options, timeout }), options.timeout ?? this.#attemptTimeout, this.name);
+    return startWithRetries(
+      (timeout) => super.launchBrowser({ ...options, timeout }),
+      options.timeout ?? this.#attemptTimeout,
+      this.name,
+      options.executablePath ?? this.#executablePath,
+    );
   }
 }
 

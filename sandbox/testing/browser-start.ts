@@ -1,10 +1,20 @@
 /**
- * The one way test tools start a browser: puppeteer-core's launch, started again when a start
- * fails. On this 2-core machine under load a start now and then outlasts puppeteer's 30 s
- * deadline for the browser's "listening on ws://…" line (CI saw it after the Vitest run, once
- * in Chromium and once in Firefox); a second start then succeeds. Each attempt that times out
- * is killed by puppeteer before the next one begins.
+ * The one way test tools start a browser: puppeteer-core's launch, after reading the
+ * browser's files into the page cache, and started again when a start fails.
+ *
+ * Why: a start that outlasted puppeteer's 30 s deadline for the browser's "listening on ws://…"
+ * line failed CI twice, once in Chromium and once in Firefox, right after the Vitest run. Caught
+ * in the act, the browser was in uninterruptible sleep waiting on page faults: this machine
+ * reclaims idle page cache eagerly (DAMON reclaim, with 22 GB free), its disk is slow at times
+ * (19 MB/s measured), and a cold start pages in hundreds of megabytes of binary at random. One
+ * sequential read of the install directory first is several times faster than those faults
+ * (Chromium after dropping the cache: 6.8 s to start cold; 1.3 s to read and 0.5 s to start
+ * warm), and costs about 0.1 s when the files are cached already. A start that still fails is
+ * killed by puppeteer and tried again.
  */
+import { opendir, open } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import type { Browser, LaunchOptions } from 'puppeteer-core';
@@ -24,18 +34,24 @@ export const START_BUDGET_MS = START_ATTEMPTS * (START_ATTEMPT_TIMEOUT_MS + 5_00
  * @param start starts the browser once, within `timeout` ms (puppeteer's `timeout` option)
  * @param timeout the per-attempt deadline [START_ATTEMPT_TIMEOUT_MS]
  * @param name the browser, for the warning before a retry and the final error
+ * @param executablePath the browser's executable, whose install directory is read into the page cache before each attempt
  */
-export async function startWithRetries(start: (timeout: number) => Promise<Browser>, timeout = START_ATTEMPT_TIMEOUT_MS, name = 'the browser'): Promise<Browser> {
+export async function startWithRetries(
+  start: (timeout: number) => Promise<Browser>,
+  timeout = START_ATTEMPT_TIMEOUT_MS,
+  name = 'the browser',
+  executablePath?: string,
+): Promise<Browser> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
+      // Best effort: a directory that cannot be read only leaves the start as slow as before.
+      if (executablePath) await readIntoPageCache(installDirectory(executablePath)).catch(() => undefined);
       return await start(timeout);
     } catch (error) {
       lastError = error;
       if (attempt < START_ATTEMPTS) {
-        // The load average says whether the machine was starved when it happened.
-        const load = loadavg().map((value) => value.toFixed(1)).join(' ');
-        console.warn(`${name} did not start (attempt ${attempt} of ${START_ATTEMPTS}: ${(error as Error).message}; load average ${load}); starting it again`);
+        console.warn(`${name} did not start (attempt ${attempt} of ${START_ATTEMPTS}: ${(error as Error).message}; ${machinePressure()}); starting it again`);
       }
     }
   }
@@ -57,5 +73,46 @@ export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
     settings.args ??= [...CHROMIUM_ARGS];
   }
   const name = settings.browser === 'firefox' ? 'Firefox' : 'Chromium';
-  return startWithRetries((timeout) => puppeteerCore.launch({ ...settings, timeout }), options.timeout, name);
+  return startWithRetries((timeout) => puppeteerCore.launch({ ...settings, timeout }), options.timeout, name, settings.executablePath);
+}
+
+/**
+ * Where a browser's files are installed: the executable's own directory once links are
+ * resolved, except for a launcher script in /usr/bin (Debian's `/usr/bin/chromium` runs
+ * `/usr/lib/chromium/chromium`), whose files are in /usr/lib/<its name>.
+ */
+export function installDirectory(executablePath: string): string {
+  const real = realpathSync(executablePath);
+  return dirname(real) === '/usr/bin' ? join('/usr/lib', basename(real)) : dirname(real);
+}
+
+/** Reads every file of `directory` (and below) once, in order, so that a start finds them in the page cache. */
+export async function readIntoPageCache(directory: string): Promise<void> {
+  const buffer = Buffer.allocUnsafe(4 << 20);
+  const visit = async (dir: string): Promise<void> => {
+    for await (const entry of await opendir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await visit(path);
+      else if (entry.isFile()) {
+        const file = await open(path, 'r');
+        try {
+          while ((await file.read(buffer, 0, buffer.length, null)).bytesRead > 0);
+        } finally {
+          await file.close();
+        }
+      }
+    }
+  };
+  await visit(directory);
+}
+
+/** Whether the machine was starved when a start failed: its load average, and the share of time tasks stalled on I/O (Linux PSI). */
+function machinePressure(): string {
+  const load = `load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
+  try {
+    const full = /^full avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/io', 'utf8'))?.[1];
+    return full ? `${load}, all tasks stalled on I/O ${full}% of the last 10 s` : load;
+  } catch {
+    return load;
+  }
 }
