@@ -53,7 +53,8 @@ describe('starting a test browser', () => {
     try {
       expect(browser.connected).toBe(true);
       expect(await browser.version()).toMatch(/Chrom/);
-      expect(chromium.starts()).toBe(2);
+      // At least the hung start and one more (a real start slower than the deadline under load takes another).
+      expect(chromium.starts()).toBeGreaterThanOrEqual(2);
     } finally {
       await browser.close();
     }
@@ -64,7 +65,7 @@ describe('starting a test browser', () => {
     const browser = await launchBrowser({ executablePath: chromium.path, timeout: ATTEMPT_TIMEOUT_MS });
     try {
       expect(await browser.version()).toMatch(/Chrom/);
-      expect(chromium.starts()).toBe(3);
+      expect(chromium.starts()).toBeGreaterThanOrEqual(3);
     } finally {
       await browser.close();
     }
