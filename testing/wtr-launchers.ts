@@ -14,8 +14,7 @@
 import { ChromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import type { LaunchOptions } from 'puppeteer-core';
 import type { TestRunnerCoreConfig } from '@web/test-runner-core';
-import { startWithRetries } from '../sandbox/testing/browser-start.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../sandbox/testing/chromium.js';
+import { startWithRetries, withBrowserDefaults } from '../sandbox/testing/browser-start.js';
 import { FIREFOX_PATH, FIREFOX_PREFS, createFirefoxProfile, type FirefoxProfile } from '../sandbox/testing/firefox.js';
 
 /** The runner's launcher, whose browser start is retried; `launchOptions.timeout` is the per-attempt deadline. */
@@ -68,14 +67,14 @@ class FirefoxLauncher extends RetryingLauncher {
 }
 
 /**
- * Chromium for the browser suites: Debian's, headless, with {@link CHROMIUM_ARGS}.
+ * Chromium for the browser suites: Debian's, headless, with the test flags (withBrowserDefaults).
  *
  * @param overrides launch options on top of those (tests pass another executable or deadline)
  * @example
  * browsers: [chromiumLauncher(), firefoxLauncher()]
  */
 export function chromiumLauncher(overrides: LaunchOptions = {}): ChromeLauncher {
-  return new RetryingLauncher({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], ...overrides });
+  return new RetryingLauncher(withBrowserDefaults(overrides));
 }
 
 /** Firefox for the browser suites: headless `firefox-esr` with fake devices and a stored microphone permission for the test server. */

@@ -67,13 +67,19 @@ export async function startWithRetries(
  * const firefox = await launchBrowser({ browser: 'firefox', executablePath: FIREFOX_PATH, userDataDir });
  */
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  const settings = withBrowserDefaults(options);
+  const name = settings.browser === 'firefox' ? 'Firefox' : 'Chromium';
+  return startWithRetries((timeout) => puppeteerCore.launch({ ...settings, timeout }), options.timeout, name, settings.executablePath);
+}
+
+/** `options` with the test browsers' defaults: headless, and for Chromium Debian's executable with {@link CHROMIUM_ARGS}. */
+export function withBrowserDefaults(options: LaunchOptions = {}): LaunchOptions {
   const settings: LaunchOptions = { headless: true, ...options };
   if (!settings.browser || settings.browser === 'chrome') {
     settings.executablePath ??= CHROMIUM_PATH;
     settings.args ??= [...CHROMIUM_ARGS];
   }
-  const name = settings.browser === 'firefox' ? 'Firefox' : 'Chromium';
-  return startWithRetries((timeout) => puppeteerCore.launch({ ...settings, timeout }), options.timeout, name, settings.executablePath);
+  return settings;
 }
 
 /**
