@@ -45,8 +45,7 @@ export async function startWithRetries(
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      // Best effort: a directory that cannot be read only leaves the start as slow as before.
-      if (executablePath) await readIntoPageCache(installDirectory(executablePath)).catch(() => undefined);
+      if (executablePath) await warm(executablePath);
       return await start(timeout);
     } catch (error) {
       lastError = error;
@@ -90,6 +89,20 @@ export function withBrowserDefaults(options: LaunchOptions = {}): LaunchOptions 
 export function installDirectory(executablePath: string): string {
   const real = realpathSync(executablePath);
   return dirname(real) === '/usr/bin' ? join('/usr/lib', basename(real)) : dirname(real);
+}
+
+/**
+ * Reads the browser's install directory into the page cache, best effort: a directory that
+ * cannot be read only leaves the start as slow as before, and a wrong CHROMIUM_PATH or
+ * FIREFOX_PATH gets puppeteer's own "Browser was not found at the configured executablePath",
+ * not an error from here.
+ */
+async function warm(executablePath: string): Promise<void> {
+  try {
+    await readIntoPageCache(installDirectory(executablePath));
+  } catch {
+    // Nothing to warm; the start itself says whether the executable exists.
+  }
 }
 
 /** Reads every file of `directory` (and below) once, in order, so that a start finds them in the page cache. */
